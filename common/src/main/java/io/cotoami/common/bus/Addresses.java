@@ -1,0 +1,20 @@
+package io.cotoami.common.bus;
+
+/**
+ * Every event-bus address, defined once. Requests read {@code service.resource.action}; events are
+ * published in the past tense under {@code <service>.events.<what-happened>}.
+ */
+public final class Addresses {
+  private Addresses() {
+  }
+
+  /** Instances announce themselves here periodically and whenever their state changes (ready, draining). */
+  public static final String INSTANCE_ANNOUNCED = "registry.events.instance-announced";
+  /** An instance says goodbye here just before it leaves the cluster. */
+  public static final String INSTANCE_LEFT = "registry.events.instance-left";
+  /** A newcomer (a gateway) asks every instance to announce itself now instead of at its next heartbeat. */
+  public static final String INSTANCES_QUERY = "registry.instances.query";
+
+  /** A coto was posted (signed-in or anonymous). */
+  public static final String COTO_POSTED = "coto.events.coto-posted";
+}

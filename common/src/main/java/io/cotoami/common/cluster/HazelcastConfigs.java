@@ -1,0 +1,48 @@
+package io.cotoami.common.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import io.cotoami.common.config.ClusterConfig;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+
+/** Builds the Hazelcast configuration from {@link ClusterConfig}: TCP/IP on loopback locally, DNS discovery on Kubernetes. */
+public final class HazelcastConfigs {
+  private HazelcastConfigs() {
+  }
+
+  public static Config of(ClusterConfig cluster) {
+    // Starts from vertx-hazelcast's defaults: they declare the maps and multimaps the event bus needs.
+    Config config = ConfigUtil.loadConfig();
+    config.setClusterName(cluster.name());
+    // We leave the cluster ourselves after draining; Hazelcast's own hook would leave too early.
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.setProperty("hazelcast.logging.type", "slf4j");
+    // Loopback clusters form in about a second instead of the default five.
+    config.setProperty("hazelcast.wait.seconds.before.join", "1");
+    config.setProperty("hazelcast.max.wait.seconds.before.join", "3");
+    // A member that vanishes without saying goodbye (kill -9) is suspected within seconds.
+    config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", "8");
+
+    NetworkConfig network = config.getNetworkConfig();
+    network.setPort(cluster.port()).setPortAutoIncrement(true).setPortCount(cluster.portCount());
+    network.setPublicAddress(cluster.publicHost());
+    config.setProperty("hazelcast.socket.bind.any", "false");
+    network.getInterfaces().setEnabled(true).addInterface(cluster.host());
+
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    if (cluster.discovery() == ClusterConfig.Discovery.KUBERNETES) {
+      join.getKubernetesConfig().setEnabled(true)
+          .setProperty("service-dns", cluster.kubernetesServiceDns())
+          .setProperty("service-port", String.valueOf(cluster.port()));
+    } else {
+      join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members()).setConnectionTimeoutSeconds(2);
+      config.setProperty("hazelcast.tcp.join.port.try.count", String.valueOf(cluster.portCount()));
+    }
+    return config;
+  }
+}

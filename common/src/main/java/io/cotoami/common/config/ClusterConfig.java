@@ -1,0 +1,65 @@
+package io.cotoami.common.config;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * How an instance joins the Hazelcast cluster that carries the event bus.
+ *
+ * @param name            cluster name; instances with another name never join (tests use random ones)
+ * @param discovery       {@code tcp} (a member list, loopback by default) or {@code kubernetes} (DNS of a headless Service)
+ * @param host            interface Hazelcast and the event bus bind to
+ * @param publicHost      address other members use to reach this one
+ * @param port            first Hazelcast port tried; the next {@code portCount - 1} are tried when taken
+ * @param portCount       how many ports from {@code port} this member and the TCP join may use
+ * @param members         TCP discovery: members to contact ({@code host} or {@code host:port})
+ * @param kubernetesServiceDns Kubernetes discovery: the headless Service's DNS name
+ * @param eventBusPort    event-bus TCP port (0 picks a free one)
+ */
+public record ClusterConfig(
+    String name,
+    Discovery discovery,
+    String host,
+    String publicHost,
+    int port,
+    int portCount,
+    List<String> members,
+    String kubernetesServiceDns,
+    int eventBusPort) {
+
+  public enum Discovery { TCP, KUBERNETES }
+
+  public static ClusterConfig fromEnv(Env env) {
+    Discovery discovery = env.choice("CLUSTER_DISCOVERY", Discovery.TCP, Discovery.class);
+    String host = env.string("CLUSTER_HOST", "127.0.0.1");
+    String dns = env.string("CLUSTER_KUBERNETES_SERVICE_DNS", null);
+    if (discovery == Discovery.KUBERNETES && dns == null) {
+      throw new ConfigException("CLUSTER_KUBERNETES_SERVICE_DNS is required when CLUSTER_DISCOVERY=kubernetes");
+    }
+    List<String> members = List.of(env.string("CLUSTER_MEMBERS", "127.0.0.1").split("\\s*,\\s*"));
+    int portCount = env.integer("CLUSTER_PORT_COUNT", 20);
+    if (portCount < 1 || portCount > 100) {
+      throw new ConfigException("Invalid CLUSTER_PORT_COUNT='" + portCount + "': expected 1 to 100");
+    }
+    return new ClusterConfig(
+        env.string("CLUSTER_NAME", "cotoami"),
+        discovery,
+        host,
+        env.string("CLUSTER_PUBLIC_HOST", host),
+        env.port("CLUSTER_PORT", 5701),
+        portCount,
+        members,
+        dns,
+        env.port("EVENTBUS_PORT", 0));
+  }
+
+  /** A loopback cluster with its own name, for tests that must not meet any other cluster on the machine. */
+  public static ClusterConfig loopback(String name) {
+    return new ClusterConfig(name, Discovery.TCP, "127.0.0.1", "127.0.0.1", 5701, 20,
+        List.of("127.0.0.1"), null, 0);
+  }
+
+  public String describe() {
+    return discovery.name().toLowerCase(Locale.ROOT) + " cluster '" + name + "' on " + host + ":" + port;
+  }
+}

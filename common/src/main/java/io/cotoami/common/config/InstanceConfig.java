@@ -1,0 +1,75 @@
+package io.cotoami.common.config;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+
+/**
+ * What every service instance needs regardless of its domain: identity, HTTP listener, limits,
+ * shutdown grace and cluster membership.
+ *
+ * @param service        service name (gateway, coto-service, ...)
+ * @param instanceId     stable unique id of this process: hostname, pid and a random suffix
+ * @param httpHost       interface the HTTP server binds to
+ * @param httpPort       HTTP port (0 picks a free one; the announced port is the bound one)
+ * @param announceHost   host other instances use to reach this HTTP server
+ * @param bodyLimit      largest request body accepted, in bytes
+ * @param busTimeout     timeout of every event-bus request this instance sends
+ * @param shutdownGrace  how long in-flight work may take after SIGTERM
+ * @param cluster        cluster membership
+ */
+public record InstanceConfig(
+    String service,
+    String instanceId,
+    String httpHost,
+    int httpPort,
+    String announceHost,
+    long bodyLimit,
+    Duration busTimeout,
+    Duration shutdownGrace,
+    ClusterConfig cluster) {
+
+  public static InstanceConfig fromEnv(String service, int defaultPort, Env env) {
+    ClusterConfig cluster = ClusterConfig.fromEnv(env);
+    return new InstanceConfig(
+        service,
+        env.string("INSTANCE_ID", defaultInstanceId()),
+        env.string("HTTP_HOST", "0.0.0.0"),
+        env.port("HTTP_PORT", defaultPort),
+        env.string("ANNOUNCE_HOST", cluster.publicHost()),
+        env.bytes("HTTP_BODY_LIMIT", 64 * 1024),
+        env.duration("BUS_TIMEOUT", Duration.ofSeconds(5)),
+        env.duration("SHUTDOWN_GRACE_PERIOD", Duration.ofSeconds(20)),
+        cluster);
+  }
+
+  /** Hostname and pid identify the process for a person; the suffix keeps ids unique across restarts. */
+  public static String defaultInstanceId() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      host = "localhost";
+    }
+    byte[] suffix = new byte[3];
+    new SecureRandom().nextBytes(suffix);
+    return host + "-" + ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(suffix);
+  }
+
+  public InstanceConfig withHttpPort(int port) {
+    return new InstanceConfig(service, instanceId, httpHost, port, announceHost, bodyLimit, busTimeout,
+        shutdownGrace, cluster);
+  }
+
+  public InstanceConfig withCluster(ClusterConfig newCluster) {
+    return new InstanceConfig(service, instanceId, httpHost, httpPort, announceHost, bodyLimit, busTimeout,
+        shutdownGrace, newCluster);
+  }
+
+  public static String pid() {
+    return String.valueOf(ManagementFactory.getRuntimeMXBean().getPid());
+  }
+}

@@ -1,0 +1,209 @@
+package io.cotoami.common.runtime;
+
+import io.cotoami.common.cluster.ClusteredVertx;
+import io.cotoami.common.config.InstanceConfig;
+import io.cotoami.common.http.Problems;
+import io.cotoami.common.http.RequestIds;
+import io.cotoami.common.log.LogContext;
+import io.cotoami.common.registry.InstanceAnnouncer;
+import io.cotoami.common.registry.InstanceInfo;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.CheckResult;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running instance of a service: its clustered Vert.x, metrics, readiness checks, HTTP server,
+ * announcements, and graceful shutdown. Every service's {@code XxxMain} starts one; tests start
+ * several in one JVM, each with its own Vert.x, to exercise the real wiring.
+ */
+public final class ServiceInstance {
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceInstance.class);
+  /** Time given to gateways to see the draining announcement before we wait for in-flight work. */
+  static final Duration DRAIN_NOTICE = Duration.ofMillis(300);
+
+  private final InstanceConfig config;
+  private final Vertx vertx;
+  private final HazelcastClusterManager clusterManager;
+  private final PrometheusMeterRegistry registry;
+  private final HealthChecks readiness;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final long startedAt = System.currentTimeMillis();
+  private volatile boolean draining;
+  private volatile HttpServer server;
+  private volatile InstanceAnnouncer announcer;
+  private Future<Void> shutdown;
+
+  private ServiceInstance(InstanceConfig config, ClusteredVertx.Started started, PrometheusMeterRegistry registry) {
+    this.config = config;
+    this.vertx = started.vertx();
+    this.clusterManager = started.clusterManager();
+    this.registry = registry;
+    this.readiness = HealthChecks.create(vertx);
+    readinessCheck("cluster", () -> clusterManager.isActive()
+        ? Future.succeededFuture()
+        : Future.failedFuture("not a member of the cluster"));
+  }
+
+  /** Joins the cluster. Nothing is served until {@link #serve(Router)}. */
+  public static Future<ServiceInstance> start(InstanceConfig config) {
+    LogContext.set(config.service(), config.instanceId());
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().commonTags("service", config.service());
+    LOG.info("Starting {} as {}; joining the {}", config.service(), config.instanceId(), config.cluster().describe());
+    return ClusteredVertx.start(config.cluster(), registry).map(started -> new ServiceInstance(config, started, registry));
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public InstanceConfig config() {
+    return config;
+  }
+
+  public PrometheusMeterRegistry meterRegistry() {
+    return registry;
+  }
+
+  public HazelcastClusterManager clusterManager() {
+    return clusterManager;
+  }
+
+  public boolean draining() {
+    return draining;
+  }
+
+  /** The port actually bound (differs from the configured one when that was 0). */
+  public int httpPort() {
+    return server == null ? -1 : server.actualPort();
+  }
+
+  /** Adds a readiness check: the instance is ready only when every check succeeds within two seconds. */
+  public void readinessCheck(String name, Supplier<Future<?>> probe) {
+    readiness.register(name, 2000, promise -> probe.get().onComplete(ar -> {
+      if (ar.succeeded()) {
+        promise.complete(Status.OK());
+      } else {
+        promise.complete(Status.KO(new JsonObject().put("error", String.valueOf(ar.cause().getMessage()))));
+      }
+    }));
+  }
+
+  /** A router with request ids, in-flight tracking, health, metrics, debug and problem+json errors. */
+  public Router router() {
+    Router router = Router.router(vertx);
+    router.route().handler(new RequestIds()).handler(this::trackInFlight);
+    router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
+    router.get("/health/ready").handler(this::ready);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+    router.get("/debug").handler(new DebugHandler(config, startedAt));
+    Problems.install(router);
+    return router;
+  }
+
+  /** Binds the HTTP server, then announces the instance to the cluster. */
+  public Future<HttpServer> serve(Router router) {
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(config.httpHost())
+        .setPort(config.httpPort())
+        .setCompressionSupported(true)
+        .setMaxFormAttributeSize((int) Math.min(Integer.MAX_VALUE, config.bodyLimit()));
+    return vertx.createHttpServer(options)
+        .requestHandler(router)
+        .listen()
+        .recover(e -> Future.failedFuture(new IllegalStateException(
+            "cannot listen on " + config.httpHost() + ":" + config.httpPort() + ": " + e.getMessage(), e)))
+        .compose(bound -> {
+          server = bound;
+          announcer = new InstanceAnnouncer(vertx, new InstanceInfo(config.service(), config.instanceId(),
+              clusterManager.getNodeId(), config.announceHost(), bound.actualPort(), InstanceInfo.State.READY,
+              startedAt), Duration.ofSeconds(2));
+          return announcer.start().map(bound);
+        })
+        .onSuccess(bound -> LOG.info("{} listening on {}:{}", config.service(), config.httpHost(), bound.actualPort()));
+  }
+
+  /**
+   * Graceful shutdown: readiness goes false and gateways are told we drain, in-flight requests
+   * finish (bounded by the grace period), then we leave the cluster. Idempotent.
+   */
+  public synchronized Future<Void> shutdown() {
+    if (shutdown != null) {
+      return shutdown;
+    }
+    draining = true;
+    LOG.info("Draining: {} request(s) in flight, grace period {}", inFlight.get(), config.shutdownGrace());
+    if (announcer != null) {
+      announcer.draining();
+    }
+    long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+    shutdown = delay(DRAIN_NOTICE)
+        .compose(v -> awaitIdle(deadline))
+        .compose(v -> server == null ? Future.succeededFuture() : server.shutdown(remaining(deadline).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
+        .compose(v -> announcer == null ? Future.succeededFuture() : announcer.stop())
+        .eventually(() -> vertx.close())
+        .onSuccess(v -> LOG.info("Stopped and left the cluster"));
+    return shutdown;
+  }
+
+  private void trackInFlight(RoutingContext ctx) {
+    inFlight.incrementAndGet();
+    ctx.addEndHandler(v -> inFlight.decrementAndGet());
+    ctx.next();
+  }
+
+  private void ready(RoutingContext ctx) {
+    if (draining) {
+      ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json")
+          .end(new JsonObject().put("status", "DOWN").put("reason", "draining").encode());
+      return;
+    }
+    readiness.checkStatus().onComplete(ar -> {
+      CheckResult result = ar.result();
+      boolean up = ar.succeeded() && result.getUp();
+      JsonObject body = ar.succeeded() ? result.toJson() : new JsonObject().put("status", "DOWN");
+      ctx.response().setStatusCode(up ? 200 : 503).putHeader("Content-Type", "application/json").end(body.encode());
+    });
+  }
+
+  private Future<Void> delay(Duration duration) {
+    Promise<Void> promise = Promise.promise();
+    vertx.setTimer(Math.max(1, duration.toMillis()), id -> promise.complete());
+    return promise.future();
+  }
+
+  private Future<Void> awaitIdle(long deadline) {
+    Promise<Void> promise = Promise.promise();
+    vertx.setPeriodic(0, 20, id -> {
+      if (inFlight.get() == 0 || System.nanoTime() >= deadline) {
+        vertx.cancelTimer(id);
+        if (inFlight.get() > 0) {
+          LOG.warn("Grace period over with {} request(s) still in flight", inFlight.get());
+        }
+        promise.complete();
+      }
+    });
+    return promise.future();
+  }
+
+  private static Duration remaining(long deadline) {
+    return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+  }
+}

@@ -1,0 +1,70 @@
+package io.cotoami.common.runtime;
+
+import io.cotoami.common.config.ConfigException;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code main} of every service: read the config once, start, and stop gracefully on SIGTERM or
+ * Ctrl-C. A bad config or a failed start ends the process with one clear line and a non-zero status.
+ */
+public final class ServiceLauncher {
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceLauncher.class);
+
+  private ServiceLauncher() {
+  }
+
+  public static <C> void run(String service, Supplier<C> readConfig, Function<C, Future<ServiceInstance>> start) {
+    C config;
+    try {
+      config = readConfig.get();
+    } catch (ConfigException e) {
+      System.err.println(service + ": configuration error: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    start.apply(config)
+        .onSuccess(instance -> {
+          Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(instance), service + "-shutdown"));
+          LOG.info("{} is ready", service);
+        })
+        .onFailure(e -> {
+          String reason = rootMessage(e);
+          LOG.error("{} failed to start: {}", service, reason);
+          System.err.println(service + ": failed to start: " + reason);
+          // Non-daemon cluster threads may be running: leave without waiting for them.
+          Runtime.getRuntime().halt(1);
+        });
+  }
+
+  /** Runs in the JVM's shutdown hook (SIGTERM, SIGINT); exits 0 once drained and out of the cluster. */
+  private static void stop(ServiceInstance instance) {
+    Duration budget = instance.config().shutdownGrace().plusSeconds(10);
+    try {
+      instance.shutdown().toCompletionStage().toCompletableFuture().get(budget.toMillis(), TimeUnit.MILLISECONDS);
+      Runtime.getRuntime().halt(0);
+    } catch (Exception e) {
+      LOG.error("Shutdown did not complete cleanly: {}", rootMessage(e));
+      Runtime.getRuntime().halt(1);
+    }
+  }
+
+  static String rootMessage(Throwable e) {
+    StringBuilder message = new StringBuilder(String.valueOf(e.getMessage()));
+    Throwable cause = e.getCause();
+    while (cause != null && cause != e) {
+      String causeMessage = cause.getMessage();
+      if (causeMessage != null && !message.toString().contains(causeMessage)) {
+        message.append(": ").append(causeMessage);
+      }
+      e = cause;
+      cause = cause.getCause();
+    }
+    return message.toString();
+  }
+}

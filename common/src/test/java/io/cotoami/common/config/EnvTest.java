@@ -1,0 +1,57 @@
+package io.cotoami.common.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class EnvTest {
+
+  @Test
+  @DisplayName("Unset variables take laptop defaults")
+  void defaults() {
+    InstanceConfig config = InstanceConfig.fromEnv("coto-service", 8081, new Env(Map.of()));
+    assertEquals(8081, config.httpPort());
+    assertEquals(64 * 1024, config.bodyLimit());
+    assertEquals(Duration.ofSeconds(20), config.shutdownGrace());
+    assertEquals("127.0.0.1", config.cluster().host());
+    assertEquals(ClusterConfig.Discovery.TCP, config.cluster().discovery());
+    assertTrue(config.instanceId().contains(String.valueOf(ProcessHandle.current().pid())));
+  }
+
+  @Test
+  @DisplayName("Sizes, durations and choices are parsed in the forms the README documents")
+  void parsesForms() {
+    Env env = new Env(Map.of("HTTP_BODY_LIMIT", "1m", "SHUTDOWN_GRACE_PERIOD", "1500ms",
+        "CLUSTER_DISCOVERY", "kubernetes", "CLUSTER_KUBERNETES_SERVICE_DNS", "cotoami-cluster.default.svc"));
+    InstanceConfig config = InstanceConfig.fromEnv("gateway", 8080, env);
+    assertEquals(1024 * 1024, config.bodyLimit());
+    assertEquals(Duration.ofMillis(1500), config.shutdownGrace());
+    assertEquals(ClusterConfig.Discovery.KUBERNETES, config.cluster().discovery());
+  }
+
+  @Test
+  @DisplayName("A malformed value fails with one message naming the variable, the value and what was expected")
+  void malformedValueNamesTheVariable() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> InstanceConfig.fromEnv("gateway", 8080, new Env(Map.of("HTTP_PORT", "eighty"))));
+    assertEquals("Invalid HTTP_PORT='eighty': expected an integer", e.getMessage());
+    e = assertThrows(ConfigException.class,
+        () -> InstanceConfig.fromEnv("gateway", 8080, new Env(Map.of("HTTP_PORT", "70000"))));
+    assertTrue(e.getMessage().startsWith("Invalid HTTP_PORT='70000'"), e.getMessage());
+    e = assertThrows(ConfigException.class,
+        () -> ClusterConfig.fromEnv(new Env(Map.of("CLUSTER_DISCOVERY", "multicast"))));
+    assertEquals("Invalid CLUSTER_DISCOVERY='multicast': expected one of tcp, kubernetes", e.getMessage());
+    e = assertThrows(ConfigException.class,
+        () -> ClusterConfig.fromEnv(new Env(Map.of("CLUSTER_DISCOVERY", "kubernetes"))));
+    assertTrue(e.getMessage().contains("CLUSTER_KUBERNETES_SERVICE_DNS"));
+    e = assertThrows(ConfigException.class, () -> RedisConfig.fromEnv(new Env(Map.of("REDIS_URL", "localhost:6379"))));
+    assertTrue(e.getMessage().startsWith("Invalid REDIS_URL"), e.getMessage());
+    e = assertThrows(ConfigException.class, () -> new Env(Map.of("X", "soon")).duration("X", Duration.ZERO));
+    assertTrue(e.getMessage().contains("expected a duration"), e.getMessage());
+  }
+}
