@@ -12,6 +12,13 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 /** Starts a Vert.x instance that joins the Hazelcast cluster, with Micrometer metrics on the given registry. */
 public final class ClusteredVertx {
+  static {
+    // Before Hazelcast's first log line: route its logging through SLF4J like everything else.
+    if (System.getProperty("hazelcast.logging.type") == null) {
+      System.setProperty("hazelcast.logging.type", "slf4j");
+    }
+  }
+
   private ClusteredVertx() {
   }
 

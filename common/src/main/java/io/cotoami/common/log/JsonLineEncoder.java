@@ -16,7 +16,7 @@ import org.slf4j.event.KeyValuePair;
  * human-readable line instead, for a terminal.
  */
 public final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
-  private final boolean text = "text".equalsIgnoreCase(System.getenv("LOG_FORMAT"));
+  private final boolean text = "text".equalsIgnoreCase(System.getProperty("cotoami.log.format", System.getenv("LOG_FORMAT")));
 
   @Override
   public byte[] headerBytes() {

@@ -13,22 +13,22 @@ import java.time.Duration;
 public final class InstanceAnnouncer {
   /** Gateways forget an instance that missed this many heartbeats. */
   public static final int MISSED_HEARTBEATS_TO_EXPIRE = 3;
+  /** How often an instance announces itself. */
+  public static final Duration HEARTBEAT = Duration.ofSeconds(2);
 
   private final Vertx vertx;
-  private final Duration interval;
   private volatile InstanceInfo info;
   private long timerId = -1;
   private MessageConsumer<Object> queries;
 
-  public InstanceAnnouncer(Vertx vertx, InstanceInfo info, Duration interval) {
+  public InstanceAnnouncer(Vertx vertx, InstanceInfo info) {
     this.vertx = vertx;
     this.info = info;
-    this.interval = interval;
   }
 
   public Future<Void> start() {
     queries = vertx.eventBus().consumer(Addresses.INSTANCES_QUERY, message -> announce());
-    timerId = vertx.setPeriodic(interval.toMillis(), id -> announce());
+    timerId = vertx.setPeriodic(HEARTBEAT.toMillis(), id -> announce());
     return queries.completion().onSuccess(v -> announce());
   }
 

@@ -134,7 +134,7 @@ public final class ServiceInstance {
           server = bound;
           announcer = new InstanceAnnouncer(vertx, new InstanceInfo(config.service(), config.instanceId(),
               clusterManager.getNodeId(), config.announceHost(), bound.actualPort(), InstanceInfo.State.READY,
-              startedAt), Duration.ofSeconds(2));
+              startedAt));
           return announcer.start().map(bound);
         })
         .onSuccess(bound -> LOG.info("{} listening on {}:{}", config.service(), config.httpHost(), bound.actualPort()));

@@ -1,0 +1,19 @@
+package io.cotoami.auth;
+
+import io.cotoami.common.config.Env;
+import io.cotoami.common.config.InstanceConfig;
+import io.cotoami.common.config.PgConfig;
+import io.cotoami.common.config.RedisConfig;
+
+/** auth-service's configuration, parsed once from the environment. */
+public record AuthServiceConfig(InstanceConfig instance, PgConfig pg, RedisConfig redis) {
+  public static final String SERVICE = "auth-service";
+  public static final int DEFAULT_PORT = 8082;
+
+  public static AuthServiceConfig fromEnv(Env env) {
+    return new AuthServiceConfig(
+        InstanceConfig.fromEnv(SERVICE, DEFAULT_PORT, env),
+        PgConfig.fromEnv(env),
+        RedisConfig.fromEnv(env));
+  }
+}

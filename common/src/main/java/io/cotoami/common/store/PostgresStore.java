@@ -1,0 +1,85 @@
+package io.cotoami.common.store;
+
+import io.cotoami.common.config.PgConfig;
+import io.cotoami.common.runtime.ServiceInstance;
+import io.vertx.core.Future;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.util.Map;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A service's PostgreSQL: its own schema, migrated by Flyway at start (off the event loop), then a
+ * reactive pool whose search path is that schema, and a readiness check.
+ */
+public final class PostgresStore {
+  private static final Logger LOG = LoggerFactory.getLogger(PostgresStore.class);
+
+  private PostgresStore() {
+  }
+
+  /**
+   * @param schema    the schema this service owns (its tables and its own migration history)
+   * @param locations where its migrations live, e.g. {@code classpath:db/coto}
+   */
+  public static Future<Pool> start(ServiceInstance instance, PgConfig pg, String schema, String locations) {
+    return instance.vertx().executeBlocking(() -> migrate(pg, schema, locations), false)
+        .recover(e -> Future.failedFuture(new IllegalStateException(
+            "PostgreSQL unreachable or not migratable at " + pg.describe() + ": " + rootMessage(e), e)))
+        .map(result -> {
+          LOG.info("Schema '{}' at version {} ({} migration(s) applied)", schema,
+              result.targetSchemaVersion == null ? "current" : result.targetSchemaVersion, result.migrationsExecuted);
+          Pool pool = pool(instance, pg, schema);
+          instance.readinessCheck("postgresql", () -> pool.query("SELECT 1").execute());
+          return pool;
+        });
+  }
+
+  private static MigrateResult migrate(PgConfig pg, String schema, String locations) {
+    return Flyway.configure()
+        .dataSource(pg.jdbcUrl() + "?connectTimeout=5", pg.user(), pg.password())
+        .schemas(schema)
+        .defaultSchema(schema)
+        .locations(locations)
+        .load()
+        .migrate();
+  }
+
+  private static Pool pool(ServiceInstance instance, PgConfig pg, String schema) {
+    PgConnectOptions connect = new PgConnectOptions()
+        .setHost(pg.host())
+        .setPort(pg.port())
+        .setDatabase(pg.database())
+        .setUser(pg.user())
+        .setPassword(pg.password())
+        .setReconnectAttempts(0)
+        .setProperties(Map.of("search_path", schema, "application_name", instance.config().service()));
+    PoolOptions options = new PoolOptions()
+        .setMaxSize(pg.poolSize())
+        .setMaxWaitQueueSize(512)
+        // A request waits this long at most for a connection; when PostgreSQL is down it fails fast.
+        .setConnectionTimeout(3)
+        .setName(instance.config().service() + "-pg")
+        .setShared(false);
+    return PgBuilder.pool()
+        .with(options)
+        .with(new NetClientOptions().setConnectTimeout(2000))
+        .connectingTo(connect)
+        .using(instance.vertx())
+        .build();
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return String.valueOf(root.getMessage());
+  }
+}

@@ -1,0 +1,31 @@
+package io.cotoami.common.store;
+
+import io.cotoami.common.config.RedisConfig;
+import io.cotoami.common.runtime.ServiceInstance;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.RedisOptions;
+import java.util.List;
+
+/** A service's Redis: a pooled client, checked at start and by readiness. */
+public final class RedisStore {
+  private RedisStore() {
+  }
+
+  public static Future<RedisAPI> start(ServiceInstance instance, RedisConfig config) {
+    Redis client = Redis.createClient(instance.vertx(), new RedisOptions()
+        .setConnectionString(config.url())
+        .setMaxPoolSize(config.poolSize())
+        .setMaxPoolWaiting(512)
+        .setPoolRecycleTimeout(15_000));
+    RedisAPI api = RedisAPI.api(client);
+    return api.ping(List.of())
+        .recover(e -> Future.failedFuture(new IllegalStateException(
+            "Redis unreachable at " + config.describe() + ": " + PostgresStore.rootMessage(e), e)))
+        .map(pong -> {
+          instance.readinessCheck("redis", () -> api.ping(List.of()));
+          return api;
+        });
+  }
+}

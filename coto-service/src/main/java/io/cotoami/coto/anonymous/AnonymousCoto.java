@@ -1,0 +1,32 @@
+package io.cotoami.coto.anonymous;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+
+/**
+ * A coto posted without signing in. It lives in Redis under its visitor's anonymous id.
+ *
+ * @param seq per-visitor sequence: the timeline order, the page cursor and the event id
+ */
+public record AnonymousCoto(String id, long seq, String content, String summary, Instant postedAt) {
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("id", id)
+        .put("content", content)
+        .put("summary", summary)
+        .put("postedAt", postedAt.toString())
+        .put("anonymous", true);
+  }
+
+  String toStored() {
+    return new JsonObject().put("id", id).put("seq", seq).put("content", content).put("summary", summary)
+        .put("postedAt", postedAt.toString()).encode();
+  }
+
+  static AnonymousCoto fromStored(String stored) {
+    JsonObject json = new JsonObject(stored);
+    return new AnonymousCoto(json.getString("id"), json.getLong("seq"), json.getString("content"),
+        json.getString("summary"), Instant.parse(json.getString("postedAt")));
+  }
+}

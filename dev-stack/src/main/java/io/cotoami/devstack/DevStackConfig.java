@@ -1,0 +1,75 @@
+package io.cotoami.devstack;
+
+import io.cotoami.common.config.ConfigException;
+import io.cotoami.common.config.Env;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@code ./cotoami up} runs and where, from {@code COTOAMI_*} variables and {@code --scale}.
+ *
+ * @param home      the project checkout (service jars are under {@code <module>/target/})
+ * @param dataDir   PostgreSQL and Redis data, kept across restarts
+ * @param scale     instances per service
+ */
+public record DevStackConfig(Path home, Path dataDir, int gatewayPort, int postgresPort, int redisPort, int smtpPort,
+                             int mailUiPort, int clusterPort, String clusterName, String javaOptions,
+                             String logFormat, Map<String, Integer> scale) {
+  public static final List<String> SERVICES = List.of("coto-service", "auth-service", "mail-service", "gateway");
+
+  public static DevStackConfig from(Env env, List<String> args) {
+    Path home = Path.of(env.string("COTOAMI_HOME", ".")).toAbsolutePath().normalize();
+    Map<String, Integer> scale = new LinkedHashMap<>();
+    SERVICES.forEach(service -> scale.put(service, 1));
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      if (arg.equals("--scale") && i + 1 < args.size()) {
+        parseScale(args.get(++i), scale);
+      } else if (arg.startsWith("--scale=")) {
+        parseScale(arg.substring("--scale=".length()), scale);
+      } else {
+        throw new ConfigException("Unknown argument '" + arg + "'. Usage: ./cotoami up [--scale <service>=<n>]...");
+      }
+    }
+    return new DevStackConfig(
+        home,
+        home.resolve(env.string("COTOAMI_DATA_DIR", ".cotoami")).normalize(),
+        env.port("COTOAMI_PORT", 8080),
+        env.port("COTOAMI_PG_PORT", 15432),
+        env.port("COTOAMI_REDIS_PORT", 16379),
+        env.port("COTOAMI_SMTP_PORT", 2525),
+        env.port("COTOAMI_MAIL_PORT", 8025),
+        env.port("COTOAMI_CLUSTER_PORT", 5701),
+        env.string("COTOAMI_CLUSTER_NAME", "cotoami-dev"),
+        env.string("COTOAMI_JAVA_OPTS", "-Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"),
+        env.string("COTOAMI_LOG_FORMAT", "text"),
+        scale);
+  }
+
+  private static void parseScale(String spec, Map<String, Integer> scale) {
+    String[] parts = spec.split("=", 2);
+    if (parts.length != 2 || !SERVICES.contains(parts[0])) {
+      throw new ConfigException("Invalid --scale '" + spec + "': expected <service>=<n> with a service among "
+          + String.join(", ", SERVICES));
+    }
+    int count;
+    try {
+      count = Integer.parseInt(parts[1]);
+    } catch (NumberFormatException e) {
+      count = -1;
+    }
+    if (count < 1 || count > 8) {
+      throw new ConfigException("Invalid --scale '" + spec + "': the count must be from 1 to 8");
+    }
+    if (parts[0].equals("gateway") && count > 1) {
+      throw new ConfigException("Invalid --scale '" + spec + "': locally there is one gateway, on COTOAMI_PORT");
+    }
+    scale.put(parts[0], count);
+  }
+
+  public Path jar(String service) {
+    return home.resolve(service).resolve("target").resolve(service + ".jar");
+  }
+}

@@ -1,0 +1,40 @@
+package io.cotoami.gateway;
+
+import io.cotoami.common.config.ConfigException;
+import io.cotoami.common.config.Env;
+import io.cotoami.common.config.InstanceConfig;
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * The gateway's configuration, parsed once from the environment.
+ *
+ * @param upstreamConnectTimeout how long connecting to a service instance may take
+ * @param upstreamTimeout        how long a service instance may stay silent while answering
+ * @param publicUrl              where people reach Cotoami (links in mails, allowed origin)
+ * @param devMode                serves the local-only pages of {@code ./cotoami up}
+ */
+public record GatewayConfig(InstanceConfig instance, Duration upstreamConnectTimeout, Duration upstreamTimeout,
+                            URI publicUrl, boolean devMode) {
+  public static final String SERVICE = "gateway";
+  public static final int DEFAULT_PORT = 8080;
+
+  public static GatewayConfig fromEnv(Env env) {
+    String rawUrl = env.string("PUBLIC_URL", "http://localhost:8080");
+    URI publicUrl;
+    try {
+      publicUrl = URI.create(rawUrl);
+      if (publicUrl.getHost() == null || !publicUrl.getScheme().matches("https?")) {
+        throw new IllegalArgumentException(rawUrl);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("Invalid PUBLIC_URL='" + rawUrl + "': expected an http(s) URL such as https://cotoami.example");
+    }
+    return new GatewayConfig(
+        InstanceConfig.fromEnv(SERVICE, DEFAULT_PORT, env),
+        env.duration("UPSTREAM_CONNECT_TIMEOUT", Duration.ofSeconds(2)),
+        env.duration("UPSTREAM_TIMEOUT", Duration.ofSeconds(15)),
+        publicUrl,
+        env.bool("DEV_MODE", false));
+  }
+}

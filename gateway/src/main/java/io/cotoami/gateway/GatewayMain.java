@@ -1,0 +1,30 @@
+package io.cotoami.gateway;
+
+import io.cotoami.common.config.Env;
+import io.cotoami.common.runtime.ServiceInstance;
+import io.cotoami.common.runtime.ServiceLauncher;
+import io.cotoami.gateway.events.GatewayEventsVerticle;
+import io.cotoami.gateway.registry.InstanceRegistry;
+import io.vertx.core.Future;
+
+/** Starts the gateway: cluster, the instance registry, the event consumers, then the public HTTP server. */
+public final class GatewayMain {
+  private GatewayMain() {
+  }
+
+  public static void main(String[] args) {
+    ServiceLauncher.run(GatewayConfig.SERVICE, () -> GatewayConfig.fromEnv(Env.system()), GatewayMain::start);
+  }
+
+  /** The real wiring, used by {@code main} and by tests. */
+  public static Future<ServiceInstance> start(GatewayConfig config) {
+    return ServiceInstance.start(config.instance()).compose(instance -> {
+      InstanceRegistry registry = new InstanceRegistry(instance.vertx(), instance.clusterManager());
+      return registry.start()
+          .compose(v -> instance.vertx().deployVerticle(new GatewayEventsVerticle(instance.meterRegistry())))
+          .compose(id -> instance.vertx().deployVerticle(new GatewayVerticle(instance, config, registry)))
+          .map(id -> instance)
+          .recover(e -> instance.vertx().close().transform(v -> Future.failedFuture(e)));
+    });
+  }
+}

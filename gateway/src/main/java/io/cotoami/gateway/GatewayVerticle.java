@@ -1,0 +1,87 @@
+package io.cotoami.gateway;
+
+import io.cotoami.common.http.Problem;
+import io.cotoami.common.http.Problems;
+import io.cotoami.common.runtime.ServiceInstance;
+import io.cotoami.gateway.proxy.ServiceProxy;
+import io.cotoami.gateway.proxy.UpstreamRoutes;
+import io.cotoami.gateway.registry.InstanceRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
+
+/** The public HTTP entry: the web page, and {@code /api/*} routed to live service instances. */
+public final class GatewayVerticle extends VerticleBase {
+  private final ServiceInstance instance;
+  private final GatewayConfig config;
+  private final InstanceRegistry registry;
+
+  public GatewayVerticle(ServiceInstance instance, GatewayConfig config, InstanceRegistry registry) {
+    this.instance = instance;
+    this.config = config;
+    this.registry = registry;
+  }
+
+  @Override
+  public Future<?> start() {
+    ServiceProxy proxy = new ServiceProxy(vertx, registry, config);
+    Router router = instance.router();
+    router.route("/api/*").handler(this::limitBody);
+    router.get("/api/debug/:service").handler(ctx -> debug(ctx, proxy));
+    router.get("/api/instances").handler(this::instances);
+    router.route("/api/*").handler(ctx -> route(ctx, proxy));
+    router.route("/*").handler(StaticHandler.create("webroot").setMaxAgeSeconds(300));
+    return instance.serve(router);
+  }
+
+  /** Refuses a declared body over the limit before anything is forwarded. */
+  private void limitBody(RoutingContext ctx) {
+    String length = ctx.request().getHeader("Content-Length");
+    if (length != null) {
+      long declared;
+      try {
+        declared = Long.parseLong(length.trim());
+      } catch (NumberFormatException e) {
+        Problems.send(ctx, Problem.badRequest("Content-Length is not a number."));
+        return;
+      }
+      if (declared > config.instance().bodyLimit()) {
+        Problems.send(ctx, Problem.of(413, "payload-too-large", "Payload too large",
+            "The request body is over the limit of " + config.instance().bodyLimit() + " bytes."));
+        return;
+      }
+    }
+    ctx.next();
+  }
+
+  private void route(RoutingContext ctx, ServiceProxy proxy) {
+    String path = ctx.normalizedPath();
+    UpstreamRoutes.serviceFor(path).ifPresentOrElse(
+        service -> proxy.forward(ctx, service, ctx.request().uri()),
+        () -> Problems.send(ctx, Problem.notFound("No API at " + path)));
+  }
+
+  private void debug(RoutingContext ctx, ServiceProxy proxy) {
+    String service = ctx.pathParam("service");
+    if (!UpstreamRoutes.DEBUGGABLE.contains(service)) {
+      Problems.send(ctx, Problem.notFound("No service named '" + service + "'. Try one of "
+          + String.join(", ", UpstreamRoutes.DEBUGGABLE.stream().sorted().toList()) + "."));
+      return;
+    }
+    String query = ctx.request().query();
+    proxy.forward(ctx, service, "/debug" + (query == null ? "" : "?" + query));
+  }
+
+  private void instances(RoutingContext ctx) {
+    JsonArray list = new JsonArray();
+    registry.all().forEach(info -> list.add(new JsonObject()
+        .put("service", info.service())
+        .put("instanceId", info.instanceId())
+        .put("state", info.state().name())));
+    ctx.json(new JsonObject().put("instances", list));
+  }
+}

@@ -1,0 +1,37 @@
+package io.cotoami.gateway.events;
+
+import io.cotoami.common.bus.Addresses;
+import io.cotoami.common.bus.BusHeaders;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Receives the domain events every gateway replica must see (each replica gets its own copy of a
+ * published event). Counted per type in {@code cotoami_gateway_events_received_total}; the
+ * WebSocket fan-out to browsers subscribes here.
+ */
+public final class GatewayEventsVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayEventsVerticle.class);
+  private final Counter cotoPosted;
+
+  public GatewayEventsVerticle(MeterRegistry registry) {
+    this.cotoPosted = Counter.builder("cotoami.gateway.events.received")
+        .description("Domain events received from the cluster")
+        .tag("type", "coto-posted")
+        .register(registry);
+  }
+
+  @Override
+  public Future<?> start() {
+    return vertx.eventBus().<JsonObject>consumer(Addresses.COTO_POSTED, message -> {
+      cotoPosted.increment();
+      LOG.atDebug().addKeyValue("requestId", BusHeaders.requestId(message))
+          .log("coto-posted on {}", message.body().getString("timeline"));
+    }).completion();
+  }
+}
