@@ -1,0 +1,256 @@
+package io.cotoami.coto;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cotoami.common.bus.Addresses;
+import io.cotoami.common.config.PgConfig;
+import io.cotoami.common.runtime.ServiceInstance;
+import io.cotoami.infra.PostgresServer;
+import io.cotoami.infra.RedisServer;
+import io.cotoami.infra.TestConfigs;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** coto-service alone, on real embedded PostgreSQL and Redis, through its own HTTP API. */
+class CotoServiceTest {
+  private static PostgresServer postgres;
+  private static RedisServer redis;
+  private static PgConfig pg;
+  private static ServiceInstance service;
+  private static Vertx clientVertx;
+  private static WebClient client;
+
+  @BeforeAll
+  static void start() throws Exception {
+    postgres = PostgresServer.startTemporary();
+    redis = RedisServer.startTemporary();
+    pg = postgres.ensureDatabase("cotoami", "cotoami", "secret");
+    CotoServiceConfig config = CotoServiceConfig.fromEnv(
+        TestConfigs.of(TestConfigs.newClusterName(), TestConfigs.stores(pg, redis)));
+    service = await(CotoServiceMain.start(config).toCompletionStage().toCompletableFuture());
+    clientVertx = Vertx.vertx();
+    client = WebClient.create(clientVertx, new WebClientOptions()
+        .setDefaultHost("127.0.0.1").setDefaultPort(service.httpPort()));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (service != null) {
+      await(service.shutdown().toCompletionStage().toCompletableFuture());
+    }
+    if (clientVertx != null) {
+      clientVertx.close();
+    }
+    redis.close();
+    postgres.close();
+  }
+
+  @Test
+  @DisplayName("An anonymous visitor posts a coto, gets an anonymous_id cookie, and only that cookie reads it back")
+  void anonymousPostAndRead() throws Exception {
+    HttpResponse<Buffer> posted = post(null, new JsonObject().put("content", "first thought").put("summary", "sum"));
+    assertEquals(201, posted.statusCode());
+    String cookie = posted.cookies().stream().filter(c -> c.startsWith("anonymous_id=")).findFirst().orElseThrow();
+    assertTrue(cookie.contains("HTTPOnly") || cookie.contains("HttpOnly"), cookie);
+    assertTrue(cookie.contains("SameSite=Lax"), cookie);
+    String anonymousId = cookie.substring(0, cookie.indexOf(';'));
+    JsonObject coto = posted.bodyAsJsonObject();
+    assertEquals("first thought", coto.getString("content"));
+    assertEquals("sum", coto.getString("summary"));
+    assertTrue(coto.getBoolean("anonymous"));
+
+    JsonArray mine = get("/api/cotos", anonymousId).bodyAsJsonObject().getJsonArray("cotos");
+    assertEquals(1, mine.size());
+    assertEquals(coto.getString("id"), mine.getJsonObject(0).getString("id"));
+    assertEquals(0, get("/api/cotos", null).bodyAsJsonObject().getJsonArray("cotos").size());
+    assertEquals(0, get("/api/cotos", "anonymous_id=AAAAAAAAAAAAAAAAAAAAAA").bodyAsJsonObject()
+        .getJsonArray("cotos").size());
+  }
+
+  @Test
+  @DisplayName("Script tags and SQL-looking text are stored and returned exactly as typed")
+  void contentIsVerbatim() throws Exception {
+    String content = "<script>alert('x')</script> '; DROP TABLE cotos; -- <img src=x onerror=alert(1)>";
+    HttpResponse<Buffer> posted = post(null, new JsonObject().put("content", content));
+    String cookie = posted.cookies().get(0);
+    assertEquals(content, posted.bodyAsJsonObject().getString("content"));
+    assertEquals(content, get("/api/cotos", cookie.substring(0, cookie.indexOf(';'))).bodyAsJsonObject()
+        .getJsonArray("cotos").getJsonObject(0).getString("content"));
+  }
+
+  @Test
+  @DisplayName("Pages of the home timeline, newest first, cover every coto exactly once")
+  void pagination() throws Exception {
+    HttpResponse<Buffer> first = post(null, new JsonObject().put("content", "coto 0"));
+    String cookie = first.cookies().get(0);
+    cookie = cookie.substring(0, cookie.indexOf(';'));
+    for (int i = 1; i < 5; i++) {
+      assertEquals(201, post(cookie, new JsonObject().put("content", "coto " + i)).statusCode());
+    }
+    Set<String> seen = new HashSet<>();
+    String next = null;
+    int pages = 0;
+    String previousContent = "coto 5";
+    do {
+      JsonObject page = get("/api/cotos?limit=2" + (next == null ? "" : "&before=" + next), cookie).bodyAsJsonObject();
+      for (Object item : page.getJsonArray("cotos")) {
+        JsonObject coto = (JsonObject) item;
+        assertTrue(seen.add(coto.getString("id")), "no duplicate across pages");
+        assertTrue(coto.getString("content").compareTo(previousContent) < 0, "newest first");
+        previousContent = coto.getString("content");
+      }
+      next = page.getString("next");
+      pages++;
+    } while (next != null && pages < 10);
+    assertEquals(5, seen.size());
+  }
+
+  @Test
+  @DisplayName("Bad input gets problem+json with the right status and type, and nothing is stored")
+  void badInput() throws Exception {
+    assertProblem(post(null, new JsonObject().put("content", "  ")), 400, "validation");
+    assertProblem(post(null, new JsonObject().put("content", "x".repeat(2501))), 400, "validation");
+    assertProblem(post(null, new JsonObject().put("content", "ok").put("summary", "s".repeat(201))), 400, "validation");
+    assertProblem(post(null, new JsonObject().put("content", 42)), 400, "validation");
+    assertProblem(send(HttpMethod.POST, "/api/cotos", "application/json", Buffer.buffer("{\"content\":")), 400,
+        "malformed-json");
+    assertProblem(send(HttpMethod.POST, "/api/cotos", "application/json", Buffer.buffer("[1,2]")), 400,
+        "malformed-json");
+    assertProblem(send(HttpMethod.POST, "/api/cotos", "text/plain", Buffer.buffer("hello")), 415,
+        "unsupported-media-type");
+    String huge = new JsonObject().put("content", "x".repeat(70 * 1024)).encode();
+    assertProblem(send(HttpMethod.POST, "/api/cotos", "application/json", Buffer.buffer(huge)), 413,
+        "payload-too-large");
+    assertProblem(get("/api/cotos?limit=0", null), 400, "validation");
+    assertProblem(get("/api/cotos?limit=101", null), 400, "validation");
+    assertProblem(get("/api/cotos?before=garbage", null), 400, "invalid-cursor");
+    assertProblem(get("/api/nothing-here", null), 404, "not-found");
+  }
+
+  @Test
+  @DisplayName("Posting publishes one coto-posted event on the bus with the timeline and an event id")
+  void postingPublishesAnEvent() throws Exception {
+    CompletableFuture<JsonObject> received = new CompletableFuture<>();
+    await(service.vertx().eventBus().<JsonObject>consumer(Addresses.COTO_POSTED, m -> received.complete(m.body()))
+        .completion().toCompletionStage().toCompletableFuture());
+    HttpResponse<Buffer> posted = post(null, new JsonObject().put("content", "event me"));
+    JsonObject event = received.get(10, TimeUnit.SECONDS);
+    assertEquals(posted.bodyAsJsonObject().getString("id"), event.getJsonObject("coto").getString("id"));
+    assertTrue(event.getString("timeline").startsWith("anonymous:"));
+    assertEquals(1L, event.getLong("eventId"));
+  }
+
+  @Test
+  @DisplayName("Health, readiness with its checks, and Prometheus metrics are served")
+  void healthAndMetrics() throws Exception {
+    assertEquals(200, get("/health/live", null).statusCode());
+    HttpResponse<Buffer> ready = get("/health/ready", null);
+    assertEquals(200, ready.statusCode(), ready.bodyAsString());
+    String checks = ready.bodyAsString();
+    assertTrue(checks.contains("postgresql") && checks.contains("redis") && checks.contains("cluster"), checks);
+    String metrics = get("/metrics", null).bodyAsString();
+    assertTrue(metrics.contains("vertx_http_server_requests_total"), "HTTP metrics");
+    assertTrue(metrics.contains("vertx_pool_"), "pool metrics");
+    assertTrue(metrics.contains("jvm_memory_used_bytes"), "JVM metrics");
+  }
+
+  @Test
+  @DisplayName("Migrations ran at start: the coto schema has its tables and a versioned history")
+  void migrationsRan() throws Exception {
+    try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
+         ResultSet rs = c.createStatement().executeQuery(
+             "SELECT version, success FROM coto.flyway_schema_history WHERE version IS NOT NULL ORDER BY installed_rank")) {
+      assertTrue(rs.next());
+      assertEquals("1", rs.getString("version"));
+      assertTrue(rs.getBoolean("success"));
+    }
+    try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
+         ResultSet rs = c.createStatement().executeQuery("SELECT to_regclass('coto.cotos') AS t")) {
+      assertTrue(rs.next());
+      assertNotNull(rs.getString("t"));
+    }
+  }
+
+  @Test
+  @DisplayName("Readiness goes false while Redis is down and true again when it returns, without a restart")
+  void readinessFollowsRedis() throws Exception {
+    redis.stop();
+    try {
+      assertTrue(poll("/health/ready", 503), "not ready while Redis is down");
+      HttpResponse<Buffer> failed = post(null, new JsonObject().put("content", "while down"));
+      assertProblem(failed, 503, "service-unavailable");
+      assertEquals("1", failed.getHeader("Retry-After"));
+    } finally {
+      redis.restart();
+    }
+    assertTrue(poll("/health/ready", 200), "ready again");
+    assertEquals(201, post(null, new JsonObject().put("content", "after")).statusCode());
+  }
+
+  private static boolean poll(String path, int status) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      if (get(path, null).statusCode() == status) {
+        return true;
+      }
+      Thread.onSpinWait();
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+    return false;
+  }
+
+  private static void assertProblem(HttpResponse<Buffer> response, int status, String slug) {
+    assertEquals(status, response.statusCode(), response.bodyAsString());
+    assertEquals("application/problem+json", response.getHeader("Content-Type"));
+    JsonObject problem = response.bodyAsJsonObject();
+    assertEquals("urn:cotoami:problem:" + slug, problem.getString("type"));
+    assertEquals(status, problem.getInteger("status"));
+    assertNotNull(problem.getString("title"));
+    assertTrue(!problem.encode().contains("Exception"), "no internals in the body");
+  }
+
+  private static HttpResponse<Buffer> post(String cookie, JsonObject body) throws Exception {
+    var request = client.post("/api/cotos").putHeader("Content-Type", "application/json");
+    if (cookie != null) {
+      request.putHeader("Cookie", cookie);
+    }
+    return await(request.sendBuffer(Buffer.buffer(body.encode())).toCompletionStage().toCompletableFuture());
+  }
+
+  private static HttpResponse<Buffer> send(HttpMethod method, String path, String type, Buffer body) throws Exception {
+    return await(client.request(method, path).putHeader("Content-Type", type).sendBuffer(body)
+        .toCompletionStage().toCompletableFuture());
+  }
+
+  private static HttpResponse<Buffer> get(String path, String cookie) throws Exception {
+    var request = client.get(path);
+    if (cookie != null) {
+      request.putHeader("Cookie", cookie);
+    }
+    return await(request.send().toCompletionStage().toCompletableFuture());
+  }
+
+  private static <T> T await(CompletableFuture<T> future) throws Exception {
+    return future.get(90, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,47 @@
+package io.cotoami.infra;
+
+import io.cotoami.common.config.Env;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Environment for service instances started by tests: loopback, free ports, and a cluster name of
+ * their own so they never meet another test's (or a running dev stack's) cluster.
+ */
+public final class TestConfigs {
+  private TestConfigs() {
+  }
+
+  public static String newClusterName() {
+    return "test-" + UUID.randomUUID();
+  }
+
+  /** Variables every test instance gets, plus the given ones (which win). */
+  public static Map<String, String> env(String clusterName, Map<String, String> extra) {
+    Map<String, String> env = new HashMap<>();
+    env.put("CLUSTER_NAME", clusterName);
+    env.put("CLUSTER_HOST", "127.0.0.1");
+    env.put("HTTP_HOST", "127.0.0.1");
+    env.put("HTTP_PORT", "0");
+    env.put("SHUTDOWN_GRACE_PERIOD", "5s");
+    env.putAll(extra);
+    return env;
+  }
+
+  public static Env of(String clusterName, Map<String, String> extra) {
+    return new Env(env(clusterName, extra));
+  }
+
+  /** The variables that point a service at embedded PostgreSQL and Redis. */
+  public static Map<String, String> stores(io.cotoami.common.config.PgConfig pg, RedisServer redis) {
+    Map<String, String> env = new HashMap<>();
+    env.put("PGHOST", pg.host());
+    env.put("PGPORT", String.valueOf(pg.port()));
+    env.put("PGDATABASE", pg.database());
+    env.put("PGUSER", pg.user());
+    env.put("PGPASSWORD", pg.password());
+    env.put("REDIS_URL", redis.config().url());
+    return env;
+  }
+}
