@@ -1,0 +1,229 @@
+package io.cotoami.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cotoami.auth.AuthServiceConfig;
+import io.cotoami.auth.AuthServiceMain;
+import io.cotoami.common.config.PgConfig;
+import io.cotoami.common.runtime.ServiceInstance;
+import io.cotoami.coto.CotoServiceConfig;
+import io.cotoami.coto.CotoServiceMain;
+import io.cotoami.gateway.GatewayConfig;
+import io.cotoami.gateway.GatewayMain;
+import io.cotoami.infra.PostgresServer;
+import io.cotoami.infra.RedisServer;
+import io.cotoami.infra.SmtpServer;
+import io.cotoami.infra.TestConfigs;
+import io.cotoami.mail.MailServiceConfig;
+import io.cotoami.mail.MailServiceMain;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The walking skeleton: a gateway, two coto-service instances, auth-service and mail-service, each
+ * its own clustered Vert.x node (Hazelcast on loopback), on embedded PostgreSQL, Redis and SMTP.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusteredSystemTest {
+  private static final String CLUSTER = TestConfigs.newClusterName();
+  private static PostgresServer postgres;
+  private static RedisServer redis;
+  private static SmtpServer smtp;
+  private static Map<String, String> stores;
+  private static ServiceInstance gateway;
+  private static ServiceInstance coto1;
+  private static ServiceInstance coto2;
+  private static ServiceInstance auth;
+  private static ServiceInstance mail;
+  private static Http http;
+
+  @BeforeAll
+  static void start() throws Exception {
+    postgres = PostgresServer.startTemporary();
+    redis = RedisServer.startTemporary();
+    smtp = SmtpServer.start(0);
+    PgConfig pg = postgres.ensureDatabase("cotoami", "cotoami", "secret");
+    stores = TestConfigs.stores(pg, redis);
+    Map<String, String> mailEnv = new HashMap<>(stores);
+    mailEnv.put("SMTP_HOST", "127.0.0.1");
+    mailEnv.put("SMTP_PORT", String.valueOf(smtp.port()));
+    List<ServiceInstance> started = Http.await(Future.all(
+        GatewayMain.start(GatewayConfig.fromEnv(TestConfigs.of(CLUSTER, Map.of("UPSTREAM_TIMEOUT", "3s")))),
+        startCoto(),
+        startCoto(),
+        AuthServiceMain.start(AuthServiceConfig.fromEnv(TestConfigs.of(CLUSTER, stores))),
+        MailServiceMain.start(MailServiceConfig.fromEnv(TestConfigs.of(CLUSTER, mailEnv))))).list();
+    gateway = started.get(0);
+    coto1 = started.get(1);
+    coto2 = started.get(2);
+    auth = started.get(3);
+    mail = started.get(4);
+    http = new Http(gateway.httpPort());
+    // The gateway learns instances from their announcements: wait until it routes to both coto-services.
+    http.until("/api/instances", r -> r.bodyAsString().split("coto-service", -1).length - 1 == 2, 30);
+  }
+
+  private static Future<ServiceInstance> startCoto() {
+    return CotoServiceMain.start(CotoServiceConfig.fromEnv(TestConfigs.of(CLUSTER, stores)));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    List<Future<Void>> stops = new ArrayList<>();
+    for (ServiceInstance instance : new ServiceInstance[] {gateway, coto1, coto2, auth, mail}) {
+      if (instance != null) {
+        stops.add(instance.shutdown());
+      }
+    }
+    Http.await(Future.join(stops));
+    if (http != null) {
+      http.close();
+    }
+    smtp.close();
+    redis.close();
+    postgres.close();
+  }
+
+  @Test
+  @Order(1)
+  @DisplayName("Every node is in one Hazelcast cluster and every instance is ready")
+  void oneCluster() throws Exception {
+    assertEquals(5, gateway.clusterManager().getNodes().size());
+    for (ServiceInstance instance : new ServiceInstance[] {gateway, coto1, coto2, auth, mail}) {
+      try (Http direct = new Http(instance.httpPort())) {
+        HttpResponse<Buffer> ready = direct.get("/health/ready");
+        assertEquals(200, ready.statusCode(), instance.config().service() + ": " + ready.bodyAsString());
+      }
+    }
+  }
+
+  @Test
+  @Order(2)
+  @DisplayName("An anonymous visitor posts and reads cotos through the gateway, and the gateway receives the coto-posted event from another node")
+  void walkingSkeleton() throws Exception {
+    double eventsBefore = eventsReceived();
+    HttpResponse<Buffer> posted;
+    posted = Http.await(http.client().post("/api/cotos")
+        .putHeader("Content-Type", "application/json")
+        .putHeader("X-Request-Id", "walking-skeleton-1")
+        .sendBuffer(Buffer.buffer(new JsonObject().put("content", "through the gateway").encode())));
+    assertEquals(201, posted.statusCode(), posted.bodyAsString());
+    assertEquals("walking-skeleton-1", posted.getHeader("X-Request-Id"));
+    String cookie = posted.cookies().get(0);
+    cookie = cookie.substring(0, cookie.indexOf(';'));
+
+    // Either coto-service instance answers: anonymous cotos live in the shared Redis.
+    for (int i = 0; i < 4; i++) {
+      HttpResponse<Buffer> home = Http.await(http.client().get("/api/cotos").putHeader("Cookie", cookie).send());
+      assertEquals(200, home.statusCode());
+      assertEquals("through the gateway",
+          home.bodyAsJsonObject().getJsonArray("cotos").getJsonObject(0).getString("content"));
+    }
+    http.until("/metrics", r -> eventsIn(r.bodyAsString()) >= eventsBefore + 1, 10);
+  }
+
+  @Test
+  @Order(3)
+  @DisplayName("Without affinity, requests are spread over both coto-service instances, and the request id and X-Forwarded headers reach them")
+  void spreadAndForwardedHeaders() throws Exception {
+    Set<String> instances = new HashSet<>();
+    for (int i = 0; i < 10; i++) {
+      HttpResponse<Buffer> debug = Http.await(http.client().get("/api/debug/coto-service")
+          .putHeader("X-Request-Id", "req-" + i)
+          .putHeader("Connection", "keep-alive, X-Secret-Hop")
+          .putHeader("X-Secret-Hop", "must not pass")
+          .send());
+      assertEquals(200, debug.statusCode());
+      JsonObject body = debug.bodyAsJsonObject();
+      instances.add(body.getString("instanceId"));
+      JsonObject headers = lowerCase(body.getJsonObject("headers"));
+      assertEquals("req-" + i, headers.getString("x-request-id"));
+      assertEquals("127.0.0.1", headers.getString("x-forwarded-for"));
+      assertEquals("http", headers.getString("x-forwarded-proto"));
+      assertNotNull(headers.getString("x-forwarded-host"));
+      assertFalse(headers.containsKey("x-secret-hop"), "headers named in Connection are hop-by-hop");
+    }
+    assertEquals(Set.of(coto1.config().instanceId(), coto2.config().instanceId()), instances);
+  }
+
+  @Test
+  @Order(4)
+  @DisplayName("Unknown services and APIs get problem+json 404s from the gateway")
+  void unknownRoutes() throws Exception {
+    HttpResponse<Buffer> unknown = http.get("/api/debug/nope");
+    assertEquals(404, unknown.statusCode());
+    assertEquals("application/problem+json", unknown.getHeader("Content-Type"));
+    assertEquals(404, http.get("/api/nothing").statusCode());
+    assertEquals("urn:cotoami:problem:not-found", http.get("/api/nothing").bodyAsJsonObject().getString("type"));
+  }
+
+  @Test
+  @Order(5)
+  @DisplayName("An instance that leaves is dropped at once and every request keeps succeeding on the other")
+  void instanceLeaves() throws Exception {
+    Http.await(coto2.shutdown());
+    String survivor = coto1.config().instanceId();
+    for (int i = 0; i < 20; i++) {
+      HttpResponse<Buffer> debug = http.get("/api/debug/coto-service");
+      assertEquals(200, debug.statusCode(), debug.bodyAsString());
+      assertEquals(survivor, debug.bodyAsJsonObject().getString("instanceId"));
+    }
+    coto2 = null;
+  }
+
+  @Test
+  @Order(6)
+  @DisplayName("With no instance of a service the gateway answers 503 problem+json with Retry-After, and recovers when one returns")
+  void serviceDownAndBack() throws Exception {
+    Http.await(mail.shutdown());
+    mail = null;
+    HttpResponse<Buffer> down = http.get("/api/debug/mail-service");
+    assertEquals(503, down.statusCode());
+    assertEquals("application/problem+json", down.getHeader("Content-Type"));
+    assertNotNull(down.getHeader("Retry-After"));
+    assertEquals(200, http.get("/health/ready").statusCode(), "the gateway itself stays ready");
+    assertEquals(200, http.get("/api/debug/coto-service").statusCode(), "other services are unaffected");
+
+    Map<String, String> mailEnv = new HashMap<>(stores);
+    mailEnv.put("SMTP_HOST", "127.0.0.1");
+    mailEnv.put("SMTP_PORT", String.valueOf(smtp.port()));
+    mail = Http.await(MailServiceMain.start(MailServiceConfig.fromEnv(TestConfigs.of(CLUSTER, mailEnv))));
+    HttpResponse<Buffer> back = http.until("/api/debug/mail-service", r -> r.statusCode() == 200, 20);
+    assertEquals(mail.config().instanceId(), back.bodyAsJsonObject().getString("instanceId"));
+  }
+
+  private static JsonObject lowerCase(JsonObject headers) {
+    JsonObject lower = new JsonObject();
+    headers.forEach(e -> lower.put(e.getKey().toLowerCase(), e.getValue()));
+    return lower;
+  }
+
+  private static double eventsReceived() throws Exception {
+    return eventsIn(http.get("/metrics").bodyAsString());
+  }
+
+  private static double eventsIn(String metrics) {
+    return metrics.lines()
+        .filter(line -> line.startsWith("cotoami_gateway_events_received_total") && line.contains("coto-posted"))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .findFirst().orElse(0);
+  }
+}

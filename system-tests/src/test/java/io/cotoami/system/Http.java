@@ -1,0 +1,62 @@
+package io.cotoami.system;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** A small blocking HTTP client for tests that drive the system as a client would. */
+final class Http implements AutoCloseable {
+  private final Vertx vertx = Vertx.vertx();
+  private final WebClient client;
+
+  Http(int port) {
+    client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
+        .setKeepAlive(true));
+  }
+
+  WebClient client() {
+    return client;
+  }
+
+  HttpResponse<Buffer> send(HttpRequest<Buffer> request) throws Exception {
+    return await(request.send());
+  }
+
+  HttpResponse<Buffer> get(String path) throws Exception {
+    return await(client.get(path).send());
+  }
+
+  /** Polls {@code path} until the response matches, for at most {@code seconds}. */
+  HttpResponse<Buffer> until(String path, Predicate<HttpResponse<Buffer>> done, int seconds) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    HttpResponse<Buffer> last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        last = get(path);
+        if (done.test(last)) {
+          return last;
+        }
+      } catch (Exception e) {
+        // Not listening yet: try again until the deadline.
+      }
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+    throw new AssertionError("gave up waiting on " + path + "; last answer: "
+        + (last == null ? "none" : last.statusCode() + " " + last.bodyAsString()));
+  }
+
+  static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() {
+    vertx.close();
+  }
+}
