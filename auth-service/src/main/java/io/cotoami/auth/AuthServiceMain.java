@@ -23,7 +23,6 @@ public final class AuthServiceMain {
         PostgresStore.start(instance, config.pg(), "auth", "classpath:db/auth")
             .compose(pool -> RedisStore.start(instance, config.redis()))
             .compose(redis -> instance.vertx().deployVerticle(new SessionApiVerticle(instance)))
-            .map(deployed -> instance)
-            .recover(e -> instance.vertx().close().transform(v -> Future.failedFuture(e))));
+            .map(deployed -> instance));
   }
 }

@@ -27,7 +27,6 @@ public final class CotoServiceMain {
                   AnonymousCotoRepository anonymous = new AnonymousCotoRepository(redis, config.anonymousRetention());
                   return instance.vertx().deployVerticle(new CotoApiVerticle(instance, anonymous, config.anonymousRetention()));
                 }))
-            .map(deployed -> instance)
-            .recover(e -> instance.vertx().close().transform(v -> Future.failedFuture(e))));
+            .map(deployed -> instance));
   }
 }

@@ -24,7 +24,7 @@ public record GatewayConfig(InstanceConfig instance, Duration upstreamConnectTim
     URI publicUrl;
     try {
       publicUrl = URI.create(rawUrl);
-      if (publicUrl.getHost() == null || !publicUrl.getScheme().matches("https?")) {
+      if (publicUrl.getHost() == null || publicUrl.getScheme() == null || !publicUrl.getScheme().matches("https?")) {
         throw new IllegalArgumentException(rawUrl);
       }
     } catch (IllegalArgumentException e) {

@@ -23,8 +23,7 @@ public final class GatewayMain {
       return registry.start()
           .compose(v -> instance.vertx().deployVerticle(new GatewayEventsVerticle(instance.meterRegistry())))
           .compose(id -> instance.vertx().deployVerticle(new GatewayVerticle(instance, config, registry)))
-          .map(id -> instance)
-          .recover(e -> instance.vertx().close().transform(v -> Future.failedFuture(e)));
+          .map(id -> instance);
     });
   }
 }

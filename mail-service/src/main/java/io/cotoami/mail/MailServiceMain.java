@@ -26,8 +26,7 @@ public final class MailServiceMain {
             instance.readinessCheck("smtp", smtp::check);
             return instance.serve(instance.router());
           })
-          .map(server -> instance)
-          .recover(e -> instance.vertx().close().transform(v -> Future.failedFuture(e)));
+          .map(server -> instance);
     });
   }
 }

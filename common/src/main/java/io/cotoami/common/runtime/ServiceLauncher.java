@@ -3,6 +3,7 @@ package io.cotoami.common.runtime;
 import io.cotoami.common.config.ConfigException;
 import io.vertx.core.Future;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -28,18 +29,24 @@ public final class ServiceLauncher {
       System.exit(2);
       return;
     }
-    start.apply(config)
-        .onSuccess(instance -> {
-          Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(instance), service + "-shutdown"));
-          LOG.info("{} is ready", service);
-        })
-        .onFailure(e -> {
-          String reason = rootMessage(e);
-          LOG.error("{} failed to start: {}", service, reason);
-          System.err.println(service + ": failed to start: " + reason);
-          // Non-daemon cluster threads may be running: leave without waiting for them.
-          Runtime.getRuntime().halt(1);
-        });
+    ServiceInstance instance;
+    try {
+      // Waits on the main thread: callbacks of a start that failed may have nowhere left to run.
+      instance = start.apply(config).toCompletionStage().toCompletableFuture().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      Runtime.getRuntime().halt(1);
+      return;
+    } catch (ExecutionException e) {
+      String reason = rootMessage(e.getCause());
+      LOG.error("{} failed to start: {}", service, reason);
+      System.err.println(service + ": failed to start: " + reason);
+      // Non-daemon cluster threads may be running: leave without waiting for them.
+      Runtime.getRuntime().halt(1);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(instance), service + "-shutdown"));
+    LOG.info("{} is ready", service);
   }
 
   /** Runs in the JVM's shutdown hook (SIGTERM, SIGINT); exits 0 once drained and out of the cluster. */
@@ -54,17 +61,14 @@ public final class ServiceLauncher {
     }
   }
 
+  /** One line: our own failures already say what and where; others are described by their deepest cause. */
   static String rootMessage(Throwable e) {
-    StringBuilder message = new StringBuilder(String.valueOf(e.getMessage()));
-    Throwable cause = e.getCause();
-    while (cause != null && cause != e) {
-      String causeMessage = cause.getMessage();
-      if (causeMessage != null && !message.toString().contains(causeMessage)) {
-        message.append(": ").append(causeMessage);
-      }
-      e = cause;
-      cause = cause.getCause();
+    Throwable described = e;
+    while (described.getMessage() == null && described.getCause() != null && described.getCause() != described) {
+      described = described.getCause();
     }
-    return message.toString();
+    String message = String.valueOf(described.getMessage()).strip();
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline).strip();
   }
 }

@@ -3,9 +3,13 @@ package io.cotoami.coto.anonymous;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
@@ -29,12 +33,17 @@ public final class AnonymousIds {
   /** The visitor's id, issuing a new cookie when there is none. */
   public static String existingOrNew(RoutingContext ctx, Duration retention) {
     String id = existing(ctx);
-    if (id != null) {
-      return id;
+    if (id == null) {
+      byte[] bytes = new byte[16];
+      RANDOM.nextBytes(bytes);
+      id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
-    byte[] bytes = new byte[16];
-    RANDOM.nextBytes(bytes);
-    id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    refresh(ctx, id, retention);
+    return id;
+  }
+
+  /** Sets the cookie again so that it lives as long as the data: {@code retention} from the last use. */
+  public static void refresh(RoutingContext ctx, String id, Duration retention) {
     boolean https = "https".equalsIgnoreCase(ctx.request().getHeader("X-Forwarded-Proto"));
     ctx.response().addCookie(Cookie.cookie(COOKIE, id)
         .setPath("/")
@@ -42,6 +51,18 @@ public final class AnonymousIds {
         .setSecure(https)
         .setSameSite(CookieSameSite.LAX)
         .setMaxAge(retention.toSeconds()));
-    return id;
+  }
+
+  /**
+   * The name of a visitor's timeline on the event bus: a hash, because the id itself is the only
+   * proof of ownership and must not travel to every node or into logs.
+   */
+  public static String timeline(String id) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+      return "anonymous:" + HexFormat.of().formatHex(digest, 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
   }
 }

@@ -45,7 +45,7 @@ public final class CotoApiVerticle extends VerticleBase {
     anonymous.post(anonymousId, input.content(), input.summary())
         .onSuccess(coto -> {
           publishPosted(ctx, anonymousId, coto);
-          ctx.response().setStatusCode(201).putHeader("Location", "/api/cotos/" + coto.id());
+          ctx.response().setStatusCode(201);
           ctx.json(coto.toJson());
         })
         .onFailure(ctx::fail);
@@ -54,6 +54,9 @@ public final class CotoApiVerticle extends VerticleBase {
   private void home(RoutingContext ctx) {
     Pages pages = Pages.from(ctx);
     String anonymousId = AnonymousIds.existing(ctx);
+    if (anonymousId != null) {
+      AnonymousIds.refresh(ctx, anonymousId, retention);
+    }
     Future<List<AnonymousCoto>> cotos = anonymousId == null
         ? Future.succeededFuture(List.of())
         : anonymous.timeline(anonymousId, pages.before(), pages.limit());
@@ -70,7 +73,7 @@ public final class CotoApiVerticle extends VerticleBase {
 
   private void publishPosted(RoutingContext ctx, String anonymousId, AnonymousCoto coto) {
     JsonObject event = new JsonObject()
-        .put("timeline", "anonymous:" + anonymousId)
+        .put("timeline", AnonymousIds.timeline(anonymousId))
         .put("eventId", coto.seq())
         .put("coto", coto.toJson());
     vertx.eventBus().publish(Addresses.COTO_POSTED, event,

@@ -106,10 +106,12 @@ public final class ServiceProxy {
         headers.add(header.getKey(), header.getValue());
       }
     });
+    // Incoming X-Forwarded-* headers are not trusted (anyone can send them): the client is who
+    // connected to us, and the scheme is the one people use to reach us (PUBLIC_URL), since TLS
+    // usually ends in front of the gateway.
     String client = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
-    String priorFor = request.headers().get("X-Forwarded-For");
-    headers.set("X-Forwarded-For", priorFor == null ? client : priorFor + ", " + client);
-    headers.set("X-Forwarded-Proto", request.isSSL() ? "https" : "http");
+    headers.set("X-Forwarded-For", client);
+    headers.set("X-Forwarded-Proto", request.isSSL() ? "https" : config.publicUrl().getScheme());
     headers.set("X-Forwarded-Host", String.valueOf(request.authority()));
     headers.set(RequestIds.HEADER, RequestIds.of(ctx));
     return headers;

@@ -1,0 +1,121 @@
+package io.cotoami.devstack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Runs the real launcher jar as {@code ./cotoami up} does, far enough to use the system, then stops it. */
+class DevStackIT {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @Test
+  @DisplayName("The launcher starts PostgreSQL, Redis, the mail inbox and four service processes, all ready, and Ctrl-C stops everything")
+  void upAndDown() throws Exception {
+    Path data = Files.createTempDirectory("cotoami-devstack-");
+    int gateway = freePort();
+    int mailUi = freePort();
+    ProcessBuilder builder = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+        "-jar", System.getProperty("cotoami.launcher"), "up")
+        .redirectErrorStream(true);
+    builder.environment().put("COTOAMI_HOME", System.getProperty("cotoami.home"));
+    builder.environment().put("COTOAMI_DATA_DIR", data.toString());
+    builder.environment().put("COTOAMI_PORT", String.valueOf(gateway));
+    builder.environment().put("COTOAMI_PG_PORT", String.valueOf(freePort()));
+    builder.environment().put("COTOAMI_REDIS_PORT", String.valueOf(freePort()));
+    builder.environment().put("COTOAMI_SMTP_PORT", String.valueOf(freePort()));
+    builder.environment().put("COTOAMI_MAIL_PORT", String.valueOf(mailUi));
+    builder.environment().put("COTOAMI_CLUSTER_NAME", "devstack-it-" + UUID.randomUUID());
+    Process launcher = builder.start();
+    List<String> output = new CopyOnWriteArrayList<>();
+    Thread reader = new Thread(() -> read(launcher, output));
+    reader.start();
+    try {
+      assertTrue(awaitLine(output, "Cotoami is up at http://localhost:" + gateway, Duration.ofMinutes(4)),
+          "the launcher says it is up; output:\n" + String.join("\n", output));
+      for (String service : List.of("coto-service", "auth-service", "mail-service", "gateway")) {
+        assertTrue(output.stream().anyMatch(l -> l.contains("| " + service + " is ready on port")), service + " ready");
+      }
+      assertTrue(output.stream().anyMatch(l -> l.contains("Mail inbox at http://localhost:" + mailUi)));
+      List<ProcessHandle> children = launcher.descendants().filter(p -> p.info().command().orElse("").contains("java"))
+          .toList();
+      assertEquals(4, children.size(), "four service JVMs");
+
+      assertEquals(200, get("http://127.0.0.1:" + gateway + "/health/ready").statusCode());
+      HttpResponse<String> posted = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway + "/api/cotos"))
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"content\":\"from the launcher test\"}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(201, posted.statusCode(), posted.body());
+      assertEquals(200, get("http://127.0.0.1:" + mailUi + "/mail.json").statusCode());
+
+      launcher.destroy();
+      assertTrue(launcher.waitFor(90, TimeUnit.SECONDS), "the launcher exits");
+      reader.join(10_000);
+      for (ProcessHandle child : children) {
+        assertFalse(child.isAlive(), "service process " + child.pid() + " is gone");
+      }
+      for (String service : List.of("coto-service", "auth-service", "mail-service", "gateway")) {
+        assertTrue(output.stream().anyMatch(l -> l.contains("| " + service + " stopped (status 0)")),
+            service + " drained and exited 0; output:\n" + String.join("\n", output));
+      }
+      assertTrue(output.stream().anyMatch(l -> l.contains("Stopped; nothing left running.")));
+      assertTrue(Files.isDirectory(data.resolve("postgres")), "PostgreSQL data is kept for the next run");
+    } finally {
+      launcher.descendants().forEach(ProcessHandle::destroyForcibly);
+      launcher.destroyForcibly();
+    }
+  }
+
+  private static void read(Process process, List<String> output) {
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        output.add(line);
+      }
+    } catch (IOException e) {
+      // The launcher is gone.
+    }
+  }
+
+  private static boolean awaitLine(List<String> output, String text, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (output.stream().anyMatch(l -> l.contains(text))) {
+        return true;
+      }
+      TimeUnit.MILLISECONDS.sleep(200);
+    }
+    return false;
+  }
+
+  private static HttpResponse<String> get(String url) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+}

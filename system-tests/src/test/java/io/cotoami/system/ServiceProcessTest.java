@@ -1,0 +1,131 @@
+package io.cotoami.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cotoami.gateway.GatewayMain;
+import io.cotoami.coto.CotoServiceMain;
+import io.cotoami.infra.FreePorts;
+import io.cotoami.infra.RedisServer;
+import io.cotoami.infra.SmtpServer;
+import io.cotoami.infra.TestConfigs;
+import io.cotoami.mail.MailServiceMain;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.HttpResponse;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Services as real processes: how they fail to start, and how they stop on SIGTERM. */
+class ServiceProcessTest {
+
+  @Test
+  @DisplayName("A port already taken ends the process with a non-zero status and one clear line saying where")
+  void portTaken() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      Result result = run(GatewayMain.class, Map.of("HTTP_PORT", String.valueOf(taken.getLocalPort())));
+      assertNotEquals(0, result.status);
+      assertEquals(1, result.stderrLines.size(), result.stderrLines.toString());
+      String line = result.stderrLines.get(0);
+      assertTrue(line.startsWith("gateway: failed to start: cannot listen on 127.0.0.1:" + taken.getLocalPort()), line);
+      assertTrue(line.toLowerCase().contains("address already in use"), line);
+    }
+  }
+
+  @Test
+  @DisplayName("PostgreSQL unreachable at start ends the process with a non-zero status and one clear line saying where")
+  void postgresUnreachable() throws Exception {
+    int nobody = FreePorts.next();
+    Result result = run(CotoServiceMain.class, Map.of("PGHOST", "127.0.0.1", "PGPORT", String.valueOf(nobody)));
+    assertNotEquals(0, result.status);
+    assertEquals(1, result.stderrLines.size(), result.stderrLines.toString());
+    String line = result.stderrLines.get(0);
+    assertTrue(line.startsWith("coto-service: failed to start: PostgreSQL unreachable"), line);
+    assertTrue(line.contains("127.0.0.1:" + nobody), line);
+  }
+
+  @Test
+  @DisplayName("A malformed configuration value ends the process with status 2 and names the variable")
+  void badConfig() throws Exception {
+    Result result = run(GatewayMain.class, Map.of("SHUTDOWN_GRACE_PERIOD", "forever"));
+    assertEquals(2, result.status);
+    assertEquals(List.of("gateway: configuration error: Invalid SHUTDOWN_GRACE_PERIOD='forever': "
+        + "expected a duration such as 500ms, 30s, 5m or 30d"), result.stderrLines);
+  }
+
+  @Test
+  @DisplayName("On SIGTERM an instance turns unready, finishes the request in flight, leaves the cluster and exits 0")
+  void gracefulShutdown() throws Exception {
+    try (RedisServer redis = RedisServer.startTemporary(); SmtpServer smtp = SmtpServer.start(0)) {
+      int port = FreePorts.next();
+      Map<String, String> env = new HashMap<>();
+      env.put("HTTP_PORT", String.valueOf(port));
+      env.put("REDIS_URL", redis.config().url());
+      env.put("SMTP_HOST", "127.0.0.1");
+      env.put("SMTP_PORT", String.valueOf(smtp.port()));
+      env.put("SHUTDOWN_GRACE_PERIOD", "10s");
+      Process process = start(MailServiceMain.class, env);
+      try (Http http = new Http(port)) {
+        http.until("/health/ready", r -> r.statusCode() == 200, 90);
+        Future<HttpResponse<Buffer>> inFlight = http.client().get("/debug?delay=2000").send();
+        http.until("/metrics", r -> r.bodyAsString().lines().anyMatch(l ->
+            l.startsWith("vertx_http_server_active_requests") && !l.endsWith(" 0.0") && !l.endsWith(" 1.0")), 10);
+
+        process.destroy();
+        http.until("/health/ready", r -> r.statusCode() == 503, 10);
+        HttpResponse<Buffer> finished = Http.await(inFlight);
+        assertEquals(200, finished.statusCode(), "the request in flight completes");
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "exits within the grace period");
+        assertEquals(0, process.exitValue());
+        String log = Files.readString(logOf(process), StandardCharsets.UTF_8);
+        assertTrue(log.contains("Draining"), "announces draining");
+        assertTrue(log.contains("Stopped and left the cluster"), "leaves the cluster");
+      } finally {
+        process.destroyForcibly();
+      }
+    }
+  }
+
+  private record Result(int status, List<String> stderrLines) {
+  }
+
+  private static final Map<Process, Path> LOGS = new HashMap<>();
+
+  private static Result run(Class<?> main, Map<String, String> extra) throws Exception {
+    Process process = start(main, extra);
+    assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the process ends by itself");
+    List<String> stderr = new ArrayList<>(Files.readAllLines(LOGS.get(process).resolveSibling("stderr"),
+        StandardCharsets.UTF_8));
+    stderr.removeIf(String::isBlank);
+    return new Result(process.exitValue(), stderr);
+  }
+
+  private static Process start(Class<?> main, Map<String, String> extra) throws IOException {
+    Path dir = Files.createTempDirectory("cotoami-process-");
+    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), main.getName());
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectOutput(dir.resolve("stdout").toFile())
+        .redirectError(dir.resolve("stderr").toFile());
+    builder.environment().putAll(TestConfigs.env(TestConfigs.newClusterName(), extra));
+    Process process = builder.start();
+    LOGS.put(process, dir.resolve("stdout"));
+    return process;
+  }
+
+  private static Path logOf(Process process) {
+    return LOGS.get(process);
+  }
+}
