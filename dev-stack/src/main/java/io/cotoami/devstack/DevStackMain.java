@@ -54,6 +54,14 @@ public final class DevStackMain {
       return;
     }
     DevStackMain stack = new DevStackMain(config);
+    // Ctrl-C and SIGTERM stop everything in order on a thread of ours, then exit 0; the shutdown
+    // hook covers any other way out. (Libraries' own hooks would otherwise race with ours.)
+    for (String signal : new String[] {"INT", "TERM"}) {
+      sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> {
+        stack.stop();
+        System.exit(0);
+      });
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(stack::stop, "cotoami-stop"));
     try {
       stack.up();
@@ -168,7 +176,7 @@ public final class DevStackMain {
   }
 
   /** Stops the services in parallel (each drains), then the gateway's dependencies, then the servers. */
-  void stop() {
+  synchronized void stop() {
     if (stopping) {
       return;
     }
@@ -198,5 +206,6 @@ public final class DevStackMain {
 
   private void say(String line) {
     out.println("cotoami        | " + line);
+    out.flush();
   }
 }

@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -19,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -37,7 +34,8 @@ class DevStackIT {
     ProcessBuilder builder = new ProcessBuilder(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
         "-jar", System.getProperty("cotoami.launcher"), "up")
-        .redirectErrorStream(true);
+        .redirectErrorStream(true)
+        .redirectOutput(data.resolve("launcher.log").toFile());
     builder.environment().put("COTOAMI_HOME", System.getProperty("cotoami.home"));
     builder.environment().put("COTOAMI_DATA_DIR", data.toString());
     builder.environment().put("COTOAMI_PORT", String.valueOf(gateway));
@@ -46,13 +44,12 @@ class DevStackIT {
     builder.environment().put("COTOAMI_SMTP_PORT", String.valueOf(freePort()));
     builder.environment().put("COTOAMI_MAIL_PORT", String.valueOf(mailUi));
     builder.environment().put("COTOAMI_CLUSTER_NAME", "devstack-it-" + UUID.randomUUID());
+    Files.createDirectories(data);
     Process launcher = builder.start();
-    List<String> output = new CopyOnWriteArrayList<>();
-    Thread reader = new Thread(() -> read(launcher, output));
-    reader.start();
+    Output output = new Output(data.resolve("launcher.log"));
     try {
       assertTrue(awaitLine(output, "Cotoami is up at http://localhost:" + gateway, Duration.ofMinutes(4)),
-          "the launcher says it is up; output:\n" + String.join("\n", output));
+          "the launcher says it is up; output:\n" + output);
       for (String service : List.of("coto-service", "auth-service", "mail-service", "gateway")) {
         assertTrue(output.stream().anyMatch(l -> l.contains("| " + service + " is ready on port")), service + " ready");
       }
@@ -71,13 +68,12 @@ class DevStackIT {
 
       launcher.destroy();
       assertTrue(launcher.waitFor(90, TimeUnit.SECONDS), "the launcher exits");
-      reader.join(10_000);
       for (ProcessHandle child : children) {
         assertFalse(child.isAlive(), "service process " + child.pid() + " is gone");
       }
       for (String service : List.of("coto-service", "auth-service", "mail-service", "gateway")) {
         assertTrue(output.stream().anyMatch(l -> l.contains("| " + service + " stopped (status 0)")),
-            service + " drained and exited 0; output:\n" + String.join("\n", output));
+            service + " drained and exited 0; output:\n" + output);
       }
       assertTrue(output.stream().anyMatch(l -> l.contains("Stopped; nothing left running.")));
       assertTrue(Files.isDirectory(data.resolve("postgres")), "PostgreSQL data is kept for the next run");
@@ -87,18 +83,23 @@ class DevStackIT {
     }
   }
 
-  private static void read(Process process, List<String> output) {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = in.readLine()) != null) {
-        output.add(line);
+  /** The launcher's output, read from its log file each time it is looked at. */
+  private record Output(Path file) {
+    java.util.stream.Stream<String> stream() {
+      try {
+        return Files.readAllLines(file, StandardCharsets.UTF_8).stream();
+      } catch (IOException e) {
+        return java.util.stream.Stream.empty();
       }
-    } catch (IOException e) {
-      // The launcher is gone.
+    }
+
+    @Override
+    public String toString() {
+      return String.join("\n", stream().toList());
     }
   }
 
-  private static boolean awaitLine(List<String> output, String text, Duration timeout) throws InterruptedException {
+  private static boolean awaitLine(Output output, String text, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (output.stream().anyMatch(l -> l.contains(text))) {
