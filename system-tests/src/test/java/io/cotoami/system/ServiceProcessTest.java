@@ -79,7 +79,8 @@ class ServiceProcessTest {
       Process process = start(MailServiceMain.class, env);
       try (Http http = new Http(port)) {
         http.until("/health/ready", r -> r.statusCode() == 200, 90);
-        Future<HttpResponse<Buffer>> inFlight = http.client().get("/debug?delay=2000").send();
+        Future<HttpResponse<Buffer>> inFlight = http.client().get("/debug?delay=2000")
+            .putHeader("X-Request-Id", "trace-me-1").send();
         http.until("/metrics", r -> r.bodyAsString().lines().anyMatch(l ->
             l.startsWith("vertx_http_server_active_requests") && !l.endsWith(" 0.0") && !l.endsWith(" 1.0")), 10);
 
@@ -92,6 +93,9 @@ class ServiceProcessTest {
         String log = Files.readString(logOf(process), StandardCharsets.UTF_8);
         assertTrue(log.contains("Draining"), "announces draining");
         assertTrue(log.contains("Stopped and left the cluster"), "leaves the cluster");
+        assertTrue(log.lines().anyMatch(line -> line.startsWith("{") && line.contains("\"service\":\"mail-service\"")
+            && line.contains("\"requestId\":\"trace-me-1\"") && line.contains("GET /debug 200")),
+            "a JSON access log line carries the service and the caller's request id");
       } finally {
         process.destroyForcibly();
       }

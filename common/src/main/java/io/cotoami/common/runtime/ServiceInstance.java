@@ -163,9 +163,19 @@ public final class ServiceInstance {
     return shutdown;
   }
 
+  /** Counts requests in flight (for draining) and logs each API request with its request id. */
   private void trackInFlight(RoutingContext ctx) {
     inFlight.incrementAndGet();
-    ctx.addEndHandler(v -> inFlight.decrementAndGet());
+    long start = System.nanoTime();
+    ctx.addEndHandler(v -> {
+      inFlight.decrementAndGet();
+      String path = ctx.request().path();
+      if (path != null && !path.startsWith("/health/") && !path.equals("/metrics")) {
+        LOG.atInfo().addKeyValue("requestId", RequestIds.of(ctx))
+            .log("{} {} {} {}ms", ctx.request().method(), path, ctx.response().getStatusCode(),
+                (System.nanoTime() - start) / 1_000_000);
+      }
+    });
     ctx.next();
   }
 
