@@ -1,5 +1,6 @@
 package io.cotoami.infra;
 
+import io.cotoami.common.config.ClusterConfig;
 import io.cotoami.common.config.Env;
 import java.util.HashMap;
 import java.util.Map;
@@ -22,6 +23,7 @@ public final class TestConfigs {
     Map<String, String> env = new HashMap<>();
     env.put("CLUSTER_NAME", clusterName);
     env.put("CLUSTER_HOST", "127.0.0.1");
+    env.put("CLUSTER_PORT", String.valueOf(ClusterConfig.loopback(clusterName).port()));
     env.put("HTTP_HOST", "127.0.0.1");
     env.put("HTTP_PORT", "0");
     env.put("SHUTDOWN_GRACE_PERIOD", "5s");

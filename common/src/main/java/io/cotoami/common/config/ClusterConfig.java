@@ -53,9 +53,14 @@ public record ClusterConfig(
         env.port("EVENTBUS_PORT", 0));
   }
 
-  /** A loopback cluster with its own name, for tests that must not meet any other cluster on the machine. */
+  /**
+   * A loopback cluster with its own name, for tests that must not meet any other cluster on the
+   * machine. Its ports start at a base derived from the name, so that test clusters running at
+   * the same time (several builds on one machine) do not crowd the same port range.
+   */
   public static ClusterConfig loopback(String name) {
-    return new ClusterConfig(name, Discovery.TCP, "127.0.0.1", "127.0.0.1", 5701, 20,
+    int base = 10_000 + Math.floorMod(name.hashCode(), 20_000);
+    return new ClusterConfig(name, Discovery.TCP, "127.0.0.1", "127.0.0.1", base, 20,
         List.of("127.0.0.1"), null, 0);
   }
 

@@ -1,0 +1,13 @@
+package io.cotoami.common.session;
+
+import java.time.Instant;
+
+/**
+ * A verified session: who the caller is. Built only by {@link SessionVerifier} from a token whose
+ * signature, algorithm, key id, issuer, audience and expiry were checked.
+ *
+ * @param userId    the user's id (the token's {@code sub})
+ * @param sessionId the session's id ({@code sid}), what sign-out revokes
+ */
+public record Session(String userId, String email, String name, String sessionId, Instant expiresAt) {
+}

@@ -1,0 +1,100 @@
+package io.cotoami.common.session;
+
+import io.cotoami.common.http.Problem;
+import io.cotoami.common.http.ProblemException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Verifies session tokens (JWT, ES256, with {@code kid}): only our algorithm and key are
+ * accepted, so {@code alg: none}, another algorithm, another key, a wrong issuer or audience and
+ * an expired token all fail with a 401 problem. Every service that acts for a user verifies the
+ * token itself; nothing trusts a header set by another hop.
+ */
+public final class SessionVerifier {
+  /** The browser's cookie; mobile clients send {@code Authorization: Bearer <token>} instead. */
+  public static final String COOKIE = "cotoami_session";
+
+  private final JWTAuth jwt;
+  private final SessionKeys keys;
+
+  private SessionVerifier(JWTAuth jwt, SessionKeys keys) {
+    this.jwt = jwt;
+    this.keys = keys;
+  }
+
+  public static SessionVerifier create(Vertx vertx, SessionKeys keys) {
+    JWTAuthOptions options = new JWTAuthOptions()
+        .addPubSecKey(new PubSecKeyOptions().setAlgorithm(SessionKeys.ALGORITHM).setId(keys.keyId())
+            .setBuffer(keys.publicKey()))
+        .setJWTOptions(new JWTOptions()
+            .setAlgorithm(SessionKeys.ALGORITHM)
+            .setIssuer(keys.issuer())
+            .setAudience(List.of(keys.audience())));
+    return new SessionVerifier(JWTAuth.create(vertx, options), keys);
+  }
+
+  /** The token a request carries: a bearer token first, else the session cookie. */
+  public static Optional<String> tokenOf(HttpServerRequest request) {
+    String authorization = request.getHeader("Authorization");
+    if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return Optional.of(authorization.substring(7).trim());
+    }
+    Cookie cookie = request.getCookie(COOKIE);
+    return cookie == null ? Optional.empty() : Optional.of(cookie.getValue());
+  }
+
+  /** The session of a valid token; otherwise a failed future with a 401 problem. */
+  public Future<Session> verify(String token) {
+    if (token == null || token.isBlank() || token.length() > 8192 || !headerIsOurs(token)) {
+      return Future.failedFuture(invalid());
+    }
+    return jwt.authenticate(new TokenCredentials(token))
+        .recover(e -> Future.failedFuture(invalid()))
+        .compose(user -> {
+          // The verified payload, with its registered claims (exp, iat), is kept as "accessToken".
+          JsonObject claims = user.attributes().getJsonObject("accessToken", new JsonObject());
+          String subject = claims.getString("sub");
+          String sessionId = claims.getString("sid");
+          Long expiry = claims.getLong("exp");
+          if (subject == null || sessionId == null || expiry == null) {
+            return Future.failedFuture(invalid());
+          }
+          return Future.succeededFuture(new Session(subject, claims.getString("email"), claims.getString("name"),
+              sessionId, Instant.ofEpochSecond(expiry)));
+        });
+  }
+
+  /** Our algorithm and our key id, checked before the signature so no other key is ever tried. */
+  private boolean headerIsOurs(String token) {
+    int dot = token.indexOf('.');
+    if (dot <= 0) {
+      return false;
+    }
+    try {
+      JsonObject header = new JsonObject(new String(Base64.getUrlDecoder().decode(token.substring(0, dot)),
+          StandardCharsets.UTF_8));
+      return SessionKeys.ALGORITHM.equals(header.getString("alg")) && keys.keyId().equals(header.getString("kid"));
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static ProblemException invalid() {
+    return new ProblemException(Problem.of(401, "invalid-session", "Invalid session",
+        "The session is missing, expired or not valid. Sign in again."));
+  }
+}
