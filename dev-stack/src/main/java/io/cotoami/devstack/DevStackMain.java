@@ -7,6 +7,7 @@ import io.cotoami.common.log.LogContext;
 import io.cotoami.infra.FreePorts;
 import io.cotoami.infra.PostgresServer;
 import io.cotoami.infra.RedisServer;
+import io.cotoami.infra.SessionKeyPair;
 import io.cotoami.infra.SmtpServer;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
@@ -92,7 +93,11 @@ public final class DevStackMain {
     servers.add(() -> vertx.close().await(10, TimeUnit.SECONDS));
     new MailInbox(smtp).listen(vertx, config.mailUiPort()).await(10, TimeUnit.SECONDS);
 
+    // A dev signing key, made at first start and kept with the data (never committed).
+    SessionKeyPair keys = SessionKeyPair.generateInto(config.dataDir().resolve("jwt"), "dev-1");
     Map<String, String> shared = sharedEnv(pg);
+    shared.put("JWT_PUBLIC_KEY_FILE", keys.publicKeyFile().toString());
+    shared.put("JWT_KEY_ID", "dev-1");
     List<String> javaOptions = Arrays.asList(config.javaOptions().trim().split("\\s+"));
     for (String service : DevStackConfig.SERVICES) {
       int count = config.scale().get(service);
@@ -102,6 +107,9 @@ public final class DevStackMain {
         Map<String, String> env = new HashMap<>(shared);
         env.put("HTTP_PORT", String.valueOf(port));
         env.put("HTTP_HOST", service.equals("gateway") ? "0.0.0.0" : "127.0.0.1");
+        if (service.equals("auth-service")) {
+          env.put("JWT_PRIVATE_KEY_FILE", keys.privateKeyFile().toString());
+        }
         processes.add(ServiceProcess.start(name, config.jar(service), javaOptions, env, port, out));
       }
     }

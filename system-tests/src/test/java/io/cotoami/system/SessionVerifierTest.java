@@ -8,7 +8,7 @@ import io.cotoami.common.http.ProblemException;
 import io.cotoami.common.session.Session;
 import io.cotoami.common.session.SessionKeys;
 import io.cotoami.common.session.SessionVerifier;
-import io.cotoami.infra.TestSessions;
+import io.cotoami.infra.SessionKeyPair;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
@@ -26,13 +26,13 @@ import org.junit.jupiter.api.Test;
 
 class SessionVerifierTest {
   private static Vertx vertx;
-  private static TestSessions keys;
+  private static SessionKeyPair keys;
   private static SessionVerifier verifier;
 
   @BeforeAll
   static void setUp() {
     vertx = Vertx.vertx();
-    keys = TestSessions.generate();
+    keys = SessionKeyPair.generate();
     verifier = SessionVerifier.create(vertx, SessionKeys.fromEnv(new Env(keys.env())));
   }
 
@@ -56,15 +56,15 @@ class SessionVerifierTest {
     JsonObject claims = new JsonObject().put("sub", "u-1").put("sid", "s-1");
     String good = keys.token(vertx, "u-1", "a@b.c", "a");
     String[] parts = good.split("\\.");
-    assertRefused(b64("{\"alg\":\"none\",\"typ\":\"JWT\",\"kid\":\"" + TestSessions.KEY_ID + "\"}") + "." + parts[1] + ".");
-    assertRefused(b64("{\"alg\":\"none\",\"typ\":\"JWT\",\"kid\":\"" + TestSessions.KEY_ID + "\"}") + "." + parts[1] + "." + parts[2]);
+    assertRefused(b64("{\"alg\":\"none\",\"typ\":\"JWT\",\"kid\":\"" + SessionKeyPair.KEY_ID + "\"}") + "." + parts[1] + ".");
+    assertRefused(b64("{\"alg\":\"none\",\"typ\":\"JWT\",\"kid\":\"" + SessionKeyPair.KEY_ID + "\"}") + "." + parts[1] + "." + parts[2]);
     JWTAuth hmac = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
         .setAlgorithm("HS256").setBuffer("a-shared-secret-anyone-could-guess")));
     assertRefused(hmac.generateToken(claims, new JWTOptions().setAlgorithm("HS256").setIssuer("cotoami")
-        .setAudience(List.of("cotoami")).setHeader(new JsonObject().put("kid", TestSessions.KEY_ID))));
-    TestSessions other = TestSessions.generate();
+        .setAudience(List.of("cotoami")).setHeader(new JsonObject().put("kid", SessionKeyPair.KEY_ID))));
+    SessionKeyPair other = SessionKeyPair.generate();
     assertRefused(other.token(vertx, "u-1", "a@b.c", "a"));
-    assertRefused(TestSessions.generateInto(java.nio.file.Files.createTempDirectory("k"), "unknown-kid")
+    assertRefused(SessionKeyPair.generateInto(java.nio.file.Files.createTempDirectory("k"), "unknown-kid")
         .token(vertx, "u-1", "a@b.c", "a"));
     assertRefused(keys.sign(vertx, claims, new JWTOptions().setIssuer("someone-else").setExpiresInMinutes(5)));
     assertRefused(keys.sign(vertx, claims, new JWTOptions().setAudience(List.of("another-app")).setExpiresInMinutes(5)));

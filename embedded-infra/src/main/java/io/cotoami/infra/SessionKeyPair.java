@@ -24,20 +24,20 @@ import java.util.UUID;
  * A session signing key pair for tests and the dev stack: an EC P-256 pair written as PEM files,
  * the variables that point services at them, and tokens signed with it.
  */
-public final class TestSessions {
+public final class SessionKeyPair {
   public static final String KEY_ID = "test-key-1";
   private final Path privateKey;
   private final Path publicKey;
   private final String keyId;
 
-  private TestSessions(Path privateKey, Path publicKey, String keyId) {
+  private SessionKeyPair(Path privateKey, Path publicKey, String keyId) {
     this.privateKey = privateKey;
     this.publicKey = publicKey;
     this.keyId = keyId;
   }
 
   /** A new key pair in a temporary directory. */
-  public static TestSessions generate() {
+  public static SessionKeyPair generate() {
     try {
       return generateInto(Files.createTempDirectory("cotoami-jwt-"), KEY_ID);
     } catch (IOException e) {
@@ -46,7 +46,7 @@ public final class TestSessions {
   }
 
   /** The key pair in {@code dir}, generated there the first time. */
-  public static TestSessions generateInto(Path dir, String keyId) {
+  public static SessionKeyPair generateInto(Path dir, String keyId) {
     Path privatePem = dir.resolve("jwt-private.pem");
     Path publicPem = dir.resolve("jwt-public.pem");
     try {
@@ -65,7 +65,7 @@ public final class TestSessions {
     } catch (java.security.GeneralSecurityException e) {
       throw new IllegalStateException("cannot generate an EC P-256 key pair", e);
     }
-    return new TestSessions(privatePem, publicPem, keyId);
+    return new SessionKeyPair(privatePem, publicPem, keyId);
   }
 
   private static String pem(String type, byte[] der) {
