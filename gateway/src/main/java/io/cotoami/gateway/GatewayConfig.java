@@ -13,9 +13,11 @@ import java.time.Duration;
  * @param upstreamTimeout        how long a service instance may stay silent while answering
  * @param publicUrl              where people reach Cotoami (links in mails, allowed origin)
  * @param devMode                serves the local-only pages of {@code ./cotoami up}
+ * @param affinitySecret         key of the route cookies' HMAC; when unset, the gateways of the
+ *                               cluster share a random one through the cluster
  */
 public record GatewayConfig(InstanceConfig instance, Duration upstreamConnectTimeout, Duration upstreamTimeout,
-                            URI publicUrl, boolean devMode) {
+                            URI publicUrl, boolean devMode, String affinitySecret) {
   public static final String SERVICE = "gateway";
   public static final int DEFAULT_PORT = 8080;
 
@@ -35,6 +37,15 @@ public record GatewayConfig(InstanceConfig instance, Duration upstreamConnectTim
         env.duration("UPSTREAM_CONNECT_TIMEOUT", Duration.ofSeconds(2)),
         env.duration("UPSTREAM_TIMEOUT", Duration.ofSeconds(15)),
         publicUrl,
-        env.bool("DEV_MODE", false));
+        env.bool("DEV_MODE", false),
+        affinitySecret(env));
+  }
+
+  private static String affinitySecret(Env env) {
+    String secret = env.string("AFFINITY_SECRET", null);
+    if (secret != null && secret.length() < 32) {
+      throw new ConfigException("Invalid AFFINITY_SECRET: expected at least 32 characters");
+    }
+    return secret;
   }
 }

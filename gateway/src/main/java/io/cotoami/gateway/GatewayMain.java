@@ -4,6 +4,7 @@ import io.cotoami.common.config.Env;
 import io.cotoami.common.runtime.ServiceInstance;
 import io.cotoami.common.runtime.ServiceLauncher;
 import io.cotoami.gateway.events.GatewayEventsVerticle;
+import io.cotoami.gateway.proxy.AffinityCookies;
 import io.cotoami.gateway.registry.InstanceRegistry;
 import io.vertx.core.Future;
 
@@ -22,7 +23,9 @@ public final class GatewayMain {
       InstanceRegistry registry = new InstanceRegistry(instance.vertx(), instance.clusterManager());
       return registry.start()
           .compose(v -> instance.vertx().deployVerticle(new GatewayEventsVerticle(instance.meterRegistry())))
-          .compose(id -> instance.vertx().deployVerticle(new GatewayVerticle(instance, config, registry)))
+          .compose(id -> AffinityCookies.shared(instance.vertx(), config.affinitySecret()))
+          .compose(affinity -> instance.vertx().deployVerticle(
+              new GatewayVerticle(instance, config, registry, affinity)))
           .map(id -> instance);
     });
   }

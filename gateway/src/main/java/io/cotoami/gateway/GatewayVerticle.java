@@ -3,6 +3,7 @@ package io.cotoami.gateway;
 import io.cotoami.common.http.Problem;
 import io.cotoami.common.http.Problems;
 import io.cotoami.common.runtime.ServiceInstance;
+import io.cotoami.gateway.proxy.AffinityCookies;
 import io.cotoami.gateway.proxy.ServiceProxy;
 import io.cotoami.gateway.proxy.UpstreamRoutes;
 import io.cotoami.gateway.registry.InstanceRegistry;
@@ -12,6 +13,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 
 /** The public HTTP entry: the web page, and {@code /api/*} routed to live service instances. */
@@ -19,18 +21,25 @@ public final class GatewayVerticle extends VerticleBase {
   private final ServiceInstance instance;
   private final GatewayConfig config;
   private final InstanceRegistry registry;
+  private final AffinityCookies affinity;
 
-  public GatewayVerticle(ServiceInstance instance, GatewayConfig config, InstanceRegistry registry) {
+  public GatewayVerticle(ServiceInstance instance, GatewayConfig config, InstanceRegistry registry,
+                         AffinityCookies affinity) {
     this.instance = instance;
     this.config = config;
     this.registry = registry;
+    this.affinity = affinity;
   }
 
   @Override
   public Future<?> start() {
-    ServiceProxy proxy = new ServiceProxy(vertx, registry, config);
+    ServiceProxy proxy = new ServiceProxy(vertx, registry, affinity, config);
     Router router = instance.router();
+    // Request bodies are small (HTTP_BODY_LIMIT, 64 KiB by default): they are read before
+    // forwarding so that an idempotent POST can be sent again to another instance. Answers are
+    // streamed.
     router.route("/api/*").handler(this::limitBody);
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.instance().bodyLimit()));
     router.get("/api/debug/:service").handler(ctx -> debug(ctx, proxy));
     router.get("/api/instances").handler(this::instances);
     router.route("/api/*").handler(ctx -> route(ctx, proxy));

@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -38,6 +39,7 @@ public final class InstanceRegistry {
   private final Duration expireAfter;
   private final Map<String, Entry> instances = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> cursors = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> outstanding = new ConcurrentHashMap<>();
 
   public InstanceRegistry(Vertx vertx, HazelcastClusterManager clusterManager) {
     this.vertx = vertx;
@@ -66,14 +68,33 @@ public final class InstanceRegistry {
         .mapEmpty();
   }
 
-  /** The next ready instance of a service, round robin; empty when none is ready. */
-  public Optional<InstanceInfo> pick(String service) {
+  /**
+   * The ready instance of a service with the fewest requests in flight from this gateway (round
+   * robin among equals), other than those in {@code excluded}; empty when there is none.
+   */
+  public Optional<InstanceInfo> leastLoaded(String service, Set<String> excluded) {
     List<InstanceInfo> ready = ready(service);
+    ready.removeIf(info -> excluded.contains(info.instanceId()));
     if (ready.isEmpty()) {
       return Optional.empty();
     }
-    int next = Math.floorMod(cursors.computeIfAbsent(service, s -> new AtomicInteger()).getAndIncrement(), ready.size());
-    return Optional.of(ready.get(next));
+    int start = Math.floorMod(cursors.computeIfAbsent(service, s -> new AtomicInteger()).getAndIncrement(), ready.size());
+    InstanceInfo best = null;
+    int bestLoad = Integer.MAX_VALUE;
+    for (int i = 0; i < ready.size(); i++) {
+      InstanceInfo candidate = ready.get((start + i) % ready.size());
+      int load = outstanding(candidate.instanceId()).get();
+      if (load < bestLoad) {
+        best = candidate;
+        bestLoad = load;
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
+  /** Requests this gateway has in flight to an instance (the proxy counts them). */
+  public AtomicInteger outstanding(String instanceId) {
+    return outstanding.computeIfAbsent(instanceId, id -> new AtomicInteger());
   }
 
   /** Ready instances of a service, in a stable order. */
@@ -107,6 +128,7 @@ public final class InstanceRegistry {
 
   private void drop(InstanceInfo info, String why) {
     if (instances.remove(info.instanceId()) != null) {
+      outstanding.remove(info.instanceId());
       LOG.info("Instance {} of {} dropped: {}", info.instanceId(), info.service(), why);
     }
   }
