@@ -10,7 +10,9 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -24,6 +26,8 @@ public final class AffinityCookies {
   static final String SHARED_MAP = "cotoami.gateway";
   static final String SECRET_KEY = "affinity-secret";
   private final byte[] secret;
+  /** Values are computed once per instance: the HMAC is not redone on every request. */
+  private final Map<String, String> values = new ConcurrentHashMap<>();
 
   AffinityCookies(byte[] secret) {
     this.secret = secret.clone();
@@ -51,10 +55,14 @@ public final class AffinityCookies {
   }
 
   public String valueFor(InstanceInfo instance) {
+    return values.computeIfAbsent(instance.service() + "/" + instance.instanceId(), this::hmac);
+  }
+
+  private String hmac(String name) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-      byte[] digest = mac.doFinal((instance.service() + "/" + instance.instanceId()).getBytes(StandardCharsets.UTF_8));
+      byte[] digest = mac.doFinal(name.getBytes(StandardCharsets.UTF_8));
       return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(digest, 18));
     } catch (NoSuchAlgorithmException | InvalidKeyException e) {
       throw new IllegalStateException("HmacSHA256 is unavailable", e);

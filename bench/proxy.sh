@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# The gateway's proxy with cookie affinity, against the same instances called directly and
+# against nginx doing cookie-hash stickiness in front of them. All on loopback, in one run;
+# every figure is also given as a ratio to the direct call measured in the same run.
+#
+#   bench/proxy.sh            # 10 s per target
+#   DURATION=3 bench/proxy.sh # shorter
+#
+# Needs wrk and nginx (Debian: apt-get install wrk nginx-light); services on core 0, wrk on core 1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root="$PWD"
+duration="${DURATION:-10}"
+connections="${CONNECTIONS:-32}"
+out="${BENCH_OUTPUT:-docs/benchmarks.md}"
+work="$(mktemp -d /tmp/cotoami-bench-XXXXXX)"
+say() { echo "bench          | $*" >&2; }
+
+for tool in wrk nginx taskset; do
+  command -v "$tool" >/dev/null || { say "missing $tool (apt-get install wrk nginx-light util-linux)"; exit 2; }
+done
+[ -f dev-stack/target/dev-stack.jar ] || ./cotoami build
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+gateway_port=$(free_port)
+
+cleanup() {
+  [ -n "${nginx_pid:-}" ] && kill "$nginx_pid" 2>/dev/null || true
+  [ -n "${stack_pid:-}" ] && kill -TERM "$stack_pid" 2>/dev/null && wait "$stack_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+say "starting the system (two mail-service instances) on core 0; logs in $work/stack.log"
+COTOAMI_HOME="$root" COTOAMI_DATA_DIR="$work/data" COTOAMI_PORT="$gateway_port" \
+  COTOAMI_PG_PORT=$(free_port) COTOAMI_REDIS_PORT=$(free_port) COTOAMI_SMTP_PORT=$(free_port) \
+  COTOAMI_MAIL_PORT=$(free_port) COTOAMI_CLUSTER_NAME="bench-$$" COTOAMI_LOG_FORMAT=json LOG_LEVEL=WARN \
+  COTOAMI_JAVA_OPTS="${BENCH_JAVA_OPTS:--Xmx512m -XX:+UseParallelGC}" \
+  taskset -c 0 java -Xmx256m -jar dev-stack/target/dev-stack.jar up --scale mail-service=2 > "$work/stack.log" 2>&1 &
+stack_pid=$!
+touch "$work/stack.log"
+for _ in $(seq 1 600); do
+  grep -q "Cotoami is up" "$work/stack.log" && break
+  kill -0 "$stack_pid" 2>/dev/null || { say "the system did not start:"; tail -20 "$work/stack.log" >&2; exit 1; }
+  sleep 0.5
+done
+grep -q "Cotoami is up" "$work/stack.log" || { say "the system did not start in time"; exit 1; }
+ports=($(grep -oE "mail-service-[12] is ready on port [0-9]+" "$work/stack.log" | awk '{print $NF}'))
+say "mail-service instances on ports ${ports[*]}; gateway on $gateway_port"
+
+nginx_port=$(free_port)
+mkdir -p "$work/nginx"
+cat > "$work/nginx/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  upstream instances {
+    hash \$cookie_bench_route consistent;
+    server 127.0.0.1:${ports[0]};
+    server 127.0.0.1:${ports[1]};
+    keepalive 64;
+  }
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location / {
+      proxy_pass http://instances;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header X-Forwarded-For \$remote_addr;
+    }
+  }
+}
+CONF
+taskset -c 0 nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
+nginx_pid=$!
+
+cookie=$(curl -s -o /dev/null -c - "http://127.0.0.1:$gateway_port/api/debug/mail-service" \
+  | awk '$6 == "cotoami_route_mail_service" {print $7}')
+[ -n "$cookie" ] || { say "the gateway gave no route cookie"; exit 1; }
+pinned_port=$(curl -s -b "cotoami_route_mail_service=$cookie" "http://127.0.0.1:$gateway_port/api/debug/mail-service" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["instanceId"])')
+say "the gateway's cookie pins instance $pinned_port"
+
+# wrk → "requests/s p50_ms p99_ms errors"
+measure() {
+  local name=$1 url=$2 header=$3
+  taskset -c 1 wrk -t1 -c"$connections" -d2s -H "$header" "$url" > /dev/null 2>&1 || true
+  say "measuring $name for ${duration}s: $url"
+  taskset -c 1 wrk -t1 -c"$connections" -d"${duration}s" --latency -H "$header" "$url" > "$work/$name.txt" 2>&1
+  python3 - "$work/$name.txt" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+def ms(value):
+    found = re.match(r"([\d.]+)(us|ms|s|m)$", value)
+    if not found:
+        sys.exit("cannot read wrk's output:\n" + text)
+    number, unit = found.groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+p50 = ms(re.search(r"50%\s+(\S+)", text).group(1))
+p99 = ms(re.search(r"99%\s+(\S+)", text).group(1))
+errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+failed = (int(errors.group(1)) if errors else 0) + (sum(map(int, socket_errors.groups())) if socket_errors else 0)
+print(f"{rps:.0f} {p50:.2f} {p99:.2f} {failed}")
+PY
+}
+
+direct=($(measure direct "http://127.0.0.1:${ports[0]}/debug" "X-Bench: direct"))
+gateway=($(measure gateway "http://127.0.0.1:$gateway_port/api/debug/mail-service" "Cookie: cotoami_route_mail_service=$cookie"))
+nginx=($(measure nginx "http://127.0.0.1:$nginx_port/debug" "Cookie: bench_route=client-1"))
+
+ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+cpu=$(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
+table=$(cat <<TABLE
+| target | requests/s | p50 ms | p99 ms | failed | throughput vs direct | p99 vs direct |
+|---|---|---|---|---|---|---|
+| direct to one mail-service instance | ${direct[0]} | ${direct[1]} | ${direct[2]} | ${direct[3]} | 1.00 | 1.00 |
+| gateway, route cookie | ${gateway[0]} | ${gateway[1]} | ${gateway[2]} | ${gateway[3]} | $(ratio "${gateway[0]}" "${direct[0]}") | $(ratio "${gateway[2]}" "${direct[2]}") |
+| nginx, cookie-hash stickiness | ${nginx[0]} | ${nginx[1]} | ${nginx[2]} | ${nginx[3]} | $(ratio "${nginx[0]}" "${direct[0]}") | $(ratio "${nginx[2]}" "${direct[2]}") |
+TABLE
+)
+echo "$table"
+mkdir -p "$(dirname "$out")"
+cat > "$out" <<DOC
+# Benchmarks
+
+Measured by \`bench/proxy.sh\` (DURATION=${duration}s per target, ${connections} connections, wrk 1 thread) on
+$(nproc) cores ($cpu), $(date -u +%Y-%m-%d), commit $commit. Everything on loopback in one run;
+the services (started by \`./cotoami up --scale mail-service=2\`) and nginx on core 0, wrk on core 1
+(\`taskset\`). The request is the http-debug-server's \`GET /debug\` (a JSON echo of the request,
+about 1 KB), so the figures measure the proxy path, not a database.
+
+## Gateway proxy with affinity
+
+$table
+
+Commands:
+
+\`\`\`sh
+taskset -c 1 wrk -t1 -c${connections} -d${duration}s --latency http://127.0.0.1:<instance>/debug
+taskset -c 1 wrk -t1 -c${connections} -d${duration}s --latency -H 'Cookie: cotoami_route_mail_service=<cookie>' http://127.0.0.1:<gateway>/api/debug/mail-service
+taskset -c 1 wrk -t1 -c${connections} -d${duration}s --latency -H 'Cookie: bench_route=client-1' http://127.0.0.1:<nginx>/debug   # upstream: hash \$cookie_bench_route consistent
+\`\`\`
+
+The gateway and nginx add one hop each; on 2 cores the proxy and the instance share core 0, so
+the ratios are the cost of the hop on a saturated core, not of a network.
+DOC
+say "wrote $out"
