@@ -4,7 +4,6 @@ import io.cotoami.common.config.PgConfig;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -16,39 +15,29 @@ import java.time.Duration;
  * A real PostgreSQL (zonky's binaries, same major as we deploy) on loopback. With a data directory
  * it keeps its data across restarts; without one it uses a temporary directory removed on close.
  */
-public final class PostgresServer implements AutoCloseable {
-  private final Path dataDir;
-  private final boolean temporary;
-  private final int port;
+public final class PostgresServer extends EmbeddedServer {
   private EmbeddedPostgres postgres;
 
   private PostgresServer(Path dataDir, boolean temporary, int port) {
-    this.dataDir = dataDir;
-    this.temporary = temporary;
-    this.port = port;
+    super(dataDir, temporary, port);
   }
 
   /** A throw-away server on a free port, for tests. */
   public static PostgresServer startTemporary() {
-    try {
-      return start(Files.createTempDirectory("cotoami-pg-"), true, FreePorts.next());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** A server whose data survives restarts, for the dev stack. */
-  public static PostgresServer startPersistent(Path dataDir, int port) {
-    return start(dataDir, false, port);
-  }
-
-  private static PostgresServer start(Path dataDir, boolean temporary, int port) {
-    PostgresServer server = new PostgresServer(dataDir, temporary, port);
+    PostgresServer server = new PostgresServer(temporaryDirectory("cotoami-pg-"), true, FreePorts.next());
     server.startProcess();
     return server;
   }
 
-  private void startProcess() {
+  /** A server whose data survives restarts, for the dev stack. */
+  public static PostgresServer startPersistent(Path dataDir, int port) {
+    PostgresServer server = new PostgresServer(dataDir, false, port);
+    server.startProcess();
+    return server;
+  }
+
+  @Override
+  void startProcess() {
     try {
       postgres = EmbeddedPostgres.builder()
           .setDataDirectory(dataDir)
@@ -62,8 +51,16 @@ public final class PostgresServer implements AutoCloseable {
     }
   }
 
-  public int port() {
-    return port;
+  @Override
+  void stopProcess() {
+    try {
+      if (postgres != null) {
+        postgres.close();
+        postgres = null;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Creates (once) a role and a database it owns, and returns how to reach it. */
@@ -79,31 +76,6 @@ public final class PostgresServer implements AutoCloseable {
       throw new IllegalStateException("cannot create database " + database + ": " + e.getMessage(), e);
     }
     return new PgConfig("localhost", port, database, user, password, 8);
-  }
-
-  /** Stops and starts the server on the same port and data: what a database restart looks like to clients. */
-  public void stop() {
-    try {
-      if (postgres != null) {
-        postgres.close();
-        postgres = null;
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  public void restart() {
-    stop();
-    startProcess();
-  }
-
-  @Override
-  public void close() {
-    stop();
-    if (temporary) {
-      Directories.deleteQuietly(dataDir);
-    }
   }
 
   private static boolean exists(Statement s, String sql) throws SQLException {

@@ -7,37 +7,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** A real Redis server (codemonstur's bundled binary) on loopback, with append-only persistence. */
-public final class RedisServer implements AutoCloseable {
-  private final Path dataDir;
-  private final boolean temporary;
-  private final int port;
+public final class RedisServer extends EmbeddedServer {
   private redis.embedded.RedisServer server;
 
   private RedisServer(Path dataDir, boolean temporary, int port) {
-    this.dataDir = dataDir;
-    this.temporary = temporary;
-    this.port = port;
+    super(dataDir, temporary, port);
   }
 
   public static RedisServer startTemporary() {
-    try {
-      return start(Files.createTempDirectory("cotoami-redis-"), true, FreePorts.next());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  public static RedisServer startPersistent(Path dataDir, int port) {
-    return start(dataDir, false, port);
-  }
-
-  private static RedisServer start(Path dataDir, boolean temporary, int port) {
-    RedisServer instance = new RedisServer(dataDir, temporary, port);
+    RedisServer instance = new RedisServer(temporaryDirectory("cotoami-redis-"), true, FreePorts.next());
     instance.startProcess();
     return instance;
   }
 
-  private void startProcess() {
+  public static RedisServer startPersistent(Path dataDir, int port) {
+    RedisServer instance = new RedisServer(dataDir, false, port);
+    instance.startProcess();
+    return instance;
+  }
+
+  @Override
+  void startProcess() {
     try {
       Files.createDirectories(dataDir);
       server = redis.embedded.RedisServer.newRedisServer()
@@ -53,15 +43,8 @@ public final class RedisServer implements AutoCloseable {
     }
   }
 
-  public int port() {
-    return port;
-  }
-
-  public RedisConfig config() {
-    return new RedisConfig("redis://127.0.0.1:" + port, 8);
-  }
-
-  public void stop() {
+  @Override
+  void stopProcess() {
     try {
       if (server != null) {
         server.stop();
@@ -72,16 +55,7 @@ public final class RedisServer implements AutoCloseable {
     }
   }
 
-  public void restart() {
-    stop();
-    startProcess();
-  }
-
-  @Override
-  public void close() {
-    stop();
-    if (temporary) {
-      Directories.deleteQuietly(dataDir);
-    }
+  public RedisConfig config() {
+    return new RedisConfig("redis://127.0.0.1:" + port, 8);
   }
 }
