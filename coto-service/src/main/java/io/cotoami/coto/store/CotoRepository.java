@@ -18,7 +18,7 @@ public final class CotoRepository {
       + " FROM cotos c WHERE c.author_id = $1 AND c.client_id = $2";
   /** A coto with who may read it: its author, or the owner or a member of the cotonoma it is in. */
   private static final String FIND = "SELECT " + Coto.COLUMNS + ", n.owner_id AS cotonoma_owner, "
-      + "(c.author_id = $2 OR n.owner_id = $2 OR EXISTS (SELECT 1 FROM members m "
+      + "(c.author_id = $2 OR coalesce(n.owner_id = $2, false) OR EXISTS (SELECT 1 FROM members m "
       + "WHERE m.cotonoma_key = c.cotonoma_key AND m.email = $3)) AS readable "
       + "FROM cotos c LEFT JOIN cotonomas n ON n.key = c.cotonoma_key WHERE c.id = $1";
   private static final String UPDATE = "UPDATE cotos AS c SET content = $2, summary = $3, updated_at = now() "

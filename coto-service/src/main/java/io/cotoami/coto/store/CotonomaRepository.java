@@ -19,13 +19,12 @@ public final class CotonomaRepository {
       + "VALUES ($1, $2, $3, $4) RETURNING " + Cotonoma.COLUMNS + ", true AS allowed";
   private static final String FIND = "SELECT " + Cotonoma.COLUMNS + ", " + ALLOWED + " FROM cotonomas n WHERE n.key = $1";
   /** From the top down to the parent: breadcrumbs. Parents never change, so the walk always ends. */
-  private static final String ANCESTORS = """
-      WITH RECURSIVE path AS (
-        SELECT key, parent_key, 0 AS depth FROM cotonomas WHERE key = $1
-        UNION ALL
-        SELECT p.key, p.parent_key, path.depth + 1 FROM cotonomas p JOIN path ON p.key = path.parent_key)
-      SELECT """ + Cotonoma.COLUMNS + ", " + ALLOWED + """
-       FROM path JOIN cotonomas n ON n.key = path.key WHERE path.depth > 0 ORDER BY path.depth DESC""";
+  private static final String ANCESTORS = "WITH RECURSIVE path AS ("
+      + "SELECT key, parent_key, 0 AS depth FROM cotonomas WHERE key = $1 "
+      + "UNION ALL "
+      + "SELECT p.key, p.parent_key, path.depth + 1 FROM cotonomas p JOIN path ON p.key = path.parent_key) "
+      + "SELECT " + Cotonoma.COLUMNS + ", " + ALLOWED
+      + " FROM path JOIN cotonomas n ON n.key = path.key WHERE path.depth > 0 ORDER BY path.depth DESC";
   private static final String CHILDREN = "SELECT " + Cotonoma.COLUMNS + ", " + ALLOWED
       + " FROM cotonomas n WHERE n.parent_key = $1 ORDER BY n.created_at, n.key";
   private static final String RENAME = "UPDATE cotonomas SET name = $2, updated_at = now() WHERE key = $1 "

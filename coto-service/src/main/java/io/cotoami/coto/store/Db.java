@@ -53,10 +53,11 @@ public final class Db {
     return Future.failedFuture(failure);
   }
 
-  /** Connection refused, lost, or not obtained in time; or the server shutting down or starting up. */
+  /** Connection refused, reset, lost, or not obtained in time; or the server shutting down or starting up. */
   static boolean unreachable(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof ConnectException || t instanceof ClosedConnectionException
+      if (t instanceof ConnectException || t instanceof java.net.SocketException
+          || t instanceof ClosedConnectionException
           || t instanceof java.nio.channels.ClosedChannelException
           || t instanceof io.netty.channel.ConnectTimeoutException) {
         return true;
