@@ -3,11 +3,20 @@ package io.cotoami.coto;
 import io.cotoami.common.config.Env;
 import io.cotoami.common.runtime.ServiceInstance;
 import io.cotoami.common.runtime.ServiceLauncher;
+import io.cotoami.common.session.SessionVerifier;
 import io.cotoami.common.store.PostgresStore;
 import io.cotoami.common.store.RedisStore;
 import io.cotoami.coto.anonymous.AnonymousCotoRepository;
 import io.cotoami.coto.api.CotoApiVerticle;
+import io.cotoami.coto.domain.Cotonomas;
+import io.cotoami.coto.domain.Cotos;
+import io.cotoami.coto.domain.EventPublisher;
+import io.cotoami.coto.store.CotoRepository;
+import io.cotoami.coto.store.CotonomaRepository;
+import io.cotoami.coto.store.Db;
+import io.cotoami.coto.store.TimelineEventRepository;
 import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
 
 /** Starts coto-service: cluster, PostgreSQL (migrated), Redis, then the API. */
 public final class CotoServiceMain {
@@ -23,10 +32,21 @@ public final class CotoServiceMain {
     return ServiceInstance.start(config.instance()).compose(instance ->
         PostgresStore.start(instance, config.pg(), "coto", "classpath:db/coto")
             .compose(pool -> RedisStore.start(instance, config.redis())
-                .compose(redis -> {
-                  AnonymousCotoRepository anonymous = new AnonymousCotoRepository(redis, config.anonymousRetention());
-                  return instance.vertx().deployVerticle(new CotoApiVerticle(instance, anonymous, config.anonymousRetention()));
-                }))
+                .compose(redis -> instance.vertx().deployVerticle(api(instance, config, pool,
+                    new AnonymousCotoRepository(redis, config.anonymousRetention())))))
             .map(deployed -> instance));
+  }
+
+  private static CotoApiVerticle api(ServiceInstance instance, CotoServiceConfig config, Pool pool,
+      AnonymousCotoRepository anonymous) {
+    Db db = new Db(pool);
+    CotoRepository cotos = new CotoRepository();
+    CotonomaRepository cotonomas = new CotonomaRepository();
+    TimelineEventRepository events = new TimelineEventRepository();
+    EventPublisher publisher = new EventPublisher(instance.vertx(), instance.config().busTimeout());
+    return new CotoApiVerticle(instance, anonymous, config.anonymousRetention(),
+        SessionVerifier.create(instance.vertx(), config.sessions()),
+        new Cotos(db, cotos, cotonomas, events, publisher),
+        new Cotonomas(db, cotos, cotonomas, events, publisher));
   }
 }

@@ -15,6 +15,7 @@ import io.cotoami.gateway.GatewayConfig;
 import io.cotoami.gateway.GatewayMain;
 import io.cotoami.infra.PostgresServer;
 import io.cotoami.infra.RedisServer;
+import io.cotoami.infra.SessionKeyPair;
 import io.cotoami.infra.SmtpServer;
 import io.cotoami.infra.TestConfigs;
 import io.cotoami.mail.MailServiceConfig;
@@ -44,6 +45,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusteredSystemTest {
   private static final String CLUSTER = TestConfigs.newClusterName();
+  private static final SessionKeyPair SESSION_KEYS = SessionKeyPair.generate();
   private static PostgresServer postgres;
   private static RedisServer redis;
   private static SmtpServer smtp;
@@ -82,7 +84,9 @@ class ClusteredSystemTest {
   }
 
   private static Future<ServiceInstance> startCoto() {
-    return CotoServiceMain.start(CotoServiceConfig.fromEnv(TestConfigs.of(CLUSTER, stores)));
+    Map<String, String> env = new HashMap<>(stores);
+    env.putAll(SESSION_KEYS.env());
+    return CotoServiceMain.start(CotoServiceConfig.fromEnv(TestConfigs.of(CLUSTER, env)));
   }
 
   @AfterAll

@@ -8,6 +8,7 @@ import io.cotoami.gateway.GatewayMain;
 import io.cotoami.coto.CotoServiceMain;
 import io.cotoami.infra.FreePorts;
 import io.cotoami.infra.RedisServer;
+import io.cotoami.infra.SessionKeyPair;
 import io.cotoami.infra.SmtpServer;
 import io.cotoami.infra.TestConfigs;
 import io.cotoami.mail.MailServiceMain;
@@ -48,7 +49,10 @@ class ServiceProcessTest {
   @DisplayName("PostgreSQL unreachable at start ends the process with a non-zero status and one clear line saying where")
   void postgresUnreachable() throws Exception {
     int nobody = FreePorts.next();
-    Result result = run(CotoServiceMain.class, Map.of("PGHOST", "127.0.0.1", "PGPORT", String.valueOf(nobody)));
+    Map<String, String> env = new HashMap<>(SessionKeyPair.generate().env());
+    env.put("PGHOST", "127.0.0.1");
+    env.put("PGPORT", String.valueOf(nobody));
+    Result result = run(CotoServiceMain.class, env);
     assertNotEquals(0, result.status);
     assertEquals(1, result.stderrLines.size(), result.stderrLines.toString());
     String line = result.stderrLines.get(0);

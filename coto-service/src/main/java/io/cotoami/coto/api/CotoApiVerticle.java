@@ -5,9 +5,15 @@ import io.cotoami.common.bus.BusHeaders;
 import io.cotoami.common.http.JsonBodies;
 import io.cotoami.common.http.RequestIds;
 import io.cotoami.common.runtime.ServiceInstance;
+import io.cotoami.common.session.SessionVerifier;
 import io.cotoami.coto.anonymous.AnonymousCoto;
 import io.cotoami.coto.anonymous.AnonymousCotoRepository;
 import io.cotoami.coto.anonymous.AnonymousIds;
+import io.cotoami.coto.domain.Caller;
+import io.cotoami.coto.domain.Cotonomas;
+import io.cotoami.coto.domain.Cotos;
+import io.cotoami.coto.domain.DomainProblems;
+import io.cotoami.coto.store.Coto;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
@@ -17,62 +23,148 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 
-/** coto-service's HTTP API (reached through the gateway). */
+/**
+ * coto-service's HTTP API (reached through the gateway). Signed-in callers' cotos and cotonomas
+ * live in PostgreSQL; anonymous visitors' cotos in Redis.
+ */
 public final class CotoApiVerticle extends VerticleBase {
   private final ServiceInstance instance;
   private final AnonymousCotoRepository anonymous;
   private final Duration retention;
+  private final SessionVerifier verifier;
+  private final Cotos cotos;
+  private final Cotonomas cotonomas;
 
-  public CotoApiVerticle(ServiceInstance instance, AnonymousCotoRepository anonymous, Duration retention) {
+  public CotoApiVerticle(ServiceInstance instance, AnonymousCotoRepository anonymous, Duration retention,
+      SessionVerifier verifier, Cotos cotos, Cotonomas cotonomas) {
     this.instance = instance;
     this.anonymous = anonymous;
     this.retention = retention;
+    this.verifier = verifier;
+    this.cotos = cotos;
+    this.cotonomas = cotonomas;
   }
 
   @Override
   public Future<?> start() {
     Router router = instance.router();
-    BodyHandler body = BodyHandler.create(false).setBodyLimit(instance.config().bodyLimit());
-    router.post("/api/cotos").handler(body).handler(this::post);
+    // The body is read before the (asynchronous) session check, so none of it is lost meanwhile.
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(instance.config().bodyLimit()))
+        .handler(new Callers(verifier)::handle);
+    router.post("/api/cotos").handler(this::post);
     router.get("/api/cotos").handler(this::home);
+    router.get("/api/cotos/:id").handler(this::get);
+    router.put("/api/cotos/:id").handler(this::edit);
+    router.delete("/api/cotos/:id").handler(this::delete);
+    new CotonomaRoutes(cotos, cotonomas).install(router);
     return instance.serve(router);
   }
 
   private void post(RoutingContext ctx) {
     CotoInput input = CotoInput.from(JsonBodies.object(ctx));
+    Caller caller = Callers.of(ctx);
+    if (caller == null) {
+      postAnonymously(ctx, input);
+      return;
+    }
+    cotos.post(caller, input.content(), input.summary(), input.cotonomaKey(), input.clientId(), RequestIds.of(ctx))
+        .onSuccess(coto -> ctx.response().setStatusCode(201).putHeader("Location", "/api/cotos/" + coto.id()))
+        .onSuccess(coto -> ctx.json(coto.toJson()))
+        .onFailure(ctx::fail);
+  }
+
+  private void home(RoutingContext ctx) {
+    Pages pages = Pages.from(ctx);
+    Caller caller = Callers.of(ctx);
+    if (caller == null) {
+      anonymousHome(ctx, pages);
+      return;
+    }
+    cotos.home(caller, pages.before(), pages.limit())
+        .onSuccess(list -> ctx.json(page(list, pages)))
+        .onFailure(ctx::fail);
+  }
+
+  private void get(RoutingContext ctx) {
+    Caller caller = Callers.required(ctx, "read cotos by id");
+    cotos.get(caller, cotoId(ctx))
+        .onSuccess(coto -> ctx.json(coto.toJson()))
+        .onFailure(ctx::fail);
+  }
+
+  private void edit(RoutingContext ctx) {
+    Caller caller = Callers.required(ctx, "edit cotos");
+    UUID id = cotoId(ctx);
+    CotoInput input = CotoInput.from(JsonBodies.object(ctx));
+    cotos.edit(caller, id, input.content(), input.summary(), RequestIds.of(ctx))
+        .onSuccess(coto -> ctx.json(coto.toJson()))
+        .onFailure(ctx::fail);
+  }
+
+  private void delete(RoutingContext ctx) {
+    Caller caller = Callers.required(ctx, "delete cotos");
+    cotos.delete(caller, cotoId(ctx), RequestIds.of(ctx))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  /** A page of a timeline: {@code next} is present when the page is full. */
+  static JsonObject page(List<Coto> list, Pages pages) {
+    JsonArray items = new JsonArray();
+    list.forEach(coto -> items.add(coto.toJson()));
+    JsonObject page = new JsonObject().put("cotos", items);
+    if (list.size() == pages.limit()) {
+      page.put("next", String.valueOf(list.get(list.size() - 1).seq()));
+    }
+    return page;
+  }
+
+  private static UUID cotoId(RoutingContext ctx) {
+    try {
+      return UUID.fromString(ctx.pathParam("id"));
+    } catch (IllegalArgumentException e) {
+      throw DomainProblems.notFound("coto");
+    }
+  }
+
+  private void postAnonymously(RoutingContext ctx, CotoInput input) {
+    if (input.cotonomaKey() != null) {
+      throw DomainProblems.signInRequired("Sign in to post in cotonomas.");
+    }
     String anonymousId = AnonymousIds.existingOrNew(ctx, retention);
     anonymous.post(anonymousId, input.content(), input.summary())
         .onSuccess(coto -> {
-          publishPosted(ctx, anonymousId, coto);
+          publishAnonymousPosted(ctx, anonymousId, coto);
           ctx.response().setStatusCode(201);
           ctx.json(coto.toJson());
         })
         .onFailure(ctx::fail);
   }
 
-  private void home(RoutingContext ctx) {
-    Pages pages = Pages.from(ctx);
+  private void anonymousHome(RoutingContext ctx, Pages pages) {
     String anonymousId = AnonymousIds.existing(ctx);
     if (anonymousId != null) {
       AnonymousIds.refresh(ctx, anonymousId, retention);
     }
-    Future<List<AnonymousCoto>> cotos = anonymousId == null
+    Future<List<AnonymousCoto>> list = anonymousId == null
         ? Future.succeededFuture(List.of())
         : anonymous.timeline(anonymousId, pages.before(), pages.limit());
-    cotos.onSuccess(list -> {
+    list.onSuccess(found -> {
       JsonArray items = new JsonArray();
-      list.forEach(coto -> items.add(coto.toJson()));
+      found.forEach(coto -> items.add(coto.toJson()));
       JsonObject page = new JsonObject().put("cotos", items);
-      if (list.size() == pages.limit()) {
-        page.put("next", String.valueOf(list.get(list.size() - 1).seq()));
+      if (found.size() == pages.limit()) {
+        page.put("next", String.valueOf(found.get(found.size() - 1).seq()));
       }
       ctx.json(page);
     }).onFailure(ctx::fail);
   }
 
-  private void publishPosted(RoutingContext ctx, String anonymousId, AnonymousCoto coto) {
+  private void publishAnonymousPosted(RoutingContext ctx, String anonymousId, AnonymousCoto coto) {
     JsonObject event = new JsonObject()
+        .put("type", "coto-posted")
         .put("timeline", AnonymousIds.timeline(anonymousId))
         .put("eventId", coto.seq())
         .put("coto", coto.toJson());

@@ -1,0 +1,48 @@
+package io.cotoami.coto.api;
+
+import io.cotoami.common.session.SessionVerifier;
+import io.cotoami.coto.domain.Caller;
+import io.cotoami.coto.domain.DomainProblems;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
+
+/**
+ * Who is calling, from the session token the request carries (bearer or cookie), verified here:
+ * nothing set by another hop is trusted. No token: an anonymous visitor. A bad token: 401.
+ */
+final class Callers {
+  private static final String KEY = "caller";
+  private final SessionVerifier verifier;
+
+  Callers(SessionVerifier verifier) {
+    this.verifier = verifier;
+  }
+
+  void handle(RoutingContext ctx) {
+    Optional<String> token = SessionVerifier.tokenOf(ctx.request());
+    if (token.isEmpty()) {
+      ctx.next();
+      return;
+    }
+    verifier.verify(token.get()).map(Caller::of)
+        .onSuccess(caller -> {
+          ctx.put(KEY, caller);
+          ctx.next();
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /** The signed-in caller, or null for an anonymous visitor. */
+  static Caller of(RoutingContext ctx) {
+    return ctx.get(KEY);
+  }
+
+  /** The signed-in caller; an anonymous visitor gets a 401 problem. */
+  static Caller required(RoutingContext ctx, String forWhat) {
+    Caller caller = of(ctx);
+    if (caller == null) {
+      throw DomainProblems.signInRequired("Sign in to " + forWhat + ".");
+    }
+    return caller;
+  }
+}

@@ -1,0 +1,95 @@
+package io.cotoami.coto.api;
+
+import io.cotoami.common.http.JsonBodies;
+import io.cotoami.common.http.RequestIds;
+import io.cotoami.coto.domain.Caller;
+import io.cotoami.coto.domain.Cotonomas;
+import io.cotoami.coto.domain.Cotos;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/** {@code /api/cotonomas/...}: cotonomas, their timelines and members. Signed-in callers only. */
+final class CotonomaRoutes {
+  private final Cotos cotos;
+  private final Cotonomas cotonomas;
+
+  CotonomaRoutes(Cotos cotos, Cotonomas cotonomas) {
+    this.cotos = cotos;
+    this.cotonomas = cotonomas;
+  }
+
+  void install(Router router) {
+    router.post("/api/cotonomas").handler(this::create);
+    router.get("/api/cotonomas/:key").handler(this::get);
+    router.put("/api/cotonomas/:key").handler(this::rename);
+    router.delete("/api/cotonomas/:key").handler(this::delete);
+    router.get("/api/cotonomas/:key/cotos").handler(this::timeline);
+    router.get("/api/cotonomas/:key/members").handler(this::members);
+    router.post("/api/cotonomas/:key/members").handler(this::addMember);
+    router.delete("/api/cotonomas/:key/members/:email").handler(this::removeMember);
+  }
+
+  private void create(RoutingContext ctx) {
+    Caller caller = Callers.required(ctx, "create cotonomas");
+    CotonomaInput input = CotonomaInput.from(JsonBodies.object(ctx));
+    cotonomas.create(caller, input.name(), input.parentKey(), RequestIds.of(ctx))
+        .onSuccess(created -> {
+          ctx.response().setStatusCode(201).putHeader("Location", "/api/cotonomas/" + created.cotonoma().key());
+          ctx.json(created.cotonoma().toJson().put("coto", created.coto().toJson()));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void get(RoutingContext ctx) {
+    Caller caller = Callers.required(ctx, "open cotonomas");
+    cotonomas.get(caller, ctx.pathParam("key")).onSuccess(ctx::json).onFailure(ctx::fail);
+  }
+
+  private void rename(RoutingContext ctx) {
+    Caller caller = Callers.required(ctx, "rename cotonomas");
+    CotonomaInput input = CotonomaInput.from(JsonBodies.object(ctx));
+    cotonomas.rename(caller, ctx.pathParam("key"), input.name(), RequestIds.of(ctx))
+        .onSuccess(cotonoma -> ctx.json(cotonoma.toJson()))
+        .onFailure(ctx::fail);
+  }
+
+  private void delete(RoutingContext ctx) {
+    Caller caller = Callers.required(ctx, "delete cotonomas");
+    cotonomas.delete(caller, ctx.pathParam("key"), RequestIds.of(ctx))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  private void timeline(RoutingContext ctx) {
+    Caller caller = Callers.required(ctx, "open cotonomas");
+    Pages pages = Pages.from(ctx);
+    cotos.inCotonoma(caller, ctx.pathParam("key"), pages.before(), pages.limit())
+        .onSuccess(list -> ctx.json(CotoApiVerticle.page(list, pages)))
+        .onFailure(ctx::fail);
+  }
+
+  private void members(RoutingContext ctx) {
+    Caller caller = Callers.required(ctx, "see members");
+    cotonomas.members(caller, ctx.pathParam("key")).onSuccess(ctx::json).onFailure(ctx::fail);
+  }
+
+  private void addMember(RoutingContext ctx) {
+    Caller caller = Callers.required(ctx, "add members");
+    String email = MemberInput.email(JsonBodies.object(ctx));
+    cotonomas.addMember(caller, ctx.pathParam("key"), email, RequestIds.of(ctx))
+        .onSuccess(added -> {
+          ctx.response().setStatusCode(added.created() ? 201 : 200);
+          ctx.json(new JsonObject().put("email", email).put("addedAt", added.member().getString("addedAt")));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void removeMember(RoutingContext ctx) {
+    Caller caller = Callers.required(ctx, "remove members");
+    String email = MemberInput.email(ctx.pathParam("email"));
+    cotonomas.removeMember(caller, ctx.pathParam("key"), email, RequestIds.of(ctx))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+}

@@ -1,0 +1,189 @@
+package io.cotoami.coto.domain;
+
+import io.cotoami.coto.store.Coto;
+import io.cotoami.coto.store.CotoRepository;
+import io.cotoami.coto.store.Cotonoma;
+import io.cotoami.coto.store.CotonomaRepository;
+import io.cotoami.coto.store.Db;
+import io.cotoami.coto.store.TimelineEventRepository;
+import io.cotoami.coto.store.Timelines;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What a signed-in user does with cotonomas and their members, and who may do it. */
+public final class Cotonomas {
+  private final Db db;
+  private final CotoRepository cotos;
+  private final CotonomaRepository cotonomas;
+  private final TimelineEventRepository events;
+  private final EventPublisher publisher;
+
+  public Cotonomas(Db db, CotoRepository cotos, CotonomaRepository cotonomas, TimelineEventRepository events,
+      EventPublisher publisher) {
+    this.db = db;
+    this.cotos = cotos;
+    this.cotonomas = cotonomas;
+    this.events = events;
+    this.publisher = publisher;
+  }
+
+  /** A created cotonoma and the coto that announces it where it was created. */
+  public record Created(Cotonoma cotonoma, Coto coto) {
+  }
+
+  /**
+   * Creates a cotonoma (inside {@code parentKey} when given, which the caller must be able to
+   * open) and posts its coto there, in one transaction.
+   */
+  public Future<Created> create(Caller caller, String name, String parentKey, String requestId) {
+    return db.tx(conn -> (parentKey == null ? Future.<Cotonoma>succeededFuture() : open(conn, caller, parentKey,
+            "FOR SHARE"))
+            .compose(parent -> cotonomas.insert(conn, Keys.random(), name, caller.userId(), parentKey))
+            .compose(cotonoma -> cotos.insert(conn, caller.userId(), name, null, null, parentKey, cotonoma.key())
+                .map(coto -> new Created(cotonoma, coto)))
+            .compose(created -> events.append(conn, "cotonoma-created",
+                    new JsonObject().put("cotonoma", created.cotonoma().toJson()).put("coto", created.coto().toJson()),
+                    timelinesOf(created.cotonoma()))
+                .map(written -> new Change<>(created, written))))
+        .onSuccess(change -> publisher.publish(change.events(), requestId))
+        .map(Change::value)
+        .recover(Cotonomas::nameTaken);
+  }
+
+  /** The cotonoma with its breadcrumbs (from the top, as far up as the caller may open) and sub-cotonomas. */
+  public Future<JsonObject> get(Caller caller, String key) {
+    return db.read(conn -> open(conn, caller, key, "")
+        .compose(cotonoma -> cotonomas.ancestors(conn, key, caller.userId(), caller.email())
+            .compose(ancestors -> cotonomas.children(conn, key, caller.userId(), caller.email())
+                .map(children -> cotonoma.toJson()
+                    .put("breadcrumbs", refs(openableTail(ancestors)))
+                    .put("children", refs(children))))));
+  }
+
+  /** Only the owner renames; the coto that announces it follows. */
+  public Future<Cotonoma> rename(Caller caller, String key, String name, String requestId) {
+    return db.tx(conn -> owned(conn, caller, key, "rename")
+            .compose(cotonoma -> cotonomas.rename(conn, key, name)
+                .map(at -> cotonoma.renamed(name, at)))
+            .compose(renamed -> cotos.renameAnnouncing(conn, key, name)
+                .compose(coto -> events.append(conn, "cotonoma-renamed",
+                    new JsonObject().put("cotonoma", renamed.toJson()).put("coto", coto.toJson()),
+                    timelinesOf(renamed)))
+                .map(written -> new Change<>(renamed, written))))
+        .onSuccess(change -> publisher.publish(change.events(), requestId))
+        .map(Change::value)
+        .recover(Cotonomas::nameTaken);
+  }
+
+  /** Only the owner deletes, and only an empty cotonoma: its cotos are never deleted behind anyone's back. */
+  public Future<Void> delete(Caller caller, String key, String requestId) {
+    return db.tx(conn -> owned(conn, caller, key, "delete")
+            .compose(cotonoma -> cotos.anyIn(conn, key).compose(any -> {
+              if (any) {
+                throw DomainProblems.cotonomaNotEmpty();
+              }
+              return cotos.deleteAnnouncing(conn, key);
+            }).compose(coto -> cotonomas.delete(conn, key)
+                .compose(v -> events.append(conn, "cotonoma-deleted", new JsonObject()
+                    .put("cotonomaKey", key).put("parentKey", cotonoma.parentKey())
+                    .put("cotoId", coto == null ? null : coto.id().toString()), timelinesOf(cotonoma)))))
+            .map(written -> new Change<Void>(null, written)))
+        .onSuccess(change -> publisher.publish(change.events(), requestId))
+        .recover(e -> "23503".equals(Db.sqlState(e))
+            ? Future.failedFuture(DomainProblems.cotonomaNotEmpty()) : Future.failedFuture(e))
+        .mapEmpty();
+  }
+
+  /** The owner and the members, for anyone who may open the cotonoma. */
+  public Future<JsonObject> members(Caller caller, String key) {
+    return db.read(conn -> open(conn, caller, key, "")
+        .compose(cotonoma -> cotonomas.members(conn, key).map(members -> new JsonObject()
+            .put("ownerId", cotonoma.ownerId().toString())
+            .put("members", new JsonArray(new ArrayList<>(members))))));
+  }
+
+  /** An added member, and whether it is new (adding twice changes nothing). */
+  public record Added(JsonObject member, boolean created) {
+  }
+
+  /** Only the owner adds members, by email, whether or not that person has signed in yet. */
+  public Future<Added> addMember(Caller caller, String key, String email, String requestId) {
+    return db.tx(conn -> owned(conn, caller, key, "add members to")
+            .compose(cotonoma -> cotonomas.addMember(conn, key, email))
+            .compose(member -> member == null
+                ? Future.succeededFuture(new Change<>(new Added(new JsonObject().put("email", email), false),
+                    List.of()))
+                : events.append(conn, "member-added", new JsonObject().put("cotonomaKey", key).put("email", email),
+                    List.of(Timelines.cotonoma(key))).map(written -> new Change<>(new Added(member, true), written))))
+        .onSuccess(change -> publisher.publish(change.events(), requestId))
+        .map(Change::value);
+  }
+
+  public Future<Void> removeMember(Caller caller, String key, String email, String requestId) {
+    return db.tx(conn -> owned(conn, caller, key, "remove members from")
+            .compose(cotonoma -> cotonomas.removeMember(conn, key, email))
+            .compose(member -> {
+              if (member == null) {
+                throw DomainProblems.notFound("member");
+              }
+              return events.append(conn, "member-removed", new JsonObject().put("cotonomaKey", key)
+                  .put("email", email), List.of(Timelines.cotonoma(key)));
+            })
+            .map(written -> new Change<Void>(null, written)))
+        .onSuccess(change -> publisher.publish(change.events(), requestId))
+        .mapEmpty();
+  }
+
+  /** The cotonoma when the caller is its owner or a member; 404 otherwise, so keys are not confirmed. */
+  private Future<Cotonoma> open(SqlConnection conn, Caller caller, String key, String lock) {
+    return cotonomas.find(conn, key, caller.userId(), caller.email(), lock).map(found -> {
+      if (found == null || !found.allowed()) {
+        throw DomainProblems.notFound("cotonoma");
+      }
+      return found;
+    });
+  }
+
+  /** The cotonoma, locked until commit, when the caller owns it; a member gets 403, anyone else 404. */
+  private Future<Cotonoma> owned(SqlConnection conn, Caller caller, String key, String action) {
+    return open(conn, caller, key, "FOR UPDATE").map(cotonoma -> {
+      if (!cotonoma.ownedBy(caller.userId())) {
+        throw DomainProblems.forbidden("Only the owner can " + action + " this cotonoma.");
+      }
+      return cotonoma;
+    });
+  }
+
+  /** The timelines a cotonoma shows on: its own, its owner's home, and its parent's. */
+  private static List<String> timelinesOf(Cotonoma cotonoma) {
+    List<String> timelines = new ArrayList<>(List.of(Timelines.cotonoma(cotonoma.key()),
+        Timelines.home(cotonoma.ownerId())));
+    if (cotonoma.parentKey() != null) {
+      timelines.add(Timelines.cotonoma(cotonoma.parentKey()));
+    }
+    return timelines;
+  }
+
+  /** The nearest ancestors the caller may open, stopping at the first they may not. */
+  private static List<Cotonoma> openableTail(List<Cotonoma> topDown) {
+    int from = topDown.size();
+    while (from > 0 && topDown.get(from - 1).allowed()) {
+      from--;
+    }
+    return topDown.subList(from, topDown.size());
+  }
+
+  private static JsonArray refs(List<Cotonoma> list) {
+    JsonArray refs = new JsonArray();
+    list.forEach(n -> refs.add(new JsonObject().put("key", n.key()).put("name", n.name())));
+    return refs;
+  }
+
+  private static <T> Future<T> nameTaken(Throwable e) {
+    return "23505".equals(Db.sqlState(e)) ? Future.failedFuture(DomainProblems.nameTaken()) : Future.failedFuture(e);
+  }
+}

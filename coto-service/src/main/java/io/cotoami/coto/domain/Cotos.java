@@ -1,0 +1,136 @@
+package io.cotoami.coto.domain;
+
+import io.cotoami.coto.store.Coto;
+import io.cotoami.coto.store.CotoRepository;
+import io.cotoami.coto.store.Cotonoma;
+import io.cotoami.coto.store.CotonomaRepository;
+import io.cotoami.coto.store.Db;
+import io.cotoami.coto.store.TimelineEventRepository;
+import io.cotoami.coto.store.Timelines;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** What a signed-in user does with cotos, and who may do it. */
+public final class Cotos {
+  private final Db db;
+  private final CotoRepository cotos;
+  private final CotonomaRepository cotonomas;
+  private final TimelineEventRepository events;
+  private final EventPublisher publisher;
+
+  public Cotos(Db db, CotoRepository cotos, CotonomaRepository cotonomas, TimelineEventRepository events,
+      EventPublisher publisher) {
+    this.db = db;
+    this.cotos = cotos;
+    this.cotonomas = cotonomas;
+    this.events = events;
+    this.publisher = publisher;
+  }
+
+  /**
+   * Posts a coto, in a cotonoma the caller may post in when {@code cotonomaKey} is given. With a
+   * {@code clientId} already used by the caller, answers the coto posted then: the unique
+   * constraint decides, so concurrent retries give one coto.
+   */
+  public Future<Coto> post(Caller caller, String content, String summary, String cotonomaKey, String clientId,
+      String requestId) {
+    return db.tx(conn -> requireCotonoma(conn, caller, cotonomaKey)
+            .compose(n -> cotos.insert(conn, caller.userId(), content, summary, clientId, cotonomaKey, null))
+            .compose(coto -> events.append(conn, "coto-posted", new JsonObject().put("coto", coto.toJson()),
+                timelinesOf(coto)).map(written -> new Change<>(coto, written))))
+        .onSuccess(change -> publisher.publish(change.events(), requestId))
+        .map(Change::value)
+        .recover(e -> clientId != null && "23505".equals(Db.sqlState(e))
+            ? db.read(conn -> cotos.findByClientId(conn, caller.userId(), clientId))
+                .compose(existing -> existing == null ? Future.failedFuture(e) : Future.succeededFuture(existing))
+            : Future.failedFuture(e));
+  }
+
+  public Future<Coto> get(Caller caller, UUID id) {
+    return db.read(conn -> cotos.find(conn, id, caller.userId(), caller.email(), false))
+        .map(found -> readable(found).coto());
+  }
+
+  /** Only the author edits; a coto that stands for a cotonoma is renamed with its cotonoma. */
+  public Future<Coto> edit(Caller caller, UUID id, String content, String summary, String requestId) {
+    return db.tx(conn -> cotos.find(conn, id, caller.userId(), caller.email(), true)
+            .compose(found -> {
+              Coto coto = readable(found).coto();
+              if (coto.asCotonoma() != null) {
+                throw DomainProblems.cotoIsCotonoma();
+              }
+              if (!coto.authorId().equals(caller.userId())) {
+                throw DomainProblems.forbidden("Only its author can edit a coto.");
+              }
+              return cotos.update(conn, id, content, summary);
+            })
+            .compose(coto -> events.append(conn, "coto-edited", new JsonObject().put("coto", coto.toJson()),
+                timelinesOf(coto)).map(written -> new Change<>(coto, written))))
+        .onSuccess(change -> publisher.publish(change.events(), requestId))
+        .map(Change::value);
+  }
+
+  /** The author deletes their coto; the owner of the cotonoma it is in may delete it too. */
+  public Future<Void> delete(Caller caller, UUID id, String requestId) {
+    return db.tx(conn -> cotos.find(conn, id, caller.userId(), caller.email(), true)
+            .compose(found -> {
+              Coto coto = readable(found).coto();
+              if (coto.asCotonoma() != null) {
+                throw DomainProblems.cotoIsCotonoma();
+              }
+              if (!coto.authorId().equals(caller.userId()) && !caller.userId().equals(found.cotonomaOwner())) {
+                throw DomainProblems.forbidden("Only its author or the cotonoma's owner can delete a coto.");
+              }
+              JsonObject payload = new JsonObject().put("cotoId", coto.id().toString())
+                  .put("authorId", coto.authorId().toString()).put("cotonomaKey", coto.cotonomaKey());
+              return cotos.delete(conn, id)
+                  .compose(v -> events.append(conn, "coto-deleted", payload, timelinesOf(coto)))
+                  .map(written -> new Change<Void>(null, written));
+            }))
+        .onSuccess(change -> publisher.publish(change.events(), requestId))
+        .mapEmpty();
+  }
+
+  /** Everything the caller posted, wherever, newest first. */
+  public Future<List<Coto>> home(Caller caller, Long before, int limit) {
+    return db.read(conn -> cotos.home(conn, caller.userId(), before, limit));
+  }
+
+  /** What was posted in a cotonoma the caller may open, newest first. */
+  public Future<List<Coto>> inCotonoma(Caller caller, String cotonomaKey, Long before, int limit) {
+    return db.read(conn -> requireCotonoma(conn, caller, cotonomaKey)
+        .compose(n -> cotos.inCotonoma(conn, cotonomaKey, before, limit)));
+  }
+
+  /** The cotonoma, locked against deletion until commit, when the caller may open it; else 404. */
+  private Future<Cotonoma> requireCotonoma(SqlConnection conn, Caller caller, String key) {
+    if (key == null) {
+      return Future.succeededFuture();
+    }
+    return cotonomas.find(conn, key, caller.userId(), caller.email(), "FOR SHARE").map(found -> {
+      if (found == null || !found.allowed()) {
+        throw DomainProblems.notFound("cotonoma");
+      }
+      return found;
+    });
+  }
+
+  private static CotoRepository.Found readable(CotoRepository.Found found) {
+    if (found == null || !found.readable()) {
+      throw DomainProblems.notFound("coto");
+    }
+    return found;
+  }
+
+  static List<String> timelinesOf(Coto coto) {
+    List<String> timelines = new ArrayList<>(List.of(Timelines.home(coto.authorId())));
+    if (coto.cotonomaKey() != null) {
+      timelines.add(Timelines.cotonoma(coto.cotonomaKey()));
+    }
+    return timelines;
+  }
+}

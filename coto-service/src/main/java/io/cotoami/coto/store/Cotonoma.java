@@ -1,0 +1,42 @@
+package io.cotoami.coto.store;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/**
+ * A cotonoma: a room of cotos, possibly inside another.
+ *
+ * @param allowed whether the caller it was read for is its owner or a member
+ */
+public record Cotonoma(String key, String name, UUID ownerId, String parentKey, OffsetDateTime createdAt,
+    OffsetDateTime updatedAt, boolean allowed) {
+
+  static final String COLUMNS = "n.key, n.name, n.owner_id, n.parent_key, n.created_at, n.updated_at";
+
+  static Cotonoma from(Row row) {
+    Boolean allowed = row.getBoolean("allowed");
+    return new Cotonoma(row.getString("key"), row.getString("name"), row.getUUID("owner_id"),
+        row.getString("parent_key"), row.getOffsetDateTime("created_at"), row.getOffsetDateTime("updated_at"),
+        allowed != null && allowed);
+  }
+
+  public boolean ownedBy(UUID userId) {
+    return ownerId.equals(userId);
+  }
+
+  public Cotonoma renamed(String newName, OffsetDateTime at) {
+    return new Cotonoma(key, newName, ownerId, parentKey, createdAt, at, allowed);
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("key", key)
+        .put("name", name)
+        .put("ownerId", ownerId.toString())
+        .put("parentKey", parentKey)
+        .put("createdAt", createdAt.toInstant().toString())
+        .put("updatedAt", updatedAt == null ? null : updatedAt.toInstant().toString());
+  }
+}

@@ -1,0 +1,42 @@
+package io.cotoami.coto.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/** The events of every timeline, appended in the transaction of the change they describe. */
+public final class TimelineEventRepository {
+  /**
+   * Takes the next id of the timeline (locking its counter row until commit, so ids are committed
+   * in order) and stores the event under it.
+   */
+  private static final String APPEND = """
+      WITH counter AS (
+        INSERT INTO timelines (name, last_event_id) VALUES ($1, 1)
+        ON CONFLICT (name) DO UPDATE SET last_event_id = timelines.last_event_id + 1
+        RETURNING last_event_id)
+      INSERT INTO timeline_events (timeline, event_id, type, payload)
+      SELECT $1, last_event_id, $2, $3 FROM counter
+      RETURNING event_id""";
+
+  /**
+   * Appends one event of {@code type} to each of {@code timelines}, in name order so that two
+   * transactions never wait on each other's counters in opposite orders.
+   */
+  public Future<List<TimelineEvent>> append(SqlConnection conn, String type, JsonObject payload,
+      List<String> timelines) {
+    Future<List<TimelineEvent>> chain = Future.succeededFuture(new ArrayList<>());
+    for (String timeline : new TreeSet<>(timelines)) {
+      chain = chain.compose(events -> conn.preparedQuery(APPEND).execute(Tuple.of(timeline, type, payload))
+          .map(rows -> {
+            events.add(new TimelineEvent(type, timeline, rows.iterator().next().getLong("event_id"), payload));
+            return events;
+          }));
+    }
+    return chain;
+  }
+}

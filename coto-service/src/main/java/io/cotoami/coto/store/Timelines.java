@@ -1,0 +1,19 @@
+package io.cotoami.coto.store;
+
+import java.util.UUID;
+
+/** Names of timelines: what events are numbered by and what live clients subscribe to. */
+public final class Timelines {
+  private Timelines() {
+  }
+
+  /** Everything a user posted, wherever. */
+  public static String home(UUID userId) {
+    return "home:" + userId;
+  }
+
+  /** What was posted in a cotonoma, by anyone allowed. */
+  public static String cotonoma(String key) {
+    return "cotonoma:" + key;
+  }
+}
