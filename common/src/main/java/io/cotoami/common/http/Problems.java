@@ -104,7 +104,9 @@ public final class Problems {
       String message = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
       if (t instanceof java.net.ConnectException || t instanceof java.nio.channels.ClosedChannelException
           || message.contains("connection refused") || message.contains("connection is closed")
-          || message.contains("connection closed") || message.contains("timeout waiting for a connection")) {
+          || message.contains("connection closed") || message.contains("connection reset")
+          || message.contains("timeout waiting for connection") || message.contains("timeout waiting for a connection")
+          || t instanceof java.net.SocketException) {
         return true;
       }
     }
