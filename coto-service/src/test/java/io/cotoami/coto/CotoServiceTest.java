@@ -2,6 +2,7 @@ package io.cotoami.coto;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -93,6 +94,39 @@ class CotoServiceTest {
     assertEquals(0, get("/api/cotos", null).bodyAsJsonObject().getJsonArray("cotos").size());
     assertEquals(0, get("/api/cotos", "anonymous_id=AAAAAAAAAAAAAAAAAAAAAA").bodyAsJsonObject()
         .getJsonArray("cotos").size());
+  }
+
+  @Test
+  @DisplayName("An anonymous visitor reads, edits and deletes their own coto by id; another browser gets 404 and changes nothing")
+  void anonymousCotoById() throws Exception {
+    HttpResponse<Buffer> posted = post(null, new JsonObject().put("content", "draft").put("summary", "s"));
+    String cookie = posted.cookies().get(0);
+    cookie = cookie.substring(0, cookie.indexOf(';'));
+    String id = posted.bodyAsJsonObject().getString("id");
+    String path = "/api/cotos/" + id;
+    String stranger = "anonymous_id=BBBBBBBBBBBBBBBBBBBBBB";
+
+    assertEquals("draft", get(path, cookie).bodyAsJsonObject().getString("content"));
+    assertProblem(get(path, null), 404, "not-found");
+    assertProblem(get(path, stranger), 404, "not-found");
+    assertProblem(get("/api/cotos/no-such-id", cookie), 404, "not-found");
+
+    assertProblem(put(path, stranger, new JsonObject().put("content", "hijacked")), 404, "not-found");
+    assertProblem(put(path, cookie, new JsonObject().put("content", " ")), 400, "validation");
+    HttpResponse<Buffer> edited = put(path, cookie, new JsonObject().put("content", "final"));
+    assertEquals(200, edited.statusCode(), edited.bodyAsString());
+    assertEquals("final", edited.bodyAsJsonObject().getString("content"));
+    assertNull(edited.bodyAsJsonObject().getString("summary"), "a summary not sent is cleared, as for signed-in cotos");
+    assertNotNull(edited.bodyAsJsonObject().getString("updatedAt"));
+    JsonObject listed = get("/api/cotos", cookie).bodyAsJsonObject().getJsonArray("cotos").getJsonObject(0);
+    assertEquals("final", listed.getString("content"));
+
+    assertProblem(delete(path, stranger), 404, "not-found");
+    assertEquals(200, get(path, cookie).statusCode(), "a stranger's delete changed nothing");
+    assertEquals(204, delete(path, cookie).statusCode());
+    assertProblem(get(path, cookie), 404, "not-found");
+    assertProblem(delete(path, cookie), 404, "not-found");
+    assertEquals(0, get("/api/cotos", cookie).bodyAsJsonObject().getJsonArray("cotos").size());
   }
 
   @Test
@@ -301,6 +335,22 @@ class CotoServiceTest {
   private static HttpResponse<Buffer> send(HttpMethod method, String path, String type, Buffer body) throws Exception {
     return await(client.request(method, path).putHeader("Content-Type", type).sendBuffer(body)
         .toCompletionStage().toCompletableFuture());
+  }
+
+  private static HttpResponse<Buffer> put(String path, String cookie, JsonObject body) throws Exception {
+    var request = client.put(path).putHeader("Content-Type", "application/json");
+    if (cookie != null) {
+      request.putHeader("Cookie", cookie);
+    }
+    return await(request.sendBuffer(Buffer.buffer(body.encode())).toCompletionStage().toCompletableFuture());
+  }
+
+  private static HttpResponse<Buffer> delete(String path, String cookie) throws Exception {
+    var request = client.delete(path);
+    if (cookie != null) {
+      request.putHeader("Cookie", cookie);
+    }
+    return await(request.send().toCompletionStage().toCompletableFuture());
   }
 
   private static HttpResponse<Buffer> get(String path, String cookie) throws Exception {

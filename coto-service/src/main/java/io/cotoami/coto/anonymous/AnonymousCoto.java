@@ -6,9 +6,11 @@ import java.time.Instant;
 /**
  * A coto posted without signing in. It lives in Redis under its visitor's anonymous id.
  *
- * @param seq per-visitor sequence: the timeline order, the page cursor and the event id
+ * @param seq       per-visitor sequence: the timeline order, the page cursor and the event id
+ * @param updatedAt when it was last edited, or null
  */
-public record AnonymousCoto(String id, long seq, String content, String summary, Instant postedAt) {
+public record AnonymousCoto(String id, long seq, String content, String summary, Instant postedAt,
+                            Instant updatedAt) {
 
   public JsonObject toJson() {
     return new JsonObject()
@@ -16,6 +18,7 @@ public record AnonymousCoto(String id, long seq, String content, String summary,
         .put("content", content)
         .put("summary", summary)
         .put("postedAt", postedAt.toString())
+        .put("updatedAt", updatedAt == null ? null : updatedAt.toString())
         .put("anonymous", true);
   }
 
@@ -26,7 +29,9 @@ public record AnonymousCoto(String id, long seq, String content, String summary,
 
   static AnonymousCoto fromStored(String stored) {
     JsonObject json = new JsonObject(stored);
-    return new AnonymousCoto(json.getString("id"), json.getLong("seq"), json.getString("content"),
-        json.getString("summary"), Instant.parse(json.getString("postedAt")));
+    String updatedAt = json.getValue("updatedAt") instanceof String ? json.getString("updatedAt") : null;
+    String summary = json.getValue("summary") instanceof String ? json.getString("summary") : null;
+    return new AnonymousCoto(json.getString("id"), json.getLong("seq"), json.getString("content"), summary,
+        Instant.parse(json.getString("postedAt")), updatedAt == null ? null : Instant.parse(updatedAt));
   }
 }

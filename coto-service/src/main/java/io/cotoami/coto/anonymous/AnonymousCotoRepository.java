@@ -25,6 +25,35 @@ public final class AnonymousCotoRepository {
       "for i = 1, 3 do redis.call('EXPIRE', KEYS[i], ARGV[3]) end",
       "return seq");
 
+  /**
+   * Editing replaces content and summary of a coto that exists; the visitor's counter gives the
+   * change its event id. Returns {event id, new body} or nil when there is no such coto.
+   */
+  private static final String EDIT_SCRIPT = String.join("\n",
+      "local body = redis.call('HGET', KEYS[3], ARGV[1])",
+      "if not body then return nil end",
+      "local coto = cjson.decode(body)",
+      "coto['content'] = ARGV[2]",
+      "if ARGV[3] == '' then coto['summary'] = nil else coto['summary'] = ARGV[3] end",
+      "coto['updatedAt'] = ARGV[4]",
+      "local encoded = cjson.encode(coto)",
+      "redis.call('HSET', KEYS[3], ARGV[1], encoded)",
+      "local eventId = redis.call('INCR', KEYS[1])",
+      "for i = 1, 3 do redis.call('EXPIRE', KEYS[i], ARGV[5]) end",
+      "return {eventId, encoded}");
+
+  /** Deleting removes the coto from the timeline and the bodies; returns its event id, or nil. */
+  private static final String DELETE_SCRIPT = String.join("\n",
+      "if redis.call('HDEL', KEYS[3], ARGV[1]) == 0 then return nil end",
+      "redis.call('ZREM', KEYS[2], ARGV[1])",
+      "local eventId = redis.call('INCR', KEYS[1])",
+      "for i = 1, 3 do redis.call('EXPIRE', KEYS[i], ARGV[2]) end",
+      "return eventId");
+
+  /** An edit or a deletion and the event id it got on the visitor's timeline. */
+  public record Change(long eventId, AnonymousCoto coto) {
+  }
+
   private final RedisAPI redis;
   private final Duration retention;
 
@@ -34,10 +63,11 @@ public final class AnonymousCotoRepository {
   }
 
   public Future<AnonymousCoto> post(String anonymousId, String content, String summary) {
-    AnonymousCoto draft = new AnonymousCoto(UUID.randomUUID().toString(), 0, content, summary, Instant.now());
+    AnonymousCoto draft = new AnonymousCoto(UUID.randomUUID().toString(), 0, content, summary, Instant.now(), null);
     List<String> args = new ArrayList<>(List.of(POST_SCRIPT, "3", seqKey(anonymousId), timelineKey(anonymousId),
         bodiesKey(anonymousId), draft.id(), draft.toStored(), String.valueOf(retention.toSeconds())));
-    return redis.eval(args).map(seq -> new AnonymousCoto(draft.id(), seq.toLong(), content, summary, draft.postedAt()));
+    return redis.eval(args).map(seq -> new AnonymousCoto(draft.id(), seq.toLong(), content, summary, draft.postedAt(),
+        null));
   }
 
   /** Newest first, at most {@code limit}, strictly older than the {@code before} sequence when given. */
@@ -54,6 +84,29 @@ public final class AnonymousCotoRepository {
           return redis.hmget(hmget).map(AnonymousCotoRepository::bodies);
         })
         .compose(cotos -> touch(anonymousId).map(cotos));
+  }
+
+  /** The visitor's coto with that id, or null. */
+  public Future<AnonymousCoto> get(String anonymousId, String id) {
+    return redis.hget(bodiesKey(anonymousId), id)
+        .map(body -> body == null ? null : AnonymousCoto.fromStored(body.toString()))
+        .compose(coto -> touch(anonymousId).map(coto));
+  }
+
+  /** Replaces content and summary; null when the visitor has no coto with that id. */
+  public Future<Change> edit(String anonymousId, String id, String content, String summary) {
+    return redis.eval(List.of(EDIT_SCRIPT, "3", seqKey(anonymousId), timelineKey(anonymousId),
+            bodiesKey(anonymousId), id, content, summary == null ? "" : summary, Instant.now().toString(),
+            String.valueOf(retention.toSeconds())))
+        .map(result -> result == null || result.size() == 0 ? null
+            : new Change(result.get(0).toLong(), AnonymousCoto.fromStored(result.get(1).toString())));
+  }
+
+  /** Deletes; null when the visitor has no coto with that id. */
+  public Future<Change> delete(String anonymousId, String id) {
+    return redis.eval(List.of(DELETE_SCRIPT, "3", seqKey(anonymousId), timelineKey(anonymousId),
+            bodiesKey(anonymousId), id, String.valueOf(retention.toSeconds())))
+        .map(result -> result == null ? null : new Change(result.toLong(), null));
   }
 
   private Future<Void> touch(String anonymousId) {

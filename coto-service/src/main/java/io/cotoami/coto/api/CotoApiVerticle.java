@@ -88,23 +88,67 @@ public final class CotoApiVerticle extends VerticleBase {
   }
 
   private void get(RoutingContext ctx) {
-    Caller caller = Callers.required(ctx, "read cotos by id");
+    Caller caller = Callers.of(ctx);
+    if (caller == null) {
+      String anonymousId = anonymousOwner(ctx);
+      anonymous.get(anonymousId, ctx.pathParam("id"))
+          .onSuccess(coto -> {
+            if (coto == null) {
+              ctx.fail(DomainProblems.notFound("coto"));
+            } else {
+              ctx.json(coto.toJson());
+            }
+          })
+          .onFailure(ctx::fail);
+      return;
+    }
     cotos.get(caller, cotoId(ctx))
         .onSuccess(coto -> ctx.json(coto.toJson()))
         .onFailure(ctx::fail);
   }
 
   private void edit(RoutingContext ctx) {
-    Caller caller = Callers.required(ctx, "edit cotos");
-    UUID id = cotoId(ctx);
+    Caller caller = Callers.of(ctx);
     CotoInput input = CotoInput.from(JsonBodies.object(ctx));
+    if (caller == null) {
+      String anonymousId = anonymousOwner(ctx);
+      anonymous.edit(anonymousId, ctx.pathParam("id"), input.content(), input.summary())
+          .onSuccess(change -> {
+            if (change == null) {
+              ctx.fail(DomainProblems.notFound("coto"));
+              return;
+            }
+            publishAnonymous(ctx, Addresses.COTO_EDITED, anonymousId, change.eventId(),
+                new JsonObject().put("type", "coto-edited").put("coto", change.coto().toJson()));
+            ctx.json(change.coto().toJson());
+          })
+          .onFailure(ctx::fail);
+      return;
+    }
+    UUID id = cotoId(ctx);
     cotos.edit(caller, id, input.content(), input.summary(), RequestIds.of(ctx))
         .onSuccess(coto -> ctx.json(coto.toJson()))
         .onFailure(ctx::fail);
   }
 
   private void delete(RoutingContext ctx) {
-    Caller caller = Callers.required(ctx, "delete cotos");
+    Caller caller = Callers.of(ctx);
+    if (caller == null) {
+      String anonymousId = anonymousOwner(ctx);
+      String id = ctx.pathParam("id");
+      anonymous.delete(anonymousId, id)
+          .onSuccess(change -> {
+            if (change == null) {
+              ctx.fail(DomainProblems.notFound("coto"));
+              return;
+            }
+            publishAnonymous(ctx, Addresses.COTO_DELETED, anonymousId, change.eventId(),
+                new JsonObject().put("type", "coto-deleted").put("cotoId", id));
+            ctx.response().setStatusCode(204).end();
+          })
+          .onFailure(ctx::fail);
+      return;
+    }
     cotos.delete(caller, cotoId(ctx), RequestIds.of(ctx))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
@@ -163,12 +207,25 @@ public final class CotoApiVerticle extends VerticleBase {
   }
 
   private void publishAnonymousPosted(RoutingContext ctx, String anonymousId, AnonymousCoto coto) {
-    JsonObject event = new JsonObject()
-        .put("type", "coto-posted")
-        .put("timeline", AnonymousIds.timeline(anonymousId))
-        .put("eventId", coto.seq())
-        .put("coto", coto.toJson());
-    vertx.eventBus().publish(Addresses.COTO_POSTED, event,
+    publishAnonymous(ctx, Addresses.COTO_POSTED, anonymousId, coto.seq(),
+        new JsonObject().put("type", "coto-posted").put("coto", coto.toJson()));
+  }
+
+  /** An anonymous visitor's change, on its hashed timeline, with the event id its counter gave. */
+  private void publishAnonymous(RoutingContext ctx, String address, String anonymousId, long eventId,
+                                JsonObject event) {
+    event.put("timeline", AnonymousIds.timeline(anonymousId)).put("eventId", eventId);
+    vertx.eventBus().publish(address, event,
         BusHeaders.withRequestId(RequestIds.of(ctx), instance.config().busTimeout()));
+  }
+
+  /** The visitor whose cotos these are; without a valid anonymous_id nothing is theirs: 404. */
+  private String anonymousOwner(RoutingContext ctx) {
+    String anonymousId = AnonymousIds.existing(ctx);
+    if (anonymousId == null) {
+      throw DomainProblems.notFound("coto");
+    }
+    AnonymousIds.refresh(ctx, anonymousId, retention);
+    return anonymousId;
   }
 }
