@@ -4,9 +4,11 @@ import io.cotoami.common.config.Env;
 import io.cotoami.common.config.InstanceConfig;
 import io.cotoami.common.config.PgConfig;
 import io.cotoami.common.config.RedisConfig;
+import io.cotoami.common.session.SessionKeys;
 
 /** auth-service's configuration, parsed once from the environment. */
-public record AuthServiceConfig(InstanceConfig instance, PgConfig pg, RedisConfig redis) {
+public record AuthServiceConfig(InstanceConfig instance, PgConfig pg, RedisConfig redis, SessionKeys keys,
+                                AuthSettings auth) {
   public static final String SERVICE = "auth-service";
   public static final int DEFAULT_PORT = 8082;
 
@@ -14,6 +16,8 @@ public record AuthServiceConfig(InstanceConfig instance, PgConfig pg, RedisConfi
     return new AuthServiceConfig(
         InstanceConfig.fromEnv(SERVICE, DEFAULT_PORT, env),
         PgConfig.fromEnv(env),
-        RedisConfig.fromEnv(env));
+        RedisConfig.fromEnv(env),
+        SessionKeys.fromEnv(env),
+        AuthSettings.fromEnv(env));
   }
 }

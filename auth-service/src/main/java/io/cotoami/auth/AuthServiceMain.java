@@ -1,14 +1,27 @@
 package io.cotoami.auth;
 
-import io.cotoami.auth.api.SessionApiVerticle;
+import io.cotoami.auth.api.AuthApiVerticle;
+import io.cotoami.auth.session.Revocations;
+import io.cotoami.auth.session.SessionIssuer;
+import io.cotoami.auth.signin.MailOutbox;
+import io.cotoami.auth.signin.RateLimits;
+import io.cotoami.auth.signin.SigninTokens;
+import io.cotoami.auth.user.User;
+import io.cotoami.auth.user.UserRepository;
 import io.cotoami.common.config.Env;
 import io.cotoami.common.runtime.ServiceInstance;
 import io.cotoami.common.runtime.ServiceLauncher;
+import io.cotoami.common.session.RevokedSessions;
+import io.cotoami.common.session.SessionVerifier;
 import io.cotoami.common.store.PostgresStore;
 import io.cotoami.common.store.RedisStore;
 import io.vertx.core.Future;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.sqlclient.Pool;
+import java.time.Instant;
+import java.util.UUID;
 
-/** Starts auth-service: cluster, PostgreSQL (migrated), Redis, then the API. */
+/** Starts auth-service: cluster, PostgreSQL (migrated), Redis, the session keys, then the API. */
 public final class AuthServiceMain {
   private AuthServiceMain() {
   }
@@ -21,8 +34,31 @@ public final class AuthServiceMain {
   public static Future<ServiceInstance> start(AuthServiceConfig config) {
     return ServiceInstance.start(config.instance()).compose(instance ->
         PostgresStore.start(instance, config.pg(), "auth", "classpath:db/auth")
-            .compose(pool -> RedisStore.start(instance, config.redis()))
-            .compose(redis -> instance.vertx().deployVerticle(new SessionApiVerticle(instance)))
+            .compose(pool -> RedisStore.start(instance, config.redis())
+                .compose(redis -> deploy(instance, config, pool, redis)))
             .map(deployed -> instance));
+  }
+
+  private static Future<String> deploy(ServiceInstance instance, AuthServiceConfig config, Pool pool, RedisAPI redis) {
+    AuthSettings settings = config.auth();
+    SessionIssuer issuer = new SessionIssuer(instance.vertx(), config.keys(), settings);
+    SessionVerifier plain = SessionVerifier.create(instance.vertx(), config.keys());
+    Revocations revocations = new Revocations(instance.vertx(), redis, settings.sessionTtl());
+    return checkKeyPair(issuer, plain)
+        .compose(v -> RevokedSessions.listen(instance.vertx()))
+        .compose(revoked -> revocations.serve(revoked).map(revoked))
+        .compose(revoked -> instance.vertx().deployVerticle(new AuthApiVerticle(instance, settings,
+            plain.withRevocations(revoked), issuer, new UserRepository(pool),
+            new SigninTokens(redis, settings.signinTokenTtl()),
+            new RateLimits(redis, settings.signinIpLimit(), settings.signinEmailLimit()),
+            new MailOutbox(redis), revocations)));
+  }
+
+  /** A private key that does not match the public one would issue sessions nobody accepts: refuse to start. */
+  private static Future<Void> checkKeyPair(SessionIssuer issuer, SessionVerifier verifier) {
+    User probe = new User(UUID.randomUUID(), "probe@example.invalid", "probe", Instant.now());
+    return verifier.verify(issuer.issue(probe).token()).<Void>mapEmpty()
+        .recover(e -> Future.failedFuture(new IllegalStateException(
+            "JWT_PRIVATE_KEY_FILE does not match JWT_PUBLIC_KEY_FILE and JWT_KEY_ID: its sessions would not verify")));
   }
 }

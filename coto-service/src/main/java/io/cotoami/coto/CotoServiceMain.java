@@ -3,7 +3,9 @@ package io.cotoami.coto;
 import io.cotoami.common.config.Env;
 import io.cotoami.common.runtime.ServiceInstance;
 import io.cotoami.common.runtime.ServiceLauncher;
+import io.cotoami.common.session.RevokedSessions;
 import io.cotoami.common.session.SessionVerifier;
+import io.cotoami.coto.anonymous.AnonymousCotoMoveVerticle;
 import io.cotoami.common.store.PostgresStore;
 import io.cotoami.common.store.RedisStore;
 import io.cotoami.coto.anonymous.AnonymousCotoRepository;
@@ -32,20 +34,26 @@ public final class CotoServiceMain {
     return ServiceInstance.start(config.instance()).compose(instance ->
         PostgresStore.start(instance, config.pg(), "coto", "classpath:db/coto")
             .compose(pool -> RedisStore.start(instance, config.redis())
-                .compose(redis -> instance.vertx().deployVerticle(api(instance, config, pool,
-                    new AnonymousCotoRepository(redis, config.anonymousRetention())))))
+                .compose(redis -> RevokedSessions.startFromAuthService(instance.vertx(), instance.config().busTimeout())
+                    .compose(revoked -> {
+                      AnonymousCotoRepository anonymous = new AnonymousCotoRepository(redis, config.anonymousRetention());
+                      CotoApiVerticle api = api(instance, config, pool, anonymous, revoked);
+                      return instance.vertx().deployVerticle(api)
+                          .compose(id -> instance.vertx().deployVerticle(
+                              new AnonymousCotoMoveVerticle(anonymous, api.cotos())));
+                    })))
             .map(deployed -> instance));
   }
 
   private static CotoApiVerticle api(ServiceInstance instance, CotoServiceConfig config, Pool pool,
-      AnonymousCotoRepository anonymous) {
+      AnonymousCotoRepository anonymous, RevokedSessions revoked) {
     Db db = new Db(pool);
     CotoRepository cotos = new CotoRepository();
     CotonomaRepository cotonomas = new CotonomaRepository();
     TimelineEventRepository events = new TimelineEventRepository();
     EventPublisher publisher = new EventPublisher(instance.vertx(), instance.config().busTimeout());
     return new CotoApiVerticle(instance, anonymous, config.anonymousRetention(),
-        SessionVerifier.create(instance.vertx(), config.sessions()),
+        SessionVerifier.create(instance.vertx(), config.sessions()).withRevocations(revoked),
         new Cotos(db, cotos, cotonomas, events, publisher),
         new Cotonomas(db, cotos, cotonomas, events, publisher));
   }

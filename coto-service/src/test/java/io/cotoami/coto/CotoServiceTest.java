@@ -97,6 +97,46 @@ class CotoServiceTest {
   }
 
   @Test
+  @DisplayName("At sign-in the anonymous cotos move into the user's home in their order, exactly once, even when the move is sent twice at once and again later")
+  void anonymousCotosMoveOnce() throws Exception {
+    HttpResponse<Buffer> first = post(null, new JsonObject().put("content", "one"));
+    String cookie = first.cookies().get(0);
+    cookie = cookie.substring(0, cookie.indexOf(';'));
+    post(cookie, new JsonObject().put("content", "two").put("summary", "2"));
+    post(cookie, new JsonObject().put("content", "three"));
+    String anonymousId = cookie.substring("anonymous_id=".length());
+    String userId = java.util.UUID.randomUUID().toString();
+    JsonObject move = new JsonObject().put("anonymousId", anonymousId).put("userId", userId);
+
+    var bus = service.vertx().eventBus();
+    var both = io.vertx.core.Future.all(bus.<JsonObject>request(Addresses.ANONYMOUS_COTOS_MOVE, move),
+        bus.<JsonObject>request(Addresses.ANONYMOUS_COTOS_MOVE, move));
+    await(both.toCompletionStage().toCompletableFuture());
+    JsonObject again = await(bus.<JsonObject>request(Addresses.ANONYMOUS_COTOS_MOVE, move)
+        .toCompletionStage().toCompletableFuture()).body();
+    assertEquals(0, again.getInteger("moved"), "nothing is left to move");
+
+    String token = keys.token(clientVertx, userId, "mover@example.com", "mover");
+    JsonArray home = await(client.get("/api/cotos").putHeader("Authorization", "Bearer " + token).send()
+        .toCompletionStage().toCompletableFuture()).bodyAsJsonObject().getJsonArray("cotos");
+    assertEquals(3, home.size(), home.encodePrettily());
+    assertEquals("three", home.getJsonObject(0).getString("content"));
+    assertEquals("two", home.getJsonObject(1).getString("content"));
+    assertEquals("2", home.getJsonObject(1).getString("summary"));
+    assertEquals("one", home.getJsonObject(2).getString("content"));
+    assertEquals(0, get("/api/cotos", cookie).bodyAsJsonObject().getJsonArray("cotos").size(),
+        "the anonymous copy is gone");
+
+    try {
+      await(bus.request(Addresses.ANONYMOUS_COTOS_MOVE, new JsonObject().put("anonymousId", "x").put("userId", userId))
+          .toCompletionStage().toCompletableFuture());
+      throw new AssertionError("a malformed move was accepted");
+    } catch (java.util.concurrent.ExecutionException e) {
+      assertEquals(400, ((io.vertx.core.eventbus.ReplyException) e.getCause()).failureCode());
+    }
+  }
+
+  @Test
   @DisplayName("An anonymous visitor reads, edits and deletes their own coto by id; another browser gets 404 and changes nothing")
   void anonymousCotoById() throws Exception {
     HttpResponse<Buffer> posted = post(null, new JsonObject().put("content", "draft").put("summary", "s"));

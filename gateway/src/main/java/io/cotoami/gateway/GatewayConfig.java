@@ -13,11 +13,12 @@ import java.time.Duration;
  * @param upstreamTimeout        how long a service instance may stay silent while answering
  * @param publicUrl              where people reach Cotoami (links in mails, allowed origin)
  * @param devMode                serves the local-only pages of {@code ./cotoami up}
+ * @param devMailUrl             dev mode: the local inbox whose pages {@code /dev/mail} shows
  * @param affinitySecret         key of the route cookies' HMAC; when unset, the gateways of the
  *                               cluster share a random one through the cluster
  */
 public record GatewayConfig(InstanceConfig instance, Duration upstreamConnectTimeout, Duration upstreamTimeout,
-                            URI publicUrl, boolean devMode, String affinitySecret) {
+                            URI publicUrl, boolean devMode, URI devMailUrl, String affinitySecret) {
   public static final String SERVICE = "gateway";
   public static final int DEFAULT_PORT = 8080;
 
@@ -38,7 +39,21 @@ public record GatewayConfig(InstanceConfig instance, Duration upstreamConnectTim
         env.duration("UPSTREAM_TIMEOUT", Duration.ofSeconds(15)),
         publicUrl,
         env.bool("DEV_MODE", false),
+        url(env, "DEV_MAIL_URL", "http://127.0.0.1:8025"),
         affinitySecret(env));
+  }
+
+  private static URI url(Env env, String name, String defaultValue) {
+    String raw = env.string(name, defaultValue);
+    try {
+      URI uri = URI.create(raw);
+      if (uri.getHost() == null || uri.getScheme() == null || !uri.getScheme().matches("https?")) {
+        throw new IllegalArgumentException(raw);
+      }
+      return uri;
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("Invalid " + name + "='" + raw + "': expected an http(s) URL");
+    }
   }
 
   private static String affinitySecret(Env env) {

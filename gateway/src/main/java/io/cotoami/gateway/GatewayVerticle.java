@@ -4,6 +4,7 @@ import io.cotoami.common.http.Problem;
 import io.cotoami.common.http.Problems;
 import io.cotoami.common.runtime.ServiceInstance;
 import io.cotoami.gateway.proxy.AffinityCookies;
+import io.cotoami.gateway.dev.DevMailRoutes;
 import io.cotoami.gateway.proxy.ServiceProxy;
 import io.cotoami.gateway.proxy.UpstreamRoutes;
 import io.cotoami.gateway.registry.InstanceRegistry;
@@ -43,6 +44,10 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/api/debug/:service").handler(ctx -> debug(ctx, proxy));
     router.get("/api/instances").handler(this::instances);
     router.route("/api/*").handler(ctx -> route(ctx, proxy));
+    router.get("/signin/*").handler(ctx -> route(ctx, proxy));
+    if (config.devMode()) {
+      DevMailRoutes.mount(router, vertx, config.devMailUrl());
+    }
     router.route("/*").handler(StaticHandler.create("webroot").setMaxAgeSeconds(300));
     return instance.serve(router);
   }

@@ -4,11 +4,17 @@ import io.cotoami.common.config.Env;
 import io.cotoami.common.runtime.ServiceInstance;
 import io.cotoami.common.runtime.ServiceLauncher;
 import io.cotoami.common.store.RedisStore;
+import io.cotoami.mail.outbox.OutboxVerticle;
 import io.cotoami.mail.smtp.SmtpProbe;
+import io.cotoami.mail.smtp.SmtpSender;
 import io.vertx.core.Future;
+import java.time.Duration;
 
-/** Starts mail-service: cluster, Redis (the outbox), SMTP reachability, then its HTTP endpoints. */
+/** Starts mail-service: cluster, Redis (the outbox), SMTP reachability, the outbox consumer, then its HTTP endpoints. */
 public final class MailServiceMain {
+  /** How long a mail may stay pending with a consumer before another instance takes it over. */
+  static final Duration CLAIM_IDLE = Duration.ofSeconds(60);
+
   private MailServiceMain() {
   }
 
@@ -21,7 +27,8 @@ public final class MailServiceMain {
     return ServiceInstance.start(config.instance()).compose(instance -> {
       SmtpProbe smtp = new SmtpProbe(instance.vertx(), config.smtp());
       return RedisStore.start(instance, config.redis())
-          .compose(redis -> smtp.check())
+          .compose(redis -> smtp.check().compose(v -> instance.vertx().deployVerticle(new OutboxVerticle(redis,
+              new SmtpSender(instance.vertx(), config.smtp()), config.instance().instanceId(), CLAIM_IDLE))))
           .compose(v -> {
             instance.readinessCheck("smtp", smtp::check);
             return instance.serve(instance.router());

@@ -64,6 +64,8 @@ class ClusteredSystemTest {
     smtp = SmtpServer.start(0);
     PgConfig pg = postgres.ensureDatabase("cotoami", "cotoami", "secret");
     stores = TestConfigs.stores(pg, redis);
+    Map<String, String> authEnv = new HashMap<>(stores);
+    authEnv.putAll(io.cotoami.infra.SessionKeyPair.generate().env());
     Map<String, String> mailEnv = new HashMap<>(stores);
     mailEnv.put("SMTP_HOST", "127.0.0.1");
     mailEnv.put("SMTP_PORT", String.valueOf(smtp.port()));
@@ -71,7 +73,7 @@ class ClusteredSystemTest {
         GatewayMain.start(GatewayConfig.fromEnv(TestConfigs.of(CLUSTER, Map.of("UPSTREAM_TIMEOUT", "3s")))),
         startCoto(),
         startCoto(),
-        AuthServiceMain.start(AuthServiceConfig.fromEnv(TestConfigs.of(CLUSTER, stores))),
+        AuthServiceMain.start(AuthServiceConfig.fromEnv(TestConfigs.of(CLUSTER, authEnv))),
         MailServiceMain.start(MailServiceConfig.fromEnv(TestConfigs.of(CLUSTER, mailEnv))))).list();
     gateway = started.get(0);
     coto1 = started.get(1);
@@ -206,6 +208,8 @@ class ClusteredSystemTest {
     assertEquals(200, http.get("/health/ready").statusCode(), "the gateway itself stays ready");
     assertEquals(200, http.get("/api/debug/coto-service").statusCode(), "other services are unaffected");
 
+    Map<String, String> authEnv = new HashMap<>(stores);
+    authEnv.putAll(io.cotoami.infra.SessionKeyPair.generate().env());
     Map<String, String> mailEnv = new HashMap<>(stores);
     mailEnv.put("SMTP_HOST", "127.0.0.1");
     mailEnv.put("SMTP_PORT", String.valueOf(smtp.port()));

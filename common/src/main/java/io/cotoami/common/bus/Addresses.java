@@ -31,4 +31,29 @@ public final class Addresses {
   public static final String MEMBER_ADDED = "coto.events.member-added";
   /** A member was removed from a cotonoma. */
   public static final String MEMBER_REMOVED = "coto.events.member-removed";
+
+  /**
+   * A session was revoked (sign-out): {@code {"sessionId": ..., "until": <epoch ms>}}. Every
+   * {@code RevokedSessions} consumer refuses the session from then on.
+   */
+  public static final String SESSION_REVOKED = "auth.events.session-revoked";
+  /**
+   * Request to auth-service: every session revoked and not yet expired, for a newcomer to seed its
+   * {@code RevokedSessions}. Reply {@code {"revoked": [{"sessionId": ..., "until": <epoch ms>}]}}.
+   */
+  public static final String REVOKED_SESSIONS_LIST = "auth.revoked-sessions.list";
+
+  /**
+   * Request to coto-service at sign-in: move the anonymous cotos of {@code anonymousId} into the
+   * account of {@code userId}, in order, exactly once (a repeated request moves nothing more).
+   * Body {@code {"anonymousId": ..., "userId": ...}}; reply {@code {"moved": <count>}}.
+   */
+  public static final String ANONYMOUS_COTOS_MOVE = "coto.anonymous-cotos.move";
+
+  /**
+   * Not a bus address but the same kind of contract: the Redis stream auth-service appends mail to
+   * and mail-service consumes (consumer group {@code mailers}). Fields: {@code messageId},
+   * {@code kind}, {@code to}, {@code subject}, {@code text}, {@code html}.
+   */
+  public static final String MAIL_OUTBOX_STREAM = "mail:outbox";
 }

@@ -30,10 +30,12 @@ public final class SessionVerifier {
 
   private final JWTAuth jwt;
   private final SessionKeys keys;
+  private final RevokedSessions revoked;
 
-  private SessionVerifier(JWTAuth jwt, SessionKeys keys) {
+  private SessionVerifier(JWTAuth jwt, SessionKeys keys, RevokedSessions revoked) {
     this.jwt = jwt;
     this.keys = keys;
+    this.revoked = revoked;
   }
 
   public static SessionVerifier create(Vertx vertx, SessionKeys keys) {
@@ -44,7 +46,12 @@ public final class SessionVerifier {
             .setAlgorithm(SessionKeys.ALGORITHM)
             .setIssuer(keys.issuer())
             .setAudience(List.of(keys.audience())));
-    return new SessionVerifier(JWTAuth.create(vertx, options), keys);
+    return new SessionVerifier(JWTAuth.create(vertx, options), keys, null);
+  }
+
+  /** The same verifier, also refusing sessions signed out before their expiry. */
+  public SessionVerifier withRevocations(RevokedSessions revokedSessions) {
+    return new SessionVerifier(jwt, keys, revokedSessions);
   }
 
   /** The token a request carries: a bearer token first, else the session cookie. */
@@ -70,7 +77,8 @@ public final class SessionVerifier {
           String subject = claims.getString("sub");
           String sessionId = claims.getString("sid");
           Long expiry = claims.getLong("exp");
-          if (subject == null || sessionId == null || expiry == null) {
+          if (subject == null || sessionId == null || expiry == null
+              || revoked != null && revoked.isRevoked(sessionId)) {
             return Future.failedFuture(invalid());
           }
           return Future.succeededFuture(new Session(subject, claims.getString("email"), claims.getString("name"),

@@ -86,6 +86,25 @@ public final class AnonymousCotoRepository {
         .compose(cotos -> touch(anonymousId).map(cotos));
   }
 
+  /** Every coto of the visitor, oldest first (the order they were posted in). */
+  public Future<List<AnonymousCoto>> oldestFirst(String anonymousId) {
+    return redis.zrange(List.of(timelineKey(anonymousId), "0", "-1"))
+        .compose(ids -> {
+          if (ids == null || ids.size() == 0) {
+            return Future.succeededFuture(List.<AnonymousCoto>of());
+          }
+          List<String> hmget = new ArrayList<>();
+          hmget.add(bodiesKey(anonymousId));
+          ids.forEach(id -> hmget.add(id.toString()));
+          return redis.hmget(hmget).map(AnonymousCotoRepository::bodies);
+        });
+  }
+
+  /** Forgets the visitor: their counter, timeline and cotos. */
+  public Future<Void> forget(String anonymousId) {
+    return redis.del(List.of(seqKey(anonymousId), timelineKey(anonymousId), bodiesKey(anonymousId))).mapEmpty();
+  }
+
   /** The visitor's coto with that id, or null. */
   public Future<AnonymousCoto> get(String anonymousId, String id) {
     return redis.hget(bodiesKey(anonymousId), id)

@@ -21,6 +21,7 @@ public final class UpstreamRoutes {
     BY_PREFIX.put("/api/auth/", AUTH_SERVICE);
     BY_PREFIX.put("/api/session", AUTH_SERVICE);
     BY_PREFIX.put("/api/users", AUTH_SERVICE);
+    BY_PREFIX.put("/signin/", AUTH_SERVICE);
   }
 
   private UpstreamRoutes() {

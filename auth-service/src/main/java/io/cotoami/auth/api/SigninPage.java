@@ -1,0 +1,72 @@
+package io.cotoami.auth.api;
+
+import io.cotoami.auth.signin.SigninMail;
+import io.cotoami.auth.signin.SigninTokens;
+import io.vertx.ext.web.RoutingContext;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * The page the emailed link opens. It changes nothing (mail scanners that follow links must not
+ * burn the token): its button POSTs the token to {@code /api/auth/sessions}, then goes home. No
+ * external resources; the one inline script runs under a per-response nonce.
+ */
+final class SigninPage {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private SigninPage() {
+  }
+
+  static void send(RoutingContext ctx, String token) {
+    boolean ja = SigninMail.language(ctx.request().getHeader("Accept-Language")) == SigninMail.Language.JA;
+    boolean valid = SigninTokens.wellFormed(token);
+    byte[] bytes = new byte[16];
+    RANDOM.nextBytes(bytes);
+    String nonce = Base64.getEncoder().encodeToString(bytes);
+    ctx.response()
+        .setStatusCode(valid ? 200 : 404)
+        .putHeader("Content-Type", "text/html; charset=utf-8")
+        .putHeader("Cache-Control", "no-store")
+        .putHeader("Referrer-Policy", "no-referrer")
+        .putHeader("X-Content-Type-Options", "nosniff")
+        .putHeader("Content-Security-Policy", "default-src 'none'; script-src 'nonce-" + nonce + "'; "
+            + "style-src 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+        .end(valid ? page(ja, token, nonce) : invalid(ja));
+  }
+
+  private static String page(boolean ja, String token, String nonce) {
+    String title = ja ? "Cotoami にサインイン" : "Sign in to Cotoami";
+    String button = ja ? "サインイン" : "Sign in";
+    String failed = ja ? "サインインできませんでした。" : "Could not sign in.";
+    return head(ja, title)
+        + "<h1>" + title + "</h1>"
+        + "<p>" + (ja ? "ボタンを押すとサインインします。" : "Press the button to sign in.") + "</p>"
+        // The token is [A-Za-z0-9_-] only (checked above), so it is safe in an attribute.
+        + "<button id=\"signin\" data-token=\"" + token + "\">" + button + "</button>"
+        + "<p id=\"message\" role=\"status\"></p>"
+        + "<script nonce=\"" + nonce + "\">"
+        + "const b=document.getElementById('signin'),m=document.getElementById('message');"
+        + "b.addEventListener('click',async()=>{b.disabled=true;m.textContent='';"
+        + "try{const r=await fetch('/api/auth/sessions',{method:'POST',credentials:'same-origin',"
+        + "headers:{'Content-Type':'application/json'},body:JSON.stringify({token:b.dataset.token,client:'browser'})});"
+        + "if(r.ok){location.replace('/');return;}"
+        + "const p=await r.json().catch(()=>({}));m.textContent=p.detail||'" + failed + "';}"
+        + "catch(e){m.textContent='" + failed + "';}b.disabled=false;});"
+        + "</script></body></html>";
+  }
+
+  private static String invalid(boolean ja) {
+    String title = ja ? "無効なリンク" : "Invalid link";
+    return head(ja, title) + "<h1>" + title + "</h1><p>"
+        + (ja ? "このサインインリンクは正しくありません。もう一度サインインを申し込んでください。"
+            : "This sign-in link is not valid. Please ask for a new one.")
+        + "</p><p><a href=\"/\">Cotoami</a></p></body></html>";
+  }
+
+  private static String head(boolean ja, String title) {
+    return "<!doctype html><html lang=\"" + (ja ? "ja" : "en") + "\"><head><meta charset=\"utf-8\">"
+        + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>" + title + "</title>"
+        + "<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem}"
+        + "button{font-size:1.1rem;padding:.5rem 1.5rem}</style></head><body>";
+  }
+}

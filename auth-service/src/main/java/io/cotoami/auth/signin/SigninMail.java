@@ -1,0 +1,73 @@
+package io.cotoami.auth.signin;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * The sign-in mail, in English or Japanese: plain text and HTML, both with the link. Only the
+ * link varies, and it is built from the configured public URL and a token of URL-safe characters.
+ */
+public record SigninMail(String to, String subject, String text, String html) {
+
+  public enum Language { EN, JA }
+
+  public static SigninMail render(String to, String link, Duration validity, Language language) {
+    long minutes = Math.max(1, validity.toMinutes());
+    String safeLink = escape(link);
+    if (language == Language.JA) {
+      return new SigninMail(to, "Cotoami へのサインイン",
+          "Cotoami にサインインするには、" + minutes + " 分以内に次のリンクを開いてください。\n\n"
+              + link + "\n\n"
+              + "このメールにお心当たりがない場合は、何もせずに削除してください。リンクを開かない限り何も起こりません。\n",
+          page("ja", "<p>Cotoami にサインインするには、" + minutes + " 分以内に次のリンクを開いてください。</p>"
+              + "<p><a href=\"" + safeLink + "\">" + safeLink + "</a></p>"
+              + "<p>このメールにお心当たりがない場合は、何もせずに削除してください。</p>"));
+    }
+    return new SigninMail(to, "Sign in to Cotoami",
+        "To sign in to Cotoami, open this link within " + minutes + " minutes:\n\n"
+            + link + "\n\n"
+            + "If you did not ask to sign in, ignore this mail: nothing happens unless the link is opened.\n",
+        page("en", "<p>To sign in to Cotoami, open this link within " + minutes + " minutes:</p>"
+            + "<p><a href=\"" + safeLink + "\">" + safeLink + "</a></p>"
+            + "<p>If you did not ask to sign in, ignore this mail.</p>"));
+  }
+
+  /** Japanese when the client prefers it to English (by {@code Accept-Language} q-values), else English. */
+  public static Language language(String acceptLanguage) {
+    if (acceptLanguage == null || acceptLanguage.length() > 500) {
+      return Language.EN;
+    }
+    double ja = -1;
+    double en = -1;
+    for (String part : acceptLanguage.split(",")) {
+      String[] pieces = part.trim().split(";");
+      String tag = pieces[0].trim().toLowerCase(Locale.ROOT);
+      double q = 1;
+      for (int i = 1; i < pieces.length; i++) {
+        String param = pieces[i].trim();
+        if (param.startsWith("q=")) {
+          try {
+            q = Double.parseDouble(param.substring(2));
+          } catch (NumberFormatException e) {
+            q = 0;
+          }
+        }
+      }
+      if ((tag.equals("ja") || tag.startsWith("ja-")) && q > ja) {
+        ja = q;
+      } else if ((tag.equals("en") || tag.startsWith("en-")) && q > en) {
+        en = q;
+      }
+    }
+    return ja > 0 && ja > en ? Language.JA : Language.EN;
+  }
+
+  private static String page(String lang, String body) {
+    return "<!doctype html><html lang=\"" + lang + "\"><head><meta charset=\"utf-8\"><title>Cotoami</title></head>"
+        + "<body style=\"font-family:sans-serif\">" + body + "</body></html>";
+  }
+
+  static String escape(String text) {
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+  }
+}

@@ -1,0 +1,55 @@
+package io.cotoami.auth.user;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.Optional;
+import java.util.UUID;
+
+/** The {@code auth.users} table; every SQL statement of auth-service is here. */
+public final class UserRepository {
+  /** The first sign-in creates the user; later ones (and a race of two first ones) find it. */
+  private static final String UPSERT = "INSERT INTO users (id, email, name) VALUES ($1, $2, $3) "
+      + "ON CONFLICT (email) DO UPDATE SET email = EXCLUDED.email "
+      + "RETURNING id, email, name, created_at, (xmax = 0) AS created";
+  private static final String BY_ID = "SELECT id, email, name, created_at FROM users WHERE id = $1";
+  private static final String RENAME = "UPDATE users SET name = $2 WHERE id = $1 RETURNING id, email, name, created_at";
+
+  private final Pool pool;
+
+  public UserRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** The result of signing in with an email: the user, and whether this sign-in created it. */
+  public record SignedIn(User user, boolean created) {
+  }
+
+  public Future<SignedIn> findOrCreate(String email, String defaultName) {
+    return pool.preparedQuery(UPSERT).execute(Tuple.of(UUID.randomUUID(), email, defaultName))
+        .map(rows -> {
+          Row row = rows.iterator().next();
+          return new SignedIn(user(row), row.getBoolean("created"));
+        });
+  }
+
+  public Future<Optional<User>> find(UUID id) {
+    return pool.preparedQuery(BY_ID).execute(Tuple.of(id)).map(UserRepository::first);
+  }
+
+  public Future<Optional<User>> rename(UUID id, String name) {
+    return pool.preparedQuery(RENAME).execute(Tuple.of(id, name)).map(UserRepository::first);
+  }
+
+  private static Optional<User> first(RowSet<Row> rows) {
+    return rows.size() == 0 ? Optional.empty() : Optional.of(user(rows.iterator().next()));
+  }
+
+  private static User user(Row row) {
+    OffsetDateTime created = row.getOffsetDateTime("created_at");
+    return new User(row.getUUID("id"), row.getString("email"), row.getString("name"), created.toInstant());
+  }
+}

@@ -1,0 +1,50 @@
+package io.cotoami.mail.smtp;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.ext.mail.LoginOption;
+import io.vertx.ext.mail.MailClient;
+import io.vertx.ext.mail.MailConfig;
+import io.vertx.ext.mail.MailMessage;
+import io.vertx.ext.mail.StartTLSOptions;
+
+/** Sends one mail (plain text and HTML alternatives) through the configured SMTP server. */
+public final class SmtpSender {
+  private final MailClient client;
+  private final SmtpConfig config;
+
+  public SmtpSender(Vertx vertx, SmtpConfig config) {
+    this.config = config;
+    MailConfig mail = new MailConfig()
+        .setHostname(config.host())
+        .setPort(config.port())
+        .setStarttls(switch (config.startTls()) {
+          case DISABLED -> StartTLSOptions.DISABLED;
+          case OPTIONAL -> StartTLSOptions.OPTIONAL;
+          case REQUIRED -> StartTLSOptions.REQUIRED;
+        })
+        .setLogin(config.username() == null ? LoginOption.DISABLED : LoginOption.REQUIRED)
+        .setUsername(config.username())
+        .setPassword(config.password())
+        // A fresh connection per mail: nothing stale survives an SMTP server restart.
+        .setKeepAlive(false);
+    mail.setConnectTimeout(5000);
+    this.client = MailClient.create(vertx, mail);
+  }
+
+  public Future<Void> send(String messageId, String to, String subject, String text, String html) {
+    MailMessage message = new MailMessage()
+        .setFrom(config.from())
+        .setTo(to)
+        .setSubject(subject)
+        .setText(text)
+        .setHtml(html)
+        .setHeaders(MultiMap.caseInsensitiveMultiMap().add("X-Cotoami-Message-Id", messageId));
+    return client.sendMail(message).mapEmpty();
+  }
+
+  public Future<Void> close() {
+    return client.close();
+  }
+}

@@ -1,0 +1,173 @@
+package io.cotoami.mail;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cotoami.common.bus.Addresses;
+import io.cotoami.common.runtime.ServiceInstance;
+import io.cotoami.infra.ReceivedMail;
+import io.cotoami.infra.RedisServer;
+import io.cotoami.infra.SmtpServer;
+import io.cotoami.infra.TestConfigs;
+import io.cotoami.mail.outbox.OutboxVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** mail-service on real embedded Redis and SMTP (GreenMail): the outbox is sent, once, whatever stops. */
+class MailOutboxTest {
+  private static RedisServer redisServer;
+  private static SmtpServer smtp;
+  private static Vertx vertx;
+  private static RedisAPI redis;
+  private static Map<String, String> env;
+  private ServiceInstance mail;
+
+  @BeforeAll
+  static void startServers() {
+    redisServer = RedisServer.startTemporary();
+    smtp = SmtpServer.start(0);
+    vertx = Vertx.vertx();
+    redis = RedisAPI.api(Redis.createClient(vertx, redisServer.config().url()));
+    env = new HashMap<>();
+    env.put("REDIS_URL", redisServer.config().url());
+    env.put("SMTP_HOST", "127.0.0.1");
+    env.put("SMTP_PORT", String.valueOf(smtp.port()));
+    env.put("SMTP_STARTTLS", "disabled");
+    env.put("MAIL_FROM", "Cotoami <no-reply@cotoami.test>");
+  }
+
+  @BeforeEach
+  void startService() throws Exception {
+    mail = startMail();
+  }
+
+  @AfterEach
+  void stopService() throws Exception {
+    if (mail != null) {
+      await(mail.shutdown());
+    }
+  }
+
+  @AfterAll
+  static void stopServers() {
+    vertx.close();
+    smtp.close();
+    redisServer.close();
+  }
+
+  @Test
+  @DisplayName("A queued mail is sent over SMTP with plain text and HTML, then leaves the outbox")
+  void sendsQueuedMail() throws Exception {
+    String subject = "Hello " + UUID.randomUUID();
+    enqueue(UUID.randomUUID().toString(), "ann@example.com", subject);
+    eventually(() -> inbox(subject).size() == 1);
+    ReceivedMail received = inbox(subject).get(0);
+    assertEquals(List.of("ann@example.com"), received.to());
+    assertTrue(received.from().contains("no-reply@cotoami.test"));
+    assertTrue(received.text().contains("plain body"));
+    assertTrue(received.html().contains("<b>html body</b>"));
+    eventually(() -> outboxLength() == 0);
+  }
+
+  @Test
+  @DisplayName("Two outbox entries with one message id send one mail")
+  void dedupesByMessageId() throws Exception {
+    String subject = "Once " + UUID.randomUUID();
+    String messageId = UUID.randomUUID().toString();
+    enqueue(messageId, "bob@example.com", subject);
+    eventually(() -> inbox(subject).size() == 1);
+    enqueue(messageId, "bob@example.com", subject);
+    eventually(() -> outboxLength() == 0);
+    assertEquals(1, inbox(subject).size());
+  }
+
+  @Test
+  @DisplayName("Mail queued while mail-service is stopped goes out when it starts again, each mail exactly once")
+  void mailQueuedWhileStoppedIsSentOnStart() throws Exception {
+    await(mail.shutdown());
+    mail = null;
+    String subject = "While stopped " + UUID.randomUUID();
+    for (int i = 0; i < 3; i++) {
+      enqueue(UUID.randomUUID().toString(), "carol" + i + "@example.com", subject);
+    }
+    mail = startMail();
+    eventually(() -> inbox(subject).size() == 3);
+    eventually(() -> outboxLength() == 0);
+    assertEquals(3, inbox(subject).size());
+  }
+
+  @Test
+  @DisplayName("While the SMTP server is down mail is retried with backoff, and sent exactly once when it returns")
+  void retriesWhileSmtpIsDown() throws Exception {
+    smtp.stop();
+    try {
+      String subject = "SMTP down " + UUID.randomUUID();
+      enqueue(UUID.randomUUID().toString(), "dave@example.com", subject);
+      enqueue(UUID.randomUUID().toString(), "erin@example.com", subject);
+      // Taken by mail-service and not acknowledged: it is trying.
+      eventually(() -> pending() >= 1);
+    } finally {
+      smtp.restart();
+    }
+    eventually(() -> outboxLength() == 0);
+    assertEquals(2, smtp.inbox().size(), "the restarted server received each mail once");
+  }
+
+  private ServiceInstance startMail() throws Exception {
+    return await(MailServiceMain.start(MailServiceConfig.fromEnv(TestConfigs.of(TestConfigs.newClusterName(), env))));
+  }
+
+  private static void enqueue(String messageId, String to, String subject) throws Exception {
+    await(redis.xadd(List.of(Addresses.MAIL_OUTBOX_STREAM, "*", "messageId", messageId, "kind", "test", "to", to,
+        "subject", subject, "text", "plain body", "html", "<p><b>html body</b></p>")));
+  }
+
+  private static List<ReceivedMail> inbox(String subject) {
+    return smtp.inbox().stream().filter(m -> subject.equals(m.subject())).toList();
+  }
+
+  private static long outboxLength() {
+    try {
+      return await(redis.xlen(Addresses.MAIL_OUTBOX_STREAM)).toLong();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static long pending() {
+    try {
+      return await(redis.xpending(List.of(Addresses.MAIL_OUTBOX_STREAM, OutboxVerticle.GROUP))).get(0).toLong();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Polls until the condition holds, for at most 30 seconds. */
+  private static void eventually(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within 30 s");
+      }
+      TimeUnit.MILLISECONDS.sleep(50);
+    }
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+}

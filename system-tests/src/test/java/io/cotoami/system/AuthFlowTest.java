@@ -1,0 +1,225 @@
+package io.cotoami.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cotoami.auth.AuthServiceConfig;
+import io.cotoami.auth.AuthServiceMain;
+import io.cotoami.common.bus.Addresses;
+import io.cotoami.common.config.PgConfig;
+import io.cotoami.common.runtime.ServiceInstance;
+import io.cotoami.gateway.GatewayConfig;
+import io.cotoami.gateway.GatewayMain;
+import io.cotoami.gateway.dev.DevMailRoutes;
+import io.cotoami.infra.PostgresServer;
+import io.cotoami.infra.ReceivedMail;
+import io.cotoami.infra.RedisServer;
+import io.cotoami.infra.SessionKeyPair;
+import io.cotoami.infra.SmtpServer;
+import io.cotoami.infra.TestConfigs;
+import io.cotoami.mail.MailServiceConfig;
+import io.cotoami.mail.MailServiceMain;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Sign-in end to end: a gateway, auth-service and mail-service as clustered nodes on embedded
+ * PostgreSQL, Redis and SMTP, driven through the gateway as a browser would.
+ */
+class AuthFlowTest {
+  private static final String CLUSTER = TestConfigs.newClusterName();
+  private static final String ORIGIN = "http://localhost:8080";
+  private static final Pattern LINK = Pattern.compile("http://localhost:8080/signin/([A-Za-z0-9_-]{43})");
+  private static PostgresServer postgres;
+  private static RedisServer redis;
+  private static SmtpServer smtp;
+  private static Map<String, String> mailEnv;
+  private static ServiceInstance gateway;
+  private static ServiceInstance auth;
+  private static ServiceInstance mail;
+  private static Http http;
+
+  @BeforeAll
+  static void start() throws Exception {
+    postgres = PostgresServer.startTemporary();
+    redis = RedisServer.startTemporary();
+    smtp = SmtpServer.start(0);
+    PgConfig pg = postgres.ensureDatabase("cotoami", "cotoami", "secret");
+    Map<String, String> authEnv = new HashMap<>(TestConfigs.stores(pg, redis));
+    authEnv.putAll(SessionKeyPair.generate().env());
+    // Every request comes from the gateway's 127.0.0.1 here.
+    authEnv.put("SIGNIN_IP_LIMIT", "1000");
+    mailEnv = new HashMap<>();
+    mailEnv.put("REDIS_URL", redis.config().url());
+    mailEnv.put("SMTP_HOST", "127.0.0.1");
+    mailEnv.put("SMTP_PORT", String.valueOf(smtp.port()));
+    mailEnv.put("SMTP_STARTTLS", "disabled");
+    List<ServiceInstance> started = Http.await(Future.all(
+        GatewayMain.start(GatewayConfig.fromEnv(TestConfigs.of(CLUSTER, Map.of("UPSTREAM_TIMEOUT", "3s")))),
+        AuthServiceMain.start(AuthServiceConfig.fromEnv(TestConfigs.of(CLUSTER, authEnv))),
+        startMail())).list();
+    gateway = started.get(0);
+    auth = started.get(1);
+    mail = started.get(2);
+    http = new Http(gateway.httpPort());
+    http.until("/api/instances", r -> r.bodyAsString().contains("auth-service"), 30);
+  }
+
+  private static Future<ServiceInstance> startMail() {
+    return MailServiceMain.start(MailServiceConfig.fromEnv(TestConfigs.of(CLUSTER, mailEnv)));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    List<Future<Void>> stops = new ArrayList<>();
+    for (ServiceInstance instance : new ServiceInstance[] {gateway, auth, mail}) {
+      if (instance != null) {
+        stops.add(instance.shutdown());
+      }
+    }
+    Http.await(Future.join(stops));
+    if (http != null) {
+      http.close();
+    }
+    smtp.close();
+    redis.close();
+    postgres.close();
+  }
+
+  @Test
+  @DisplayName("Through the gateway: ask for a link, read the mail, open the confirm page, sign in, read the session back, sign out")
+  void wholeFlowThroughTheGateway() throws Exception {
+    String email = "flow-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+    assertEquals(202, requestSignin(email).statusCode());
+    eventually(() -> mailsTo(email).size() == 1);
+    ReceivedMail received = mailsTo(email).get(0);
+    assertTrue(received.html().contains("/signin/"), received.html());
+    Matcher link = LINK.matcher(received.text());
+    assertTrue(link.find(), received.text());
+    String token = link.group(1);
+
+    HttpResponse<Buffer> page = http.get("/signin/" + token);
+    assertEquals(200, page.statusCode());
+    assertTrue(page.bodyAsString().contains("/api/auth/sessions"));
+
+    HttpResponse<Buffer> created = Http.await(http.client().post("/api/auth/sessions")
+        .putHeader("Content-Type", "application/json").putHeader("Origin", ORIGIN)
+        .sendBuffer(Buffer.buffer(new JsonObject().put("token", token).encode())));
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    String setCookie = created.cookies().stream().filter(c -> c.startsWith("cotoami_session=")).findFirst().orElseThrow();
+    assertFalse(setCookie.contains("Secure"), "plain-http localhost: no Secure flag");
+    String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+
+    JsonObject session = Http.await(http.client().get("/api/session").putHeader("Cookie", cookie).send())
+        .bodyAsJsonObject();
+    assertFalse(session.getBoolean("anonymous"));
+    assertEquals(email, session.getJsonObject("user").getString("email"));
+
+    assertEquals(204, Http.await(http.client().post("/api/auth/signout").putHeader("Cookie", cookie)
+        .putHeader("Origin", ORIGIN).send()).statusCode());
+    assertTrue(Http.await(http.client().get("/api/session").putHeader("Cookie", cookie).send()).bodyAsJsonObject()
+        .getBoolean("anonymous"));
+  }
+
+  @Test
+  @DisplayName("Sign-ins requested while mail-service is stopped are mailed when it starts again, each exactly once")
+  void mailServiceStoppedThenStarted() throws Exception {
+    Http.await(mail.shutdown());
+    List<String> emails = new ArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        String email = "later-" + i + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        emails.add(email);
+        assertEquals(202, requestSignin(email).statusCode());
+      }
+    } finally {
+      mail = Http.await(startMail());
+    }
+    eventually(() -> emails.stream().allMatch(e -> mailsTo(e).size() == 1));
+    eventually(() -> outboxEmpty());
+    for (String email : emails) {
+      assertEquals(1, mailsTo(email).size(), email);
+    }
+  }
+
+  @Test
+  @DisplayName("/dev/mail and /dev/mail.json show the launcher's inbox in dev mode, and do not exist otherwise")
+  void devMail() throws Exception {
+    assertEquals(404, http.get("/dev/mail.json").statusCode(), "not in dev mode");
+    Vertx vertx = Vertx.vertx();
+    try {
+      Router inboxRoutes = Router.router(vertx);
+      inboxRoutes.get("/mail.json").handler(ctx -> ctx.json(new JsonObject().put("mails", List.of())));
+      inboxRoutes.get("/").handler(ctx -> ctx.response().putHeader("Content-Type", "text/html").end("<h1>Mail inbox</h1>"));
+      HttpServer inbox = Http.await(vertx.createHttpServer().requestHandler(inboxRoutes).listen(0, "127.0.0.1"));
+      Router devRoutes = Router.router(vertx);
+      DevMailRoutes.mount(devRoutes, vertx, URI.create("http://127.0.0.1:" + inbox.actualPort()));
+      HttpServer dev = Http.await(vertx.createHttpServer().requestHandler(devRoutes).listen(0, "127.0.0.1"));
+      try (Http devHttp = new Http(dev.actualPort())) {
+        HttpResponse<Buffer> json = devHttp.get("/dev/mail.json");
+        assertEquals(200, json.statusCode());
+        assertTrue(json.bodyAsJsonObject().containsKey("mails"));
+        HttpResponse<Buffer> page = devHttp.get("/dev/mail");
+        assertTrue(page.bodyAsString().contains("Mail inbox"));
+        assertTrue(page.getHeader("Content-Type").startsWith("text/html"));
+      }
+    } finally {
+      Http.await(vertx.close());
+    }
+  }
+
+  private static HttpResponse<Buffer> requestSignin(String email) throws Exception {
+    return Http.await(http.client().post("/api/auth/signin-requests")
+        .putHeader("Content-Type", "application/json").putHeader("Origin", ORIGIN)
+        .sendBuffer(Buffer.buffer(new JsonObject().put("email", email).encode())));
+  }
+
+  private static List<ReceivedMail> mailsTo(String email) {
+    return smtp.inbox().stream().filter(m -> m.to().contains(email)).toList();
+  }
+
+  /** Every outbox entry is acknowledged and removed: nothing more can be sent. */
+  private static boolean outboxEmpty() {
+    Vertx vertx = Vertx.vertx();
+    try {
+      return Http.await(RedisAPI.api(Redis.createClient(vertx, redis.config().url()))
+          .xlen(Addresses.MAIL_OUTBOX_STREAM)).toLong() == 0;
+    } catch (Exception e) {
+      return false;
+    } finally {
+      vertx.close();
+    }
+  }
+
+  private static void eventually(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within 30 s");
+      }
+      TimeUnit.MILLISECONDS.sleep(50);
+    }
+  }
+}
