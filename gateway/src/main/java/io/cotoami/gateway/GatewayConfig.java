@@ -3,6 +3,7 @@ package io.cotoami.gateway;
 import io.cotoami.common.config.ConfigException;
 import io.cotoami.common.config.Env;
 import io.cotoami.common.config.InstanceConfig;
+import io.cotoami.common.session.SameOrigin;
 import java.net.URI;
 import java.time.Duration;
 
@@ -13,12 +14,15 @@ import java.time.Duration;
  * @param upstreamTimeout        how long a service instance may stay silent while answering
  * @param publicUrl              where people reach Cotoami (links in mails, allowed origin)
  * @param devMode                serves the local-only pages of {@code ./cotoami up}
+ * @param allowedOrigins         origins besides {@code publicUrl}'s allowed to send state-changing
+ *                               requests with the session cookie (comma-separated), or null
  * @param devMailUrl             dev mode: the local inbox whose pages {@code /dev/mail} shows
  * @param affinitySecret         key of the route cookies' HMAC; when unset, the gateways of the
  *                               cluster share a random one through the cluster
  */
 public record GatewayConfig(InstanceConfig instance, Duration upstreamConnectTimeout, Duration upstreamTimeout,
-                            URI publicUrl, boolean devMode, URI devMailUrl, String affinitySecret) {
+                            URI publicUrl, String allowedOrigins, boolean devMode, URI devMailUrl,
+                            String affinitySecret) {
   public static final String SERVICE = "gateway";
   public static final int DEFAULT_PORT = 8080;
 
@@ -38,9 +42,21 @@ public record GatewayConfig(InstanceConfig instance, Duration upstreamConnectTim
         env.duration("UPSTREAM_CONNECT_TIMEOUT", Duration.ofSeconds(2)),
         env.duration("UPSTREAM_TIMEOUT", Duration.ofSeconds(15)),
         publicUrl,
+        allowedOrigins(env, publicUrl),
         env.bool("DEV_MODE", false),
         url(env, "DEV_MAIL_URL", "http://127.0.0.1:8025"),
         affinitySecret(env));
+  }
+
+  private static String allowedOrigins(Env env, URI publicUrl) {
+    String raw = env.string("ALLOWED_ORIGINS", null);
+    try {
+      SameOrigin.of(publicUrl, raw);
+    } catch (RuntimeException e) {
+      throw new ConfigException("Invalid ALLOWED_ORIGINS='" + raw
+          + "': expected comma-separated origins such as https://app.example,https://m.example");
+    }
+    return raw;
   }
 
   private static URI url(Env env, String name, String defaultValue) {

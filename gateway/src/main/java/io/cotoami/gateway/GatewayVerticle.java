@@ -3,6 +3,7 @@ package io.cotoami.gateway;
 import io.cotoami.common.http.Problem;
 import io.cotoami.common.http.Problems;
 import io.cotoami.common.runtime.ServiceInstance;
+import io.cotoami.common.session.SameOrigin;
 import io.cotoami.gateway.proxy.AffinityCookies;
 import io.cotoami.gateway.dev.DevMailRoutes;
 import io.cotoami.gateway.proxy.ServiceProxy;
@@ -39,6 +40,9 @@ public final class GatewayVerticle extends VerticleBase {
     // Request bodies are small (HTTP_BODY_LIMIT, 64 KiB by default): they are read before
     // forwarding so that an idempotent POST can be sent again to another instance. Answers are
     // streamed.
+    // A browser's cookie must not let another site change anything (cross-site request forgery):
+    // state-changing requests with the session cookie must come from our own pages.
+    router.route("/api/*").handler(SameOrigin.of(config.publicUrl(), config.allowedOrigins()));
     router.route("/api/*").handler(this::limitBody);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.instance().bodyLimit()));
     router.get("/api/debug/:service").handler(ctx -> debug(ctx, proxy));

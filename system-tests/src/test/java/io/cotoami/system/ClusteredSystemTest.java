@@ -182,6 +182,28 @@ class ClusteredSystemTest {
   }
 
   @Test
+  @Order(4)
+  @DisplayName("A state-changing request carrying the session cookie from another site, or from nowhere, is refused by the gateway with 403; bearer tokens and our own pages pass")
+  void crossSiteRequests() throws Exception {
+    Buffer body = Buffer.buffer(new JsonObject().put("content", "csrf").encode());
+    HttpResponse<Buffer> foreign = Http.await(http.client().post("/api/cotos")
+        .putHeader("Content-Type", "application/json").putHeader("Cookie", "cotoami_session=stolen")
+        .putHeader("Origin", "https://evil.example").sendBuffer(body));
+    assertEquals(403, foreign.statusCode());
+    assertEquals("urn:cotoami:problem:cross-site-request", foreign.bodyAsJsonObject().getString("type"));
+    HttpResponse<Buffer> noOrigin = Http.await(http.client().post("/api/cotos")
+        .putHeader("Content-Type", "application/json").putHeader("Cookie", "cotoami_session=stolen").sendBuffer(body));
+    assertEquals(403, noOrigin.statusCode());
+    HttpResponse<Buffer> ours = Http.await(http.client().post("/api/cotos")
+        .putHeader("Content-Type", "application/json").putHeader("Cookie", "cotoami_session=stolen")
+        .putHeader("Origin", "http://localhost:8080").sendBuffer(body));
+    assertEquals(401, ours.statusCode(), "reaches coto-service, which refuses the bad session");
+    HttpResponse<Buffer> bearer = Http.await(http.client().post("/api/cotos")
+        .putHeader("Content-Type", "application/json").putHeader("Authorization", "Bearer not-a-token").sendBuffer(body));
+    assertEquals(401, bearer.statusCode(), "no Origin needed with a bearer token");
+  }
+
+  @Test
   @Order(5)
   @DisplayName("An instance that leaves is dropped at once and every request keeps succeeding on the other")
   void instanceLeaves() throws Exception {
