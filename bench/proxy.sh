@@ -6,17 +6,22 @@
 #   bench/proxy.sh            # 10 s per target
 #   DURATION=3 bench/proxy.sh # shorter
 #
-# Needs wrk and nginx (Debian: apt-get install wrk nginx-light); services on core 0, wrk on core 1.
+# Needs wrk and nginx (Debian: apt-get install wrk nginx-light). PIN=1 puts the servers on core 0
+# and wrk on core 1; by default nothing is pinned (see docs/benchmarks.md for why).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
 duration="${DURATION:-10}"
+warmup="${WARMUP:-15}"
 connections="${CONNECTIONS:-32}"
 out="${BENCH_OUTPUT:-docs/benchmarks.md}"
+rounds="${ROUNDS:-3}"
+if [ "${PIN:-0}" = 1 ]; then on_servers="taskset -c 0"; on_loader="taskset -c 1"; pinning="servers on core 0, wrk on core 1";
+else on_servers=""; on_loader=""; pinning="nothing pinned: servers and wrk share both cores"; fi
 work="$(mktemp -d /tmp/cotoami-bench-XXXXXX)"
 say() { echo "bench          | $*" >&2; }
 
-for tool in wrk nginx taskset; do
+for tool in wrk nginx taskset python3 curl; do
   command -v "$tool" >/dev/null || { say "missing $tool (apt-get install wrk nginx-light util-linux)"; exit 2; }
 done
 [ -f dev-stack/target/dev-stack.jar ] || ./cotoami build
@@ -31,12 +36,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-say "starting the system (two mail-service instances) on core 0; logs in $work/stack.log"
+say "starting the system (two mail-service instances; $pinning); logs in $work/stack.log"
 COTOAMI_HOME="$root" COTOAMI_DATA_DIR="$work/data" COTOAMI_PORT="$gateway_port" \
   COTOAMI_PG_PORT=$(free_port) COTOAMI_REDIS_PORT=$(free_port) COTOAMI_SMTP_PORT=$(free_port) \
   COTOAMI_MAIL_PORT=$(free_port) COTOAMI_CLUSTER_NAME="bench-$$" COTOAMI_LOG_FORMAT=json LOG_LEVEL=WARN \
   COTOAMI_JAVA_OPTS="${BENCH_JAVA_OPTS:--Xmx512m -XX:+UseParallelGC}" \
-  taskset -c 0 java -Xmx256m -jar dev-stack/target/dev-stack.jar up --scale mail-service=2 > "$work/stack.log" 2>&1 &
+  $on_servers java -Xmx256m -jar dev-stack/target/dev-stack.jar up --scale mail-service=2 > "$work/stack.log" 2>&1 &
 stack_pid=$!
 touch "$work/stack.log"
 for _ in $(seq 1 600); do
@@ -75,7 +80,7 @@ http {
   }
 }
 CONF
-taskset -c 0 nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
+$on_servers nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
 nginx_pid=$!
 
 cookie=$(curl -s -o /dev/null -c - "http://127.0.0.1:$gateway_port/api/debug/mail-service" \
@@ -88,9 +93,8 @@ say "the gateway's cookie pins instance $pinned_port"
 # wrk → "requests/s p50_ms p99_ms errors"
 measure() {
   local name=$1 url=$2 header=$3
-  taskset -c 1 wrk -t1 -c"$connections" -d2s -H "$header" "$url" > /dev/null 2>&1 || true
   say "measuring $name for ${duration}s: $url"
-  taskset -c 1 wrk -t1 -c"$connections" -d"${duration}s" --latency -H "$header" "$url" > "$work/$name.txt" 2>&1
+  $on_loader wrk -t1 -c"$connections" -d"${duration}s" --latency -H "$header" "$url" > "$work/$name.txt" 2>&1
   python3 - "$work/$name.txt" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
@@ -101,8 +105,8 @@ def ms(value):
     number, unit = found.groups()
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-p50 = ms(re.search(r"50%\s+(\S+)", text).group(1))
-p99 = ms(re.search(r"99%\s+(\S+)", text).group(1))
+p50 = ms(re.search(r"^\s+50%\s+(\S+)", text, re.M).group(1))
+p99 = ms(re.search(r"^\s+99%\s+(\S+)", text, re.M).group(1))
 errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
 socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
 failed = (int(errors.group(1)) if errors else 0) + (sum(map(int, socket_errors.groups())) if socket_errors else 0)
@@ -110,9 +114,39 @@ print(f"{rps:.0f} {p50:.2f} {p99:.2f} {failed}")
 PY
 }
 
-direct=($(measure direct "http://127.0.0.1:${ports[0]}/debug" "X-Bench: direct"))
-gateway=($(measure gateway "http://127.0.0.1:$gateway_port/api/debug/mail-service" "Cookie: cotoami_route_mail_service=$cookie"))
-nginx=($(measure nginx "http://127.0.0.1:$nginx_port/debug" "Cookie: bench_route=client-1"))
+# The JVMs compile their hot paths in the first seconds (on the same core as everything else):
+# warm every target before measuring any.
+say "warming up for ${warmup}s per target"
+for target in "http://127.0.0.1:${ports[0]}/debug|X-Bench: warmup" \
+              "http://127.0.0.1:$gateway_port/api/debug/mail-service|Cookie: cotoami_route_mail_service=$cookie" \
+              "http://127.0.0.1:$nginx_port/debug|Cookie: bench_route=client-1"; do
+  $on_loader wrk -t1 -c"$connections" -d"${warmup}s" -H "${target#*|}" "${target%%|*}" > /dev/null 2>&1 || true
+done
+
+median() { python3 -c 'import statistics,sys; v=[float(x) for x in sys.argv[1:]]; print(f"{statistics.median(v):.2f}")' "$@"; }
+declare -A results
+for round in $(seq 1 "$rounds"); do
+  say "round $round of $rounds"
+  results[direct]+="$(measure direct "http://127.0.0.1:${ports[0]}/debug" "X-Bench: direct");"
+  results[gateway]+="$(measure gateway "http://127.0.0.1:$gateway_port/api/debug/mail-service" "Cookie: cotoami_route_mail_service=$cookie");"
+  results[nginx]+="$(measure nginx "http://127.0.0.1:$nginx_port/debug" "Cookie: bench_route=client-1");"
+done
+# Each target's median over the rounds, per column: requests/s, p50, p99, failed (summed).
+summary() {
+  local runs=$1 column values=()
+  for column in 1 2 3; do
+    values=()
+    IFS=';' read -ra rows <<< "$runs"
+    for row in "${rows[@]}"; do [ -n "$row" ] && values+=("$(echo "$row" | cut -d' ' -f$column)"); done
+    printf '%s ' "$(median "${values[@]}")"
+  done
+  failed=0
+  for row in "${rows[@]}"; do [ -n "$row" ] && failed=$((failed + $(echo "$row" | cut -d' ' -f4))); done
+  echo "$failed"
+}
+direct=($(summary "${results[direct]}"))
+gateway=($(summary "${results[gateway]}"))
+nginx=($(summary "${results[nginx]}"))
 
 ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -130,25 +164,34 @@ mkdir -p "$(dirname "$out")"
 cat > "$out" <<DOC
 # Benchmarks
 
-Measured by \`bench/proxy.sh\` (DURATION=${duration}s per target, ${connections} connections, wrk 1 thread) on
-$(nproc) cores ($cpu), $(date -u +%Y-%m-%d), commit $commit. Everything on loopback in one run;
-the services (started by \`./cotoami up --scale mail-service=2\`) and nginx on core 0, wrk on core 1
-(\`taskset\`). The request is the http-debug-server's \`GET /debug\` (a JSON echo of the request,
-about 1 KB), so the figures measure the proxy path, not a database.
+Written by \`./cotoami bench\` (\`bench/proxy.sh\`) on $(nproc) cores ($cpu), $(date -u +%Y-%m-%d),
+commit $commit. Everything runs on loopback in one run, and every figure is also given as a
+ratio to its reference measured in the same run, so a noisy machine shifts all of them alike.
 
 ## Gateway proxy with affinity
 
+The system is started by \`./cotoami up --scale mail-service=2\`; the request is the
+http-debug-server's \`GET /debug\` (a JSON echo of the request, about 1 KB), so the figures
+measure the proxy path, not a database. wrk, 1 thread, ${connections} connections, ${warmup}s of
+warm-up per target, then ${rounds} rounds of ${duration}s per target, interleaved; the table gives
+each target's median over the rounds (failed: the sum). Pinning: ${pinning}.
+
 $table
 
-Commands:
+Commands (ports are free ones picked by the script):
 
 \`\`\`sh
-taskset -c 1 wrk -t1 -c${connections} -d${duration}s --latency http://127.0.0.1:<instance>/debug
-taskset -c 1 wrk -t1 -c${connections} -d${duration}s --latency -H 'Cookie: cotoami_route_mail_service=<cookie>' http://127.0.0.1:<gateway>/api/debug/mail-service
-taskset -c 1 wrk -t1 -c${connections} -d${duration}s --latency -H 'Cookie: bench_route=client-1' http://127.0.0.1:<nginx>/debug   # upstream: hash \$cookie_bench_route consistent
+$on_loader wrk -t1 -c${connections} -d${duration}s --latency http://127.0.0.1:<instance>/debug
+$on_loader wrk -t1 -c${connections} -d${duration}s --latency -H 'Cookie: cotoami_route_mail_service=<cookie>' http://127.0.0.1:<gateway>/api/debug/mail-service
+$on_loader wrk -t1 -c${connections} -d${duration}s --latency -H 'Cookie: bench_route=client-1' http://127.0.0.1:<nginx>/debug
+# nginx: upstream { hash \$cookie_bench_route consistent; server <instance 1>; server <instance 2>; keepalive 64; }
 \`\`\`
 
-The gateway and nginx add one hop each; on 2 cores the proxy and the instance share core 0, so
-the ratios are the cost of the hop on a saturated core, not of a network.
+**Reading it.** The gateway and nginx each add one hop in front of the same instance. On this
+2-core machine the hop is paid on the same cores the instance uses, so the ratios are the cost
+of the hop on a saturated machine, not of a network. With \`PIN=1\` (servers on core 0, wrk on
+core 1) the gateway path falls far behind (four JVMs, PostgreSQL and Redis on one core: the
+gateway-to-instance round trip waits for the scheduler), which is why the default leaves the
+cores unpinned.
 DOC
 say "wrote $out"
