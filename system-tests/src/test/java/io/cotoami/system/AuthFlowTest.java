@@ -93,13 +93,7 @@ class AuthFlowTest {
 
   @AfterAll
   static void stop() throws Exception {
-    List<Future<Void>> stops = new ArrayList<>();
-    for (ServiceInstance instance : new ServiceInstance[] {gateway, auth, mail}) {
-      if (instance != null) {
-        stops.add(instance.shutdown());
-      }
-    }
-    Http.await(Future.join(stops));
+    Http.shutdown(gateway, auth, mail);
     if (http != null) {
       http.close();
     }

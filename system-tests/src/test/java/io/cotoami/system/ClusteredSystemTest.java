@@ -24,7 +24,6 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -93,13 +92,7 @@ class ClusteredSystemTest {
 
   @AfterAll
   static void stop() throws Exception {
-    List<Future<Void>> stops = new ArrayList<>();
-    for (ServiceInstance instance : new ServiceInstance[] {gateway, coto1, coto2, auth, mail}) {
-      if (instance != null) {
-        stops.add(instance.shutdown());
-      }
-    }
-    Http.await(Future.join(stops));
+    Http.shutdown(gateway, coto1, coto2, auth, mail);
     if (http != null) {
       http.close();
     }

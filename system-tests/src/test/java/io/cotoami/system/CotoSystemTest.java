@@ -86,13 +86,7 @@ class CotoSystemTest {
 
   @AfterAll
   static void stop() throws Exception {
-    List<Future<Void>> stops = new ArrayList<>();
-    for (ServiceInstance instance : new ServiceInstance[] {gateway, coto, auth}) {
-      if (instance != null) {
-        stops.add(instance.shutdown());
-      }
-    }
-    Http.await(Future.join(stops));
+    Http.shutdown(gateway, coto, auth);
     if (http != null) {
       http.close();
     }

@@ -1,5 +1,6 @@
 package io.cotoami.system;
 
+import io.cotoami.common.runtime.ServiceInstance;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -7,6 +8,8 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -49,6 +52,17 @@ final class Http implements AutoCloseable {
     }
     throw new AssertionError("gave up waiting on " + path + "; last answer: "
         + (last == null ? "none" : last.statusCode() + " " + last.bodyAsString()));
+  }
+
+  /** Stops every instance given (nulls are skipped), all at once, and waits for them. */
+  static void shutdown(ServiceInstance... instances) throws Exception {
+    List<Future<Void>> stops = new ArrayList<>();
+    for (ServiceInstance instance : instances) {
+      if (instance != null) {
+        stops.add(instance.shutdown());
+      }
+    }
+    await(Future.join(stops));
   }
 
   static <T> T await(Future<T> future) throws Exception {
