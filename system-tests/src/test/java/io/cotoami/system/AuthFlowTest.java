@@ -9,6 +9,8 @@ import io.cotoami.auth.AuthServiceMain;
 import io.cotoami.common.bus.Addresses;
 import io.cotoami.common.config.PgConfig;
 import io.cotoami.common.runtime.ServiceInstance;
+import io.cotoami.coto.CotoServiceConfig;
+import io.cotoami.coto.CotoServiceMain;
 import io.cotoami.gateway.GatewayConfig;
 import io.cotoami.gateway.GatewayMain;
 import io.cotoami.gateway.dev.DevMailRoutes;
@@ -24,6 +26,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.HttpResponse;
@@ -59,6 +62,7 @@ class AuthFlowTest {
   private static ServiceInstance gateway;
   private static ServiceInstance auth;
   private static ServiceInstance mail;
+  private static ServiceInstance coto;
   private static Http http;
 
   @BeforeAll
@@ -68,7 +72,10 @@ class AuthFlowTest {
     smtp = SmtpServer.start(0);
     PgConfig pg = postgres.ensureDatabase("cotoami", "cotoami", "secret");
     Map<String, String> authEnv = new HashMap<>(TestConfigs.stores(pg, redis));
-    authEnv.putAll(SessionKeyPair.generate().env());
+    SessionKeyPair keys = SessionKeyPair.generate();
+    authEnv.putAll(keys.env());
+    Map<String, String> cotoEnv = new HashMap<>(TestConfigs.stores(pg, redis));
+    cotoEnv.putAll(keys.env());
     // Every request comes from the gateway's 127.0.0.1 here.
     authEnv.put("SIGNIN_IP_LIMIT", "1000");
     mailEnv = new HashMap<>();
@@ -79,12 +86,15 @@ class AuthFlowTest {
     List<ServiceInstance> started = Http.await(Future.all(
         GatewayMain.start(GatewayConfig.fromEnv(TestConfigs.of(CLUSTER, Map.of("UPSTREAM_TIMEOUT", "3s")))),
         AuthServiceMain.start(AuthServiceConfig.fromEnv(TestConfigs.of(CLUSTER, authEnv))),
-        startMail())).list();
+        startMail(),
+        CotoServiceMain.start(CotoServiceConfig.fromEnv(TestConfigs.of(CLUSTER, cotoEnv))))).list();
     gateway = started.get(0);
     auth = started.get(1);
     mail = started.get(2);
+    coto = started.get(3);
     http = new Http(gateway.httpPort());
-    http.until("/api/instances", r -> r.bodyAsString().contains("auth-service"), 30);
+    http.until("/api/instances", r -> r.bodyAsString().contains("auth-service")
+        && r.bodyAsString().contains("coto-service"), 30);
   }
 
   private static Future<ServiceInstance> startMail() {
@@ -93,7 +103,7 @@ class AuthFlowTest {
 
   @AfterAll
   static void stop() throws Exception {
-    Http.shutdown(gateway, auth, mail);
+    Http.shutdown(gateway, auth, mail, coto);
     if (http != null) {
       http.close();
     }
@@ -182,6 +192,68 @@ class AuthFlowTest {
     } finally {
       Http.await(vertx.close());
     }
+  }
+
+  @Test
+  @DisplayName("Anonymous cotos move into the account at sign-in, in order and exactly once, though the sign-in is sent twice at once and the visitor signs in again")
+  void anonymousCotosMoveOnce() throws Exception {
+    String email = "anon-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+    HttpResponse<Buffer> first = Http.await(http.client().post("/api/cotos").putHeader("Content-Type", "application/json")
+        .sendBuffer(Buffer.buffer(new JsonObject().put("content", "first thought").encode())));
+    String anonymous = first.cookies().stream().filter(c -> c.startsWith("anonymous_id=")).findFirst().orElseThrow();
+    anonymous = anonymous.substring(0, anonymous.indexOf(';'));
+    assertEquals(201, Http.await(http.client().post("/api/cotos").putHeader("Content-Type", "application/json")
+        .putHeader("Cookie", anonymous)
+        .sendBuffer(Buffer.buffer(new JsonObject().put("content", "second thought").encode()))).statusCode());
+
+    String token = signinLink(email, anonymous, true);
+    Buffer redeem = Buffer.buffer(new JsonObject().put("token", token).encode());
+    List<HttpResponse<Buffer>> both = Http.await(Future.all(
+        http.client().post("/api/auth/sessions").putHeader("Content-Type", "application/json")
+            .putHeader("Origin", ORIGIN).putHeader("Cookie", anonymous).sendBuffer(redeem),
+        http.client().post("/api/auth/sessions").putHeader("Content-Type", "application/json")
+            .putHeader("Origin", ORIGIN).putHeader("Cookie", anonymous).sendBuffer(redeem))).list();
+    List<Integer> statuses = both.stream().map(HttpResponse::statusCode).sorted().toList();
+    assertEquals(List.of(201, 401), statuses, "one of two concurrent redemptions signs in");
+    HttpResponse<Buffer> signedIn = both.stream().filter(r -> r.statusCode() == 201).findFirst().orElseThrow();
+    String setCookie = signedIn.cookies().stream().filter(c -> c.startsWith("cotoami_session=")).findFirst().orElseThrow();
+    String session = setCookie.substring(0, setCookie.indexOf(';'));
+
+    // Someone signing in later from the same browser, box ticked again: nothing is left to move.
+    String other = "other-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+    String again = signinLink(other, anonymous, true);
+    HttpResponse<Buffer> otherSignin = Http.await(http.client().post("/api/auth/sessions")
+        .putHeader("Content-Type", "application/json").putHeader("Origin", ORIGIN).putHeader("Cookie", anonymous)
+        .sendBuffer(Buffer.buffer(new JsonObject().put("token", again).encode())));
+    assertEquals(201, otherSignin.statusCode());
+    String otherCookie = otherSignin.cookies().stream().filter(c -> c.startsWith("cotoami_session=")).findFirst()
+        .orElseThrow();
+    assertEquals(0, Http.await(http.client().get("/api/cotos")
+        .putHeader("Cookie", otherCookie.substring(0, otherCookie.indexOf(';'))).send())
+        .bodyAsJsonObject().getJsonArray("cotos").size(), "the cotos were moved once, into the first account");
+
+    JsonArray home = Http.await(http.client().get("/api/cotos").putHeader("Cookie", session).send())
+        .bodyAsJsonObject().getJsonArray("cotos");
+    assertEquals(2, home.size(), home.encodePrettily());
+    assertEquals("second thought", home.getJsonObject(0).getString("content"));
+    assertEquals("first thought", home.getJsonObject(1).getString("content"));
+    assertFalse(home.getJsonObject(0).getBoolean("anonymous"));
+    assertEquals(0, Http.await(http.client().get("/api/cotos").putHeader("Cookie", anonymous).send())
+        .bodyAsJsonObject().getJsonArray("cotos").size(), "the anonymous copy is gone");
+  }
+
+  /** Asks for a sign-in link from a browser with that anonymous_id, and returns its token from the mail. */
+  private static String signinLink(String email, String anonymousCookie, boolean save) throws Exception {
+    int before = mailsTo(email).size();
+    assertEquals(202, Http.await(http.client().post("/api/auth/signin-requests")
+        .putHeader("Content-Type", "application/json").putHeader("Origin", ORIGIN).putHeader("Cookie", anonymousCookie)
+        .sendBuffer(Buffer.buffer(new JsonObject().put("email", email).put("saveAnonymousCotos", save).encode())))
+        .statusCode());
+    eventually(() -> mailsTo(email).size() == before + 1);
+    List<ReceivedMail> mails = mailsTo(email);
+    Matcher link = LINK.matcher(mails.get(mails.size() - 1).text());
+    assertTrue(link.find());
+    return link.group(1);
   }
 
   private static HttpResponse<Buffer> requestSignin(String email) throws Exception {
