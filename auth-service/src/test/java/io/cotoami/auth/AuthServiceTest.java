@@ -362,6 +362,33 @@ class AuthServiceTest {
   // --- helpers ---
 
   /** Signs in through the emailed link; answers the session cookie ({@code cotoami_session=...}). */
+  @Test
+  @DisplayName("Sessions slide: one past half its lifetime is renewed with the same session id when used, a young one is left alone")
+  void slidingSessions() throws Exception {
+    String email = newEmail();
+    HttpResponse<Buffer> created = redeem(one, requestToken(email, null), "mobile");
+    String userId = created.bodyAsJsonObject().getJsonObject("user").getString("id");
+    long now = System.currentTimeMillis() / 1000;
+    JsonObject claims = new JsonObject().put("sub", userId).put("sid", "sliding-session-1").put("email", email)
+        .put("name", "slider").put("iat", now - 3600);
+
+    String old = keys.sign(vertx, claims.copy().put("exp", now + 600), new io.vertx.ext.auth.JWTOptions().setNoTimestamp(true));
+    HttpResponse<Buffer> renewed = await(one.get("/api/session").putHeader("Authorization", "Bearer " + old).send());
+    assertEquals(200, renewed.statusCode());
+    String token = renewed.bodyAsJsonObject().getString("token");
+    assertNotNull(token, "a bearer session past half its life gets a new token: " + renewed.bodyAsString());
+    JsonObject payload = new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1]),
+        java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals("sliding-session-1", payload.getString("sid"), "the same session, renewed");
+    assertTrue(payload.getLong("exp") > now + 29L * 24 * 3600, "a full lifetime again");
+
+    String young = keys.sign(vertx, claims.copy().put("exp", now + 29L * 24 * 3600),
+        new io.vertx.ext.auth.JWTOptions().setNoTimestamp(true));
+    HttpResponse<Buffer> left = await(one.get("/api/session").putHeader("Authorization", "Bearer " + young).send());
+    assertFalse(left.bodyAsJsonObject().getBoolean("anonymous"));
+    assertNull(left.bodyAsJsonObject().getString("token"), "a young session is not renewed");
+  }
+
   private static String signIn(String email, boolean save) throws Exception {
     HttpResponse<Buffer> created = redeem(one, requestToken(email, null, save), null);
     assertEquals(201, created.statusCode(), created.bodyAsString());
