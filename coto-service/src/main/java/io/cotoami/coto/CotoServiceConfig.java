@@ -14,7 +14,7 @@ import java.time.Duration;
  * @param anonymousRetention how long anonymous cotos are kept after their owner's last visit
  */
 public record CotoServiceConfig(InstanceConfig instance, PgConfig pg, RedisConfig redis, SessionKeys sessions,
-    Duration anonymousRetention) {
+    Duration anonymousRetention, int replayLimit) {
   public static final String SERVICE = "coto-service";
   public static final int DEFAULT_PORT = 8081;
 
@@ -24,6 +24,17 @@ public record CotoServiceConfig(InstanceConfig instance, PgConfig pg, RedisConfi
         PgConfig.fromEnv(env),
         RedisConfig.fromEnv(env),
         SessionKeys.fromEnv(env),
-        env.duration("ANONYMOUS_COTO_RETENTION", Duration.ofDays(30)));
+        env.duration("ANONYMOUS_COTO_RETENTION", Duration.ofDays(30)),
+        replayLimit(env));
+  }
+
+  /** How many missed events a reconnecting client is sent before it is told to resync instead. */
+  private static int replayLimit(Env env) {
+    int limit = env.integer("TIMELINE_REPLAY_LIMIT", 1000);
+    if (limit < 1 || limit > 100_000) {
+      throw new io.cotoami.common.config.ConfigException(
+          "Invalid TIMELINE_REPLAY_LIMIT='" + limit + "': expected 1 to 100000");
+    }
+    return limit;
   }
 }

@@ -6,6 +6,7 @@ import io.cotoami.common.runtime.ServiceLauncher;
 import io.cotoami.common.session.RevokedSessions;
 import io.cotoami.common.session.SessionVerifier;
 import io.cotoami.coto.anonymous.AnonymousCotoMoveVerticle;
+import io.cotoami.coto.events.TimelineOpenVerticle;
 import io.cotoami.common.store.PostgresStore;
 import io.cotoami.common.store.RedisStore;
 import io.cotoami.coto.anonymous.AnonymousCotoRepository;
@@ -40,7 +41,9 @@ public final class CotoServiceMain {
                       CotoApiVerticle api = api(instance, config, pool, anonymous, revoked);
                       return instance.vertx().deployVerticle(api)
                           .compose(id -> instance.vertx().deployVerticle(
-                              new AnonymousCotoMoveVerticle(anonymous, api.cotos())));
+                              new AnonymousCotoMoveVerticle(anonymous, api.cotos())))
+                          .compose(id -> instance.vertx().deployVerticle(new TimelineOpenVerticle(new Db(pool),
+                              api.cotonomas(), new TimelineEventRepository(), config.replayLimit())));
                     })))
             .map(deployed -> instance));
   }

@@ -254,8 +254,11 @@ class CotoServiceTest {
   @Test
   @DisplayName("coto-service refuses to start without the public key sessions are verified with")
   void sessionKeyRequired() {
-    ConfigException e = assertThrows(ConfigException.class, () -> CotoServiceConfig.fromEnv(
-        TestConfigs.of(TestConfigs.newClusterName(), TestConfigs.stores(pg, redis))));
+    Map<String, String> withoutKey = new HashMap<>(TestConfigs.env(TestConfigs.newClusterName(),
+        TestConfigs.stores(pg, redis)));
+    withoutKey.remove("JWT_PUBLIC_KEY_FILE");
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> CotoServiceConfig.fromEnv(new io.cotoami.common.config.Env(withoutKey)));
     assertTrue(e.getMessage().contains("JWT_PUBLIC_KEY_FILE"), e.getMessage());
   }
 

@@ -14,6 +14,15 @@ public final class TestConfigs {
   private TestConfigs() {
   }
 
+  private static final class DefaultKeys {
+    static final SessionKeyPair PAIR = SessionKeyPair.generate();
+  }
+
+  /** The key pair every test instance verifies sessions with unless a test passes its own. */
+  public static SessionKeyPair keys() {
+    return DefaultKeys.PAIR;
+  }
+
   public static String newClusterName() {
     return "test-" + UUID.randomUUID();
   }
@@ -27,6 +36,9 @@ public final class TestConfigs {
     env.put("HTTP_HOST", "127.0.0.1");
     env.put("HTTP_PORT", "0");
     env.put("SHUTDOWN_GRACE_PERIOD", "5s");
+    // Services that verify sessions refuse to start without a key: tests that mint tokens pass
+    // their own pair's variables, the others get one shared pair.
+    env.putAll(DefaultKeys.PAIR.env());
     env.putAll(extra);
     return env;
   }

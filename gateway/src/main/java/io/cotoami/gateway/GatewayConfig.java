@@ -4,6 +4,8 @@ import io.cotoami.common.config.ConfigException;
 import io.cotoami.common.config.Env;
 import io.cotoami.common.config.InstanceConfig;
 import io.cotoami.common.session.SameOrigin;
+import io.cotoami.common.session.SessionKeys;
+import io.cotoami.gateway.live.LiveConfig;
 import java.net.URI;
 import java.time.Duration;
 
@@ -20,7 +22,8 @@ import java.time.Duration;
  * @param affinitySecret         key of the route cookies' HMAC; when unset, the gateways of the
  *                               cluster share a random one through the cluster
  */
-public record GatewayConfig(InstanceConfig instance, Duration upstreamConnectTimeout, Duration upstreamTimeout,
+public record GatewayConfig(InstanceConfig instance, SessionKeys sessions, LiveConfig live,
+                            Duration upstreamConnectTimeout, Duration upstreamTimeout,
                             URI publicUrl, String allowedOrigins, boolean devMode, URI devMailUrl,
                             String affinitySecret) {
   public static final String SERVICE = "gateway";
@@ -39,6 +42,8 @@ public record GatewayConfig(InstanceConfig instance, Duration upstreamConnectTim
     }
     return new GatewayConfig(
         InstanceConfig.fromEnv(SERVICE, DEFAULT_PORT, env),
+        SessionKeys.fromEnv(env),
+        LiveConfig.fromEnv(env),
         env.duration("UPSTREAM_CONNECT_TIMEOUT", Duration.ofSeconds(2)),
         env.duration("UPSTREAM_TIMEOUT", Duration.ofSeconds(15)),
         publicUrl,

@@ -3,6 +3,8 @@ package io.cotoami.gateway;
 import io.cotoami.common.config.Env;
 import io.cotoami.common.runtime.ServiceInstance;
 import io.cotoami.common.runtime.ServiceLauncher;
+import io.cotoami.common.session.RevokedSessions;
+import io.cotoami.common.session.SessionVerifier;
 import io.cotoami.gateway.events.GatewayEventsVerticle;
 import io.cotoami.gateway.proxy.AffinityCookies;
 import io.cotoami.gateway.registry.InstanceRegistry;
@@ -23,9 +25,10 @@ public final class GatewayMain {
       InstanceRegistry registry = new InstanceRegistry(instance.vertx(), instance.clusterManager());
       return registry.start()
           .compose(v -> instance.vertx().deployVerticle(new GatewayEventsVerticle(instance.meterRegistry())))
-          .compose(id -> AffinityCookies.shared(instance.vertx(), config.affinitySecret()))
-          .compose(affinity -> instance.vertx().deployVerticle(
-              new GatewayVerticle(instance, config, registry, affinity)))
+          .compose(id -> RevokedSessions.startFromAuthService(instance.vertx(), instance.config().busTimeout()))
+          .compose(revoked -> AffinityCookies.shared(instance.vertx(), config.affinitySecret())
+              .compose(affinity -> instance.vertx().deployVerticle(new GatewayVerticle(instance, config, registry,
+                  affinity, SessionVerifier.create(instance.vertx(), config.sessions()).withRevocations(revoked)))))
           .map(id -> instance);
     });
   }

@@ -4,6 +4,8 @@ import io.cotoami.common.http.Problem;
 import io.cotoami.common.http.Problems;
 import io.cotoami.common.runtime.ServiceInstance;
 import io.cotoami.common.session.SameOrigin;
+import io.cotoami.common.session.SessionVerifier;
+import io.cotoami.gateway.live.LiveSockets;
 import io.cotoami.gateway.proxy.AffinityCookies;
 import io.cotoami.gateway.dev.DevMailRoutes;
 import io.cotoami.gateway.proxy.ServiceProxy;
@@ -24,25 +26,30 @@ public final class GatewayVerticle extends VerticleBase {
   private final GatewayConfig config;
   private final InstanceRegistry registry;
   private final AffinityCookies affinity;
+  private final SessionVerifier sessions;
 
   public GatewayVerticle(ServiceInstance instance, GatewayConfig config, InstanceRegistry registry,
-                         AffinityCookies affinity) {
+                         AffinityCookies affinity, SessionVerifier sessions) {
     this.instance = instance;
     this.config = config;
     this.registry = registry;
     this.affinity = affinity;
+    this.sessions = sessions;
   }
 
   @Override
   public Future<?> start() {
     ServiceProxy proxy = new ServiceProxy(vertx, registry, affinity, config);
     Router router = instance.router();
+    SameOrigin sameOrigin = SameOrigin.of(config.publicUrl(), config.allowedOrigins());
+    LiveSockets live = new LiveSockets(vertx, sessions, sameOrigin, config.live(), config.instance().busTimeout());
+    router.get("/api/ws").handler(live::handshake);
     // Request bodies are small (HTTP_BODY_LIMIT, 64 KiB by default): they are read before
     // forwarding so that an idempotent POST can be sent again to another instance. Answers are
     // streamed.
     // A browser's cookie must not let another site change anything (cross-site request forgery):
     // state-changing requests with the session cookie must come from our own pages.
-    router.route("/api/*").handler(SameOrigin.of(config.publicUrl(), config.allowedOrigins()));
+    router.route("/api/*").handler(sameOrigin);
     router.route("/api/*").handler(this::limitBody);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.instance().bodyLimit()));
     router.get("/api/debug/:service").handler(ctx -> debug(ctx, proxy));
@@ -53,7 +60,7 @@ public final class GatewayVerticle extends VerticleBase {
       DevMailRoutes.mount(router, vertx, config.devMailUrl());
     }
     router.route("/*").handler(StaticHandler.create("webroot").setMaxAgeSeconds(300));
-    return instance.serve(router);
+    return live.start().compose(v -> instance.serve(router));
   }
 
   /** Refuses a declared body over the limit before anything is forwarded. */

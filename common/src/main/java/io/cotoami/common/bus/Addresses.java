@@ -56,4 +56,16 @@ public final class Addresses {
    * {@code kind}, {@code to}, {@code subject}, {@code text}, {@code html}.
    */
   public static final String MAIL_OUTBOX_STREAM = "mail:outbox";
+
+  /**
+   * Request to coto-service when a client subscribes to a timeline: may this caller read it, and
+   * what did they miss? Body {@code {"timeline": "home"|"cotonoma:<key>", "userId"?, "email"?,
+   * "anonymousId"?, "after"?: <event id>}}; reply {@code {"timeline": <name events carry>,
+   * "events": [...], "resync": <true when too much was missed to replay>}}; 401/404 otherwise.
+   */
+  public static final String TIMELINES_OPEN = "coto.timelines.open";
+
+  /** Every address a gateway fans out to WebSocket subscribers, by the events' {@code timeline}. */
+  public static final java.util.List<String> TIMELINE_EVENTS = java.util.List.of(COTO_POSTED, COTO_EDITED,
+      COTO_DELETED, COTONOMA_CREATED, COTONOMA_RENAMED, COTONOMA_DELETED, MEMBER_ADDED, MEMBER_REMOVED);
 }

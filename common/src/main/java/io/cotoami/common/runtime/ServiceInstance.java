@@ -124,6 +124,10 @@ public final class ServiceInstance {
         .setHost(config.httpHost())
         .setPort(config.httpPort())
         .setCompressionSupported(true)
+        // A hard bound on what one WebSocket message may make us hold; the gateway refuses much
+        // less (64 KiB) itself, with a proper 1009 close.
+        .setMaxWebSocketFrameSize(256 * 1024)
+        .setMaxWebSocketMessageSize(256 * 1024)
         .setMaxFormAttributeSize((int) Math.min(Integer.MAX_VALUE, config.bodyLimit()));
     return vertx.createHttpServer(options)
         .requestHandler(router)

@@ -1,15 +1,12 @@
 package io.cotoami.coto.anonymous;
 
+import io.cotoami.common.bus.TimelineNames;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
@@ -53,16 +50,8 @@ public final class AnonymousIds {
         .setMaxAge(retention.toSeconds()));
   }
 
-  /**
-   * The name of a visitor's timeline on the event bus: a hash, because the id itself is the only
-   * proof of ownership and must not travel to every node or into logs.
-   */
+  /** The name of a visitor's timeline on the event bus (a hash: the id must not travel). */
   public static String timeline(String id) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
-      return "anonymous:" + HexFormat.of().formatHex(digest, 0, 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+    return TimelineNames.anonymous(id);
   }
 }

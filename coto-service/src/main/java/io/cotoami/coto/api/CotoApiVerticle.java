@@ -47,6 +47,11 @@ public final class CotoApiVerticle extends VerticleBase {
     this.cotonomas = cotonomas;
   }
 
+  /** The cotonomas this API serves, shared with the verticle that opens live timelines. */
+  public Cotonomas cotonomas() {
+    return cotonomas;
+  }
+
   /** The memo domain this API serves, shared with the verticle that moves anonymous cotos. */
   public Cotos cotos() {
     return cotos;

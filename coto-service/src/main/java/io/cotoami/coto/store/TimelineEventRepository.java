@@ -39,4 +39,17 @@ public final class TimelineEventRepository {
     }
     return chain;
   }
+
+  private static final String SINCE = "SELECT event_id, type, payload FROM timeline_events "
+      + "WHERE timeline = $1 AND event_id > $2 ORDER BY event_id LIMIT $3";
+
+  /** The events of a timeline after {@code after}, oldest first, at most {@code limit}. */
+  public Future<List<TimelineEvent>> since(SqlConnection conn, String timeline, long after, int limit) {
+    return conn.preparedQuery(SINCE).execute(Tuple.of(timeline, after, limit)).map(rows -> {
+      List<TimelineEvent> events = new ArrayList<>();
+      rows.forEach(row -> events.add(new TimelineEvent(row.getString("type"), timeline, row.getLong("event_id"),
+          (JsonObject) row.getValue("payload"))));
+      return events;
+    });
+  }
 }

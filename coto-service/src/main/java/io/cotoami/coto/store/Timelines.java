@@ -1,5 +1,6 @@
 package io.cotoami.coto.store;
 
+import io.cotoami.common.bus.TimelineNames;
 import java.util.UUID;
 
 /** Names of timelines: what events are numbered by and what live clients subscribe to. */
@@ -9,11 +10,11 @@ public final class Timelines {
 
   /** Everything a user posted, wherever. */
   public static String home(UUID userId) {
-    return "home:" + userId;
+    return TimelineNames.home(userId.toString());
   }
 
   /** What was posted in a cotonoma, by anyone allowed. */
   public static String cotonoma(String key) {
-    return "cotonoma:" + key;
+    return TimelineNames.cotonoma(key);
   }
 }

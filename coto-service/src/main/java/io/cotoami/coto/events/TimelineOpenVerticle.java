@@ -1,0 +1,101 @@
+package io.cotoami.coto.events;
+
+import io.cotoami.common.bus.Addresses;
+import io.cotoami.common.bus.FailureCodes;
+import io.cotoami.common.http.ProblemException;
+import io.cotoami.coto.anonymous.AnonymousIds;
+import io.cotoami.coto.domain.Caller;
+import io.cotoami.coto.domain.Cotonomas;
+import io.cotoami.coto.store.Db;
+import io.cotoami.coto.store.TimelineEventRepository;
+import io.cotoami.coto.store.Timelines;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.UUID;
+
+/**
+ * Answers gateways opening a live timeline for a WebSocket client: whether the caller may read
+ * it (the same rules as the REST API: a cotonoma that is not shared with them is 404), the name
+ * its events carry on the bus, and the events missed since the client's last event id, from
+ * {@code timeline_events}. More than {@code replayLimit} missed: {@code resync} (refetch).
+ */
+public final class TimelineOpenVerticle extends VerticleBase {
+  private final Db db;
+  private final Cotonomas cotonomas;
+  private final TimelineEventRepository events;
+  private final int replayLimit;
+
+  public TimelineOpenVerticle(Db db, Cotonomas cotonomas, TimelineEventRepository events, int replayLimit) {
+    this.db = db;
+    this.cotonomas = cotonomas;
+    this.events = events;
+    this.replayLimit = replayLimit;
+  }
+
+  @Override
+  public Future<?> start() {
+    return vertx.eventBus().<JsonObject>consumer(Addresses.TIMELINES_OPEN, this::open).completion();
+  }
+
+  private void open(Message<JsonObject> message) {
+    JsonObject body = message.body() == null ? new JsonObject() : message.body();
+    String timeline = body.getString("timeline", "");
+    Long after = body.getValue("after") instanceof Number ? body.getLong("after") : null;
+    resolve(body, timeline)
+        .compose(name -> after == null
+            ? Future.succeededFuture(new JsonObject().put("timeline", name).put("events", new JsonArray())
+                .put("resync", false))
+            : replay(name, after))
+        .onSuccess(message::reply)
+        .onFailure(e -> {
+          if (e instanceof ProblemException) {
+            ProblemException problem = (ProblemException) e;
+            message.fail(problem.problem().status(), problem.problem().detail());
+          } else {
+            message.fail(FailureCodes.UNAVAILABLE, "The timeline cannot be opened now.");
+          }
+        });
+  }
+
+  /** The name the timeline's events carry on the bus, once the caller may read it. */
+  private Future<String> resolve(JsonObject body, String timeline) {
+    String userId = body.getString("userId");
+    if (userId == null) {
+      String anonymousId = body.getString("anonymousId");
+      if (!"home".equals(timeline) || anonymousId == null || !anonymousId.matches("[A-Za-z0-9_-]{22}")) {
+        return Future.failedFuture(new ProblemException(io.cotoami.common.http.Problem.of(401, "unauthorized",
+            "Unauthorized", "Sign in to follow cotonomas; anonymous visitors follow their own home.")));
+      }
+      return Future.succeededFuture(AnonymousIds.timeline(anonymousId));
+    }
+    Caller caller = new Caller(UUID.fromString(userId), Caller.normalizeEmail(body.getString("email")));
+    if ("home".equals(timeline)) {
+      return Future.succeededFuture(Timelines.home(caller.userId()));
+    }
+    if (timeline.startsWith("cotonoma:")) {
+      String key = timeline.substring("cotonoma:".length());
+      return cotonomas.get(caller, key).map(found -> Timelines.cotonoma(key));
+    }
+    return Future.failedFuture(new ProblemException(io.cotoami.common.http.Problem.validation(
+        "A timeline is 'home' or 'cotonoma:<key>'.")));
+  }
+
+  private Future<JsonObject> replay(String name, long after) {
+    if (name.startsWith("anonymous:")) {
+      // Anonymous events are not kept: a visitor who was away refetches.
+      return Future.succeededFuture(new JsonObject().put("timeline", name).put("events", new JsonArray())
+          .put("resync", true));
+    }
+    return db.read(conn -> events.since(conn, name, after, replayLimit + 1)).map(found -> {
+      JsonArray list = new JsonArray();
+      boolean resync = found.size() > replayLimit;
+      if (!resync) {
+        found.forEach(event -> list.add(event.toMessage()));
+      }
+      return new JsonObject().put("timeline", name).put("events", list).put("resync", resync);
+    });
+  }
+}

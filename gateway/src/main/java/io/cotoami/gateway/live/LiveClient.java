@@ -1,0 +1,191 @@
+package io.cotoami.gateway.live;
+
+import io.cotoami.common.bus.TimelineNames;
+import io.cotoami.common.session.Session;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** One WebSocket client: its session (or anonymous id), its subscriptions and its frame budget. */
+final class LiveClient {
+  private static final Pattern TIMELINE = Pattern.compile("home|cotonoma:[A-Za-z0-9_-]{1,64}");
+
+  private final ServerWebSocket ws;
+  private final Session session;
+  private final String anonymousId;
+  private final LiveConfig config;
+  private final LiveSockets sockets;
+  private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+  private double tokens;
+  private long refilledAt = System.nanoTime();
+  private int refused;
+
+  LiveClient(ServerWebSocket ws, Session session, String anonymousId, LiveConfig config, LiveSockets sockets) {
+    this.ws = ws;
+    this.session = session;
+    this.anonymousId = anonymousId;
+    this.config = config;
+    this.sockets = sockets;
+    this.tokens = config.framesPerSecond() * 2.0;
+  }
+
+  Session session() {
+    return session;
+  }
+
+  String anonymousId() {
+    return anonymousId;
+  }
+
+  LiveSockets sockets() {
+    return sockets;
+  }
+
+  Collection<Subscription> subscriptions() {
+    return new ArrayList<>(subscriptions.values());
+  }
+
+  void received(String text) {
+    if (text.length() > LiveConfig.MAX_FRAME_BYTES / 4
+        && text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > LiveConfig.MAX_FRAME_BYTES) {
+      close((short) 1009, "message over 64 KiB");
+      return;
+    }
+    if (!withinBudget()) {
+      if (++refused > config.framesPerSecond() * 5) {
+        close((short) 1008, "too many frames");
+      } else {
+        refuse(null, "slow-down", "Too many frames: at most " + config.framesPerSecond() + " a second.");
+      }
+      return;
+    }
+    JsonObject frame;
+    try {
+      frame = new JsonObject(text);
+    } catch (DecodeException e) {
+      refuse(null, "bad-frame", "Frames are JSON objects.");
+      return;
+    }
+    String type = String.valueOf(frame.getValue("type"));
+    String timeline = frame.getValue("timeline") instanceof String ? frame.getString("timeline") : null;
+    switch (type) {
+      case "subscribe" -> subscribe(timeline, frame.getValue("lastEventId"));
+      case "unsubscribe" -> {
+        Subscription subscription = timeline == null ? null : subscriptions.remove(timeline);
+        if (subscription != null) {
+          sockets.unregister(subscription);
+        }
+        send(new JsonObject().put("type", "unsubscribed").put("timeline", timeline));
+      }
+      case "ping" -> send(new JsonObject().put("type", "pong"));
+      default -> refuse(timeline, "bad-frame", "Unknown frame type; use subscribe, unsubscribe or ping.");
+    }
+  }
+
+  private void subscribe(String timeline, Object lastEventId) {
+    if (timeline == null || !TIMELINE.matcher(timeline).matches()) {
+      refuse(timeline, "bad-timeline", "A timeline is 'home' or 'cotonoma:<key>'.");
+      return;
+    }
+    if (lastEventId != null && !(lastEventId instanceof Number && ((Number) lastEventId).longValue() >= 0)) {
+      refuse(timeline, "bad-frame", "'lastEventId' is the last event id received, a number.");
+      return;
+    }
+    if (subscriptions.containsKey(timeline)) {
+      refuse(timeline, "already-subscribed", "Already subscribed to " + timeline + ".");
+      return;
+    }
+    if (subscriptions.size() >= config.maxSubscriptions()) {
+      refuse(timeline, "too-many-subscriptions", "At most " + config.maxSubscriptions() + " timelines at once.");
+      return;
+    }
+    String busName = busName(timeline);
+    if (busName == null) {
+      refuse(timeline, "unauthorized", "Sign in to follow cotonomas; anonymous visitors follow their own home.");
+      return;
+    }
+    Subscription subscription = new Subscription(this, timeline, busName,
+        lastEventId == null ? null : ((Number) lastEventId).longValue());
+    subscriptions.put(timeline, subscription);
+    // Registered before asking what was missed, so that nothing published meanwhile is lost.
+    sockets.register(subscription);
+    subscription.open(true);
+  }
+
+  private String busName(String timeline) {
+    if (timeline.startsWith("cotonoma:")) {
+      return session == null ? null : timeline;
+    }
+    if (session != null) {
+      return TimelineNames.home(session.userId());
+    }
+    return anonymousId == null || !anonymousId.matches("[A-Za-z0-9_-]{22}") ? null : TimelineNames.anonymous(anonymousId);
+  }
+
+  /** After an event is sent: a member removed from the cotonoma, or a deleted cotonoma, ends the subscription. */
+  void afterEvent(Subscription subscription, JsonObject event) {
+    String type = event.getString("type");
+    boolean removedMe = "member-removed".equals(type) && session != null
+        && session.email() != null && session.email().equalsIgnoreCase(event.getString("email"));
+    if (removedMe || "cotonoma-deleted".equals(type) && subscription.name().startsWith("cotonoma:")) {
+      end(subscription, "ended", removedMe ? "You are no longer a member of this cotonoma." : "The cotonoma was deleted.");
+    }
+  }
+
+  void end(Subscription subscription, String type, String detail) {
+    if (subscriptions.remove(subscription.name()) != null) {
+      sockets.unregister(subscription);
+    }
+    send(new JsonObject().put("type", "unsubscribed").put("timeline", subscription.name()).put("reason", type)
+        .put("detail", detail));
+  }
+
+  void refused(Subscription subscription, Throwable failure) {
+    if (subscriptions.remove(subscription.name()) != null) {
+      sockets.unregister(subscription);
+    }
+    int status = LiveSockets.status(failure);
+    String slug = status == 404 ? "not-found" : status == 401 ? "unauthorized" : status == 400 ? "bad-timeline"
+        : "unavailable";
+    refuse(subscription.name(), slug, status == 404 ? "No cotonoma here, or it is not shared with you."
+        : status >= 500 ? "The timeline cannot be opened now; try again shortly." : failure.getMessage());
+  }
+
+  void refuse(String timeline, String slug, String detail) {
+    send(new JsonObject().put("type", "error").put("timeline", timeline)
+        .put("problem", new JsonObject().put("type", "urn:cotoami:problem:" + slug).put("detail", detail)));
+  }
+
+  void send(JsonObject frame) {
+    if (ws.isClosed()) {
+      return;
+    }
+    if (ws.writeQueueFull()) {
+      close((short) 1008, "too slow: frames are not being read");
+      return;
+    }
+    ws.writeTextMessage(frame.encode());
+  }
+
+  void close(short code, String reason) {
+    if (!ws.isClosed()) {
+      ws.close(code, reason);
+    }
+  }
+
+  private boolean withinBudget() {
+    long now = System.nanoTime();
+    tokens = Math.min(config.framesPerSecond() * 2.0, tokens + (now - refilledAt) / 1e9 * config.framesPerSecond());
+    refilledAt = now;
+    if (tokens < 1) {
+      return false;
+    }
+    tokens -= 1;
+    return true;
+  }
+}

@@ -1,0 +1,27 @@
+package io.cotoami.gateway.live;
+
+import io.cotoami.common.config.ConfigException;
+import io.cotoami.common.config.Env;
+
+/**
+ * Limits of the live WebSocket, so that no client holds unbounded memory in the gateway.
+ *
+ * @param maxSubscriptions   timelines one socket may follow at once
+ * @param framesPerSecond    client frames allowed per second (bursts of twice that); more are refused
+ * @param writeQueueBytes    what may wait unsent for a client before it counts as too slow and is closed
+ */
+public record LiveConfig(int maxSubscriptions, int framesPerSecond, int writeQueueBytes) {
+  /** Frames (and messages) over this close the socket with 1009. */
+  public static final int MAX_FRAME_BYTES = 64 * 1024;
+
+  public static LiveConfig fromEnv(Env env) {
+    LiveConfig config = new LiveConfig(
+        env.integer("WS_MAX_SUBSCRIPTIONS", 20),
+        env.integer("WS_MAX_FRAMES_PER_SECOND", 20),
+        (int) Math.min(Integer.MAX_VALUE, env.bytes("WS_WRITE_QUEUE", 256 * 1024)));
+    if (config.maxSubscriptions < 1 || config.framesPerSecond < 1) {
+      throw new ConfigException("Invalid WS_MAX_SUBSCRIPTIONS or WS_MAX_FRAMES_PER_SECOND: expected at least 1");
+    }
+    return config;
+  }
+}

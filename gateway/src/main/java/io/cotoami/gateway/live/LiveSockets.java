@@ -1,0 +1,155 @@
+package io.cotoami.gateway.live;
+
+import io.cotoami.common.bus.Addresses;
+import io.cotoami.common.bus.FailureCodes;
+import io.cotoami.common.http.Problem;
+import io.cotoami.common.http.Problems;
+import io.cotoami.common.session.SameOrigin;
+import io.cotoami.common.session.Session;
+import io.cotoami.common.session.SessionVerifier;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live WebSocket at {@code /api/ws}. The handshake checks {@code Origin} (unless a bearer
+ * token is sent) and the session; then the client subscribes to {@code home} or
+ * {@code cotonoma:<key>}, optionally with the last event id it saw, and receives every event of
+ * those timelines that coto-service publishes on the bus — the missed ones first (replayed from
+ * coto-service), then live ones, each once and in order. Everything runs on the event loop of the
+ * verticle that owns the HTTP server, so no locks are needed.
+ */
+public final class LiveSockets {
+  private static final Logger LOG = LoggerFactory.getLogger(LiveSockets.class);
+
+  private final Vertx vertx;
+  private final SessionVerifier verifier;
+  private final SameOrigin origins;
+  private final LiveConfig config;
+  private final Duration busTimeout;
+  /** Bus timeline name → its subscriptions on this gateway. */
+  private final Map<String, Set<Subscription>> byTimeline = new HashMap<>();
+  private final Set<LiveClient> clients = new LinkedHashSet<>();
+
+  public LiveSockets(Vertx vertx, SessionVerifier verifier, SameOrigin origins, LiveConfig config, Duration busTimeout) {
+    this.vertx = vertx;
+    this.verifier = verifier;
+    this.origins = origins;
+    this.config = config;
+    this.busTimeout = busTimeout;
+  }
+
+  /** Listens to the timeline events and sign-outs; call from the verticle that serves the sockets. */
+  public Future<Void> start() {
+    Future<Void> all = Future.succeededFuture();
+    for (String address : Addresses.TIMELINE_EVENTS) {
+      all = all.compose(v -> vertx.eventBus().<JsonObject>consumer(address, m -> dispatch(m.body())).completion());
+    }
+    return all.compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.SESSION_REVOKED,
+        m -> signedOut(m.body().getString("sessionId"))).completion());
+  }
+
+  public int connected() {
+    return clients.size();
+  }
+
+  /** The handshake: refused before any frame when the origin or the session is not acceptable. */
+  public void handshake(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    boolean bearer = Optional.ofNullable(request.getHeader("Authorization"))
+        .map(a -> a.regionMatches(true, 0, "Bearer ", 0, 7)).orElse(false);
+    String origin = request.getHeader("Origin");
+    if (!bearer && (origin == null || !origins.allowed().contains(SameOrigin.origin(java.net.URI.create(
+        origin.matches("https?://[^/\\s]+") ? origin : "http://invalid"))))) {
+      Problems.send(ctx, Problem.of(403, "origin-not-allowed", "Origin not allowed",
+          "Live updates are only for pages of this site and for clients with a bearer token."));
+      return;
+    }
+    Optional<String> token = SessionVerifier.tokenOf(request);
+    Future<Session> session = token.isPresent() ? verifier.verify(token.get()) : Future.succeededFuture(null);
+    session.onFailure(ctx::fail).onSuccess(s -> {
+      Cookie anonymous = request.getCookie("anonymous_id");
+      request.toWebSocket().onFailure(ctx::fail).onSuccess(ws -> accept(ws, s,
+          s == null && anonymous != null ? anonymous.getValue() : null));
+    });
+  }
+
+  private void accept(ServerWebSocket ws, Session session, String anonymousId) {
+    ws.setWriteQueueMaxSize(config.writeQueueBytes());
+    LiveClient client = new LiveClient(ws, session, anonymousId, config, this);
+    clients.add(client);
+    ws.closeHandler(v -> closed(client));
+    ws.exceptionHandler(e -> LOG.debug("WebSocket error: {}", e.toString()));
+    ws.textMessageHandler(client::received);
+    ws.binaryMessageHandler(b -> client.refuse(null, "bad-frame", "Send JSON text frames."));
+  }
+
+  /** Asks coto-service whether the client may follow the timeline, and what it missed. */
+  Future<JsonObject> open(LiveClient client, String timeline, Long after) {
+    JsonObject body = new JsonObject().put("timeline", timeline).put("after", after);
+    if (client.session() != null) {
+      body.put("userId", client.session().userId()).put("email", client.session().email());
+    } else {
+      body.put("anonymousId", client.anonymousId());
+    }
+    return vertx.eventBus().<JsonObject>request(Addresses.TIMELINES_OPEN, body,
+        new DeliveryOptions().setSendTimeout(busTimeout.toMillis())).map(m -> m.body());
+  }
+
+  void register(Subscription subscription) {
+    byTimeline.computeIfAbsent(subscription.busName(), k -> new LinkedHashSet<>()).add(subscription);
+  }
+
+  void unregister(Subscription subscription) {
+    Set<Subscription> set = byTimeline.get(subscription.busName());
+    if (set != null) {
+      set.remove(subscription);
+      if (set.isEmpty()) {
+        byTimeline.remove(subscription.busName());
+      }
+    }
+  }
+
+  private void dispatch(JsonObject event) {
+    String timeline = event.getString("timeline");
+    Set<Subscription> subscriptions = timeline == null ? null : byTimeline.get(timeline);
+    if (subscriptions == null) {
+      return;
+    }
+    for (Subscription subscription : Set.copyOf(subscriptions)) {
+      subscription.deliver(event);
+    }
+  }
+
+  private void signedOut(String sessionId) {
+    for (LiveClient client : Set.copyOf(clients)) {
+      if (client.session() != null && client.session().sessionId().equals(sessionId)) {
+        client.close((short) 1008, "signed out");
+      }
+    }
+  }
+
+  private void closed(LiveClient client) {
+    clients.remove(client);
+    client.subscriptions().forEach(this::unregister);
+  }
+
+  /** The status a failed open should be reported with. */
+  static int status(Throwable failure) {
+    return failure instanceof ReplyException ? FailureCodes.httpStatus(failure) : 503;
+  }
+}

@@ -1,0 +1,105 @@
+package io.cotoami.gateway.live;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One timeline one client follows. Events are sent once and in order by event id: while the
+ * missed events are being fetched, live ones wait in a bounded buffer; a gap in the live ids
+ * (events of different coto-service instances can cross on the bus) is filled from coto-service.
+ */
+final class Subscription {
+  /** Live events held while missed ones are fetched; past this the client is told to resync. */
+  static final int MAX_PENDING = 1000;
+
+  private final LiveClient client;
+  private final String name;
+  private final String busName;
+  private final boolean persisted;
+  private Long last;
+  private boolean catchingUp;
+  /** Where the last catch-up started: a gap that is still there after it is let through, not refetched forever. */
+  private Long caughtUpFrom = -1L;
+  private List<JsonObject> pending = new ArrayList<>();
+
+  Subscription(LiveClient client, String name, String busName, Long last) {
+    this.client = client;
+    this.name = name;
+    this.busName = busName;
+    this.persisted = !busName.startsWith("anonymous:");
+    this.last = last;
+  }
+
+  String name() {
+    return name;
+  }
+
+  String busName() {
+    return busName;
+  }
+
+  Long last() {
+    return last;
+  }
+
+  /** Fetches what was missed after {@code last} (or just checks access when it is null), then goes live. */
+  void open(boolean first) {
+    catchingUp = true;
+    client.sockets().open(client, name, last)
+        .onSuccess(reply -> {
+          if (!busName.equals(reply.getString("timeline"))) {
+            client.end(this, "error", "The timeline could not be opened.");
+            return;
+          }
+          if (reply.getBoolean("resync", false)) {
+            client.send(new JsonObject().put("type", "resync").put("timeline", name));
+            last = null;
+          } else {
+            JsonArray missed = reply.getJsonArray("events", new JsonArray());
+            missed.forEach(event -> send((JsonObject) event));
+          }
+          if (first) {
+            client.send(new JsonObject().put("type", "subscribed").put("timeline", name).put("lastEventId", last));
+          }
+          catchingUp = false;
+          List<JsonObject> held = pending;
+          pending = new ArrayList<>();
+          held.forEach(this::deliver);
+        })
+        .onFailure(e -> client.refused(this, e));
+  }
+
+  /** A live event of this timeline. */
+  void deliver(JsonObject event) {
+    if (catchingUp) {
+      if (pending.size() >= MAX_PENDING) {
+        pending.clear();
+        last = null;
+        client.send(new JsonObject().put("type", "resync").put("timeline", name));
+      } else {
+        pending.add(event);
+      }
+      return;
+    }
+    long id = event.getLong("eventId", 0L);
+    if (last != null && persisted && id > last + 1 && !last.equals(caughtUpFrom)) {
+      caughtUpFrom = last;
+      pending.add(event);
+      open(false);
+      return;
+    }
+    send(event);
+  }
+
+  private void send(JsonObject event) {
+    long id = event.getLong("eventId", 0L);
+    if (last != null && id <= last) {
+      return;
+    }
+    last = id;
+    client.send(new JsonObject().put("type", "event").put("timeline", name).put("eventId", id).put("event", event));
+    client.afterEvent(this, event);
+  }
+}

@@ -1,0 +1,254 @@
+package io.cotoami.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cotoami.common.config.PgConfig;
+import io.cotoami.common.runtime.ServiceInstance;
+import io.cotoami.coto.CotoServiceConfig;
+import io.cotoami.coto.CotoServiceMain;
+import io.cotoami.gateway.GatewayConfig;
+import io.cotoami.gateway.GatewayMain;
+import io.cotoami.infra.PostgresServer;
+import io.cotoami.infra.RedisServer;
+import io.cotoami.infra.TestConfigs;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The live WebSocket through a real gateway and coto-service, clustered, on embedded stores. */
+class LiveTimelineTest {
+  private static final String CLUSTER = TestConfigs.newClusterName();
+  private static final String ORIGIN = "http://localhost:8080";
+  private static PostgresServer postgres;
+  private static RedisServer redis;
+  private static ServiceInstance gateway;
+  private static ServiceInstance coto;
+  private static Http http;
+  private static Vertx vertx;
+  private static WebSocketClient sockets;
+
+  @BeforeAll
+  static void start() throws Exception {
+    postgres = PostgresServer.startTemporary();
+    redis = RedisServer.startTemporary();
+    PgConfig pg = postgres.ensureDatabase("cotoami", "cotoami", "secret");
+    List<ServiceInstance> started = Http.await(Future.all(
+        GatewayMain.start(GatewayConfig.fromEnv(TestConfigs.of(CLUSTER, java.util.Map.of()))),
+        CotoServiceMain.start(CotoServiceConfig.fromEnv(TestConfigs.of(CLUSTER, TestConfigs.stores(pg, redis))))))
+        .list();
+    gateway = started.get(0);
+    coto = started.get(1);
+    http = new Http(gateway.httpPort());
+    http.until("/api/instances", r -> r.bodyAsString().contains("coto-service"), 30);
+    vertx = Vertx.vertx();
+    sockets = vertx.createWebSocketClient();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    Http.shutdown(gateway, coto);
+    if (vertx != null) {
+      vertx.close();
+    }
+    if (http != null) {
+      http.close();
+    }
+    redis.close();
+    postgres.close();
+  }
+
+  private record User(String id, String email, String token) {
+  }
+
+  private static User user() {
+    String id = UUID.randomUUID().toString();
+    String email = "u-" + id.substring(0, 8) + "@example.com";
+    return new User(id, email, TestConfigs.keys().token(vertx, id, email, "name"));
+  }
+
+  /** A connected socket and the frames it received. */
+  private static final class Probe {
+    final WebSocket ws;
+    final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+    final BlockingQueue<Short> closed = new LinkedBlockingQueue<>();
+
+    Probe(WebSocket ws) {
+      this.ws = ws;
+      ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
+      ws.closeHandler(v -> closed.add(ws.closeStatusCode() == null ? -1 : ws.closeStatusCode()));
+    }
+
+    void send(JsonObject frame) throws Exception {
+      Http.await(ws.writeTextMessage(frame.encode()));
+    }
+
+    JsonObject next(String type) throws InterruptedException {
+      while (true) {
+        JsonObject frame = frames.poll(15, TimeUnit.SECONDS);
+        if (frame == null) {
+          throw new AssertionError("no '" + type + "' frame within 15 s");
+        }
+        if (type.equals(frame.getString("type"))) {
+          return frame;
+        }
+      }
+    }
+  }
+
+  private static Probe connect(String origin, String bearer, String cookie) throws Exception {
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(gateway.httpPort())
+        .setURI("/api/ws");
+    if (origin != null) {
+      options.addHeader("Origin", origin);
+    }
+    if (bearer != null) {
+      options.addHeader("Authorization", "Bearer " + bearer);
+    }
+    if (cookie != null) {
+      options.addHeader("Cookie", cookie);
+    }
+    return new Probe(Http.await(sockets.connect(options)));
+  }
+
+  private static int rejected(String origin, String bearer) throws Exception {
+    try {
+      connect(origin, bearer, null).ws.close();
+      return 101;
+    } catch (ExecutionException e) {
+      return ((UpgradeRejectedException) e.getCause()).getStatus();
+    }
+  }
+
+  private static HttpResponse<Buffer> post(User user, String path, JsonObject body) throws Exception {
+    return Http.await(http.client().post(path).putHeader("Content-Type", "application/json")
+        .putHeader("Authorization", "Bearer " + user.token()).sendBuffer(Buffer.buffer(body.encode())));
+  }
+
+  @Test
+  @DisplayName("The handshake refuses a foreign or missing Origin (unless a bearer token is sent) and a bad token, before any frame")
+  void handshake() throws Exception {
+    User ann = user();
+    assertEquals(403, rejected("https://evil.example", null));
+    assertEquals(403, rejected(null, null));
+    assertEquals(403, rejected("null", null));
+    assertEquals(101, rejected(null, ann.token()), "mobile clients with a bearer token need no Origin");
+    assertEquals(101, rejected(ORIGIN, null), "our own page, anonymous");
+    assertEquals(401, rejected(ORIGIN, "not-a-token"));
+  }
+
+  @Test
+  @DisplayName("A member sees a coto posted in the cotonoma at once, with its event id; a non-member's subscription is refused with an error frame")
+  void liveCotonoma() throws Exception {
+    User ann = user();
+    User bob = user();
+    String key = post(ann, "/api/cotonomas", new JsonObject().put("name", "live-" + ann.id().substring(0, 6)))
+        .bodyAsJsonObject().getString("key");
+    Probe annSocket = connect(null, ann.token(), null);
+    annSocket.send(new JsonObject().put("type", "subscribe").put("timeline", "cotonoma:" + key));
+    assertEquals("cotonoma:" + key, annSocket.next("subscribed").getString("timeline"));
+    HttpResponse<Buffer> posted = post(ann, "/api/cotos", new JsonObject().put("content", "hello room").put("cotonomaKey", key));
+    assertEquals(201, posted.statusCode(), posted.bodyAsString());
+    JsonObject event = annSocket.next("event");
+    assertEquals("cotonoma:" + key, event.getString("timeline"));
+    assertNotNull(event.getLong("eventId"));
+    assertEquals("coto-posted", event.getJsonObject("event").getString("type"));
+    assertEquals(posted.bodyAsJsonObject().getString("id"), event.getJsonObject("event").getJsonObject("coto").getString("id"));
+
+    Probe bobSocket = connect(null, bob.token(), null);
+    bobSocket.send(new JsonObject().put("type", "subscribe").put("timeline", "cotonoma:" + key));
+    JsonObject refused = bobSocket.next("error");
+    assertEquals("urn:cotoami:problem:not-found", refused.getJsonObject("problem").getString("type"));
+    annSocket.ws.close();
+    bobSocket.ws.close();
+  }
+
+  @Test
+  @DisplayName("A client back after 100 cotos were posted gets exactly those 100, in order, then live ones")
+  void resume() throws Exception {
+    User ann = user();
+    Probe first = connect(null, ann.token(), null);
+    first.send(new JsonObject().put("type", "subscribe").put("timeline", "home"));
+    first.next("subscribed");
+    post(ann, "/api/cotos", new JsonObject().put("content", "before"));
+    long seen = first.next("event").getLong("eventId");
+    Http.await(first.ws.close());
+
+    for (int i = 0; i < 100; i++) {
+      assertEquals(201, post(ann, "/api/cotos", new JsonObject().put("content", "missed " + i)).statusCode());
+    }
+    Probe back = connect(null, ann.token(), null);
+    back.send(new JsonObject().put("type", "subscribe").put("timeline", "home").put("lastEventId", seen));
+    for (int i = 0; i < 100; i++) {
+      JsonObject event = back.next("event");
+      assertEquals(seen + 1 + i, event.getLong("eventId"), "in order, no gap, no duplicate");
+      assertEquals("missed " + i, event.getJsonObject("event").getJsonObject("coto").getString("content"));
+    }
+    assertEquals("home", back.next("subscribed").getString("timeline"));
+    post(ann, "/api/cotos", new JsonObject().put("content", "live again"));
+    JsonObject live = back.next("event");
+    assertEquals(seen + 101, live.getLong("eventId"));
+    back.ws.close();
+  }
+
+  @Test
+  @DisplayName("Limits: a frame over 64 KiB closes the socket with 1009; more than 20 subscriptions are refused")
+  void limits() throws Exception {
+    User ann = user();
+    // A client that sends the 70 KiB message as one frame, as a careless or hostile one would.
+    WebSocketClient careless = vertx.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions()
+        .setMaxFrameSize(256 * 1024).setMaxMessageSize(256 * 1024));
+    Probe big = new Probe(Http.await(careless.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+        .setPort(gateway.httpPort()).setURI("/api/ws").addHeader("Authorization", "Bearer " + ann.token()))));
+    big.ws.writeTextMessage("x".repeat(70 * 1024));
+    Short status = big.closed.poll(15, TimeUnit.SECONDS);
+    assertEquals((short) 1009, status);
+
+    Probe many = connect(null, ann.token(), null);
+    for (int i = 0; i < 21; i++) {
+      many.send(new JsonObject().put("type", "subscribe").put("timeline", "cotonoma:k" + i));
+    }
+    boolean refusedTooMany = false;
+    for (int i = 0; i < 21 && !refusedTooMany; i++) {
+      JsonObject error = many.next("error");
+      refusedTooMany = error.getJsonObject("problem").getString("type").endsWith("too-many-subscriptions");
+    }
+    assertTrue(refusedTooMany);
+    many.ws.close();
+  }
+
+  @Test
+  @DisplayName("An anonymous visitor follows their own home only")
+  void anonymous() throws Exception {
+    HttpResponse<Buffer> posted = Http.await(http.client().post("/api/cotos").putHeader("Content-Type", "application/json")
+        .sendBuffer(Buffer.buffer(new JsonObject().put("content", "anon 1").encode())));
+    String cookie = posted.cookies().stream().filter(c -> c.startsWith("anonymous_id=")).findFirst().orElseThrow();
+    cookie = cookie.substring(0, cookie.indexOf(';'));
+    Probe socket = connect(ORIGIN, null, cookie);
+    socket.send(new JsonObject().put("type", "subscribe").put("timeline", "cotonoma:whatever"));
+    assertTrue(socket.next("error").getJsonObject("problem").getString("type").endsWith("unauthorized"));
+    socket.send(new JsonObject().put("type", "subscribe").put("timeline", "home"));
+    socket.next("subscribed");
+    Http.await(http.client().post("/api/cotos").putHeader("Content-Type", "application/json").putHeader("Cookie", cookie)
+        .sendBuffer(Buffer.buffer(new JsonObject().put("content", "anon 2").encode())));
+    assertEquals("anon 2", socket.next("event").getJsonObject("event").getJsonObject("coto").getString("content"));
+    socket.ws.close();
+  }
+}
