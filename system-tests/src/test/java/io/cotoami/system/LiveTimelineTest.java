@@ -40,6 +40,7 @@ class LiveTimelineTest {
   private static PostgresServer postgres;
   private static RedisServer redis;
   private static ServiceInstance gateway;
+  private static ServiceInstance gateway2;
   private static ServiceInstance coto;
   private static Http http;
   private static Vertx vertx;
@@ -51,11 +52,13 @@ class LiveTimelineTest {
     redis = RedisServer.startTemporary();
     PgConfig pg = postgres.ensureDatabase("cotoami", "cotoami", "secret");
     List<ServiceInstance> started = Http.await(Future.all(
-        GatewayMain.start(GatewayConfig.fromEnv(TestConfigs.of(CLUSTER, java.util.Map.of()))),
+        GatewayMain.start(GatewayConfig.fromEnv(TestConfigs.of(CLUSTER, java.util.Map.of("WS_PRESENCE_TTL", "3s")))),
+        GatewayMain.start(GatewayConfig.fromEnv(TestConfigs.of(CLUSTER, java.util.Map.of("WS_PRESENCE_TTL", "3s")))),
         CotoServiceMain.start(CotoServiceConfig.fromEnv(TestConfigs.of(CLUSTER, TestConfigs.stores(pg, redis))))))
         .list();
     gateway = started.get(0);
-    coto = started.get(1);
+    gateway2 = started.get(1);
+    coto = started.get(2);
     http = new Http(gateway.httpPort());
     http.until("/api/instances", r -> r.bodyAsString().contains("coto-service"), 30);
     vertx = Vertx.vertx();
@@ -64,7 +67,7 @@ class LiveTimelineTest {
 
   @AfterAll
   static void stop() throws Exception {
-    Http.shutdown(gateway, coto);
+    Http.shutdown(gateway, gateway2, coto);
     if (vertx != null) {
       vertx.close();
     }
@@ -114,7 +117,11 @@ class LiveTimelineTest {
   }
 
   private static Probe connect(String origin, String bearer, String cookie) throws Exception {
-    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(gateway.httpPort())
+    return connect(gateway, origin, bearer, cookie);
+  }
+
+  private static Probe connect(ServiceInstance to, String origin, String bearer, String cookie) throws Exception {
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(to.httpPort())
         .setURI("/api/ws");
     if (origin != null) {
       options.addHeader("Origin", origin);
@@ -232,6 +239,93 @@ class LiveTimelineTest {
     }
     assertTrue(refusedTooMany);
     many.ws.close();
+  }
+
+  @Test
+  @DisplayName("Across two gateway replicas: viewers of a cotonoma see each other, typing shows, and a dead gateway's viewer disappears by itself")
+  void presenceAndTyping() throws Exception {
+    User ann = user();
+    User bob = user();
+    String key = post(ann, "/api/cotonomas", new JsonObject().put("name", "room-" + ann.id().substring(0, 6)))
+        .bodyAsJsonObject().getString("key");
+    assertEquals(200, post(ann, "/api/cotonomas/" + key + "/members", new JsonObject().put("email", bob.email()))
+        .statusCode() / 100 * 100);
+    Probe annSocket = connect(gateway, null, ann.token(), null);
+    annSocket.send(new JsonObject().put("type", "subscribe").put("timeline", "cotonoma:" + key));
+    annSocket.next("subscribed");
+    Probe bobSocket = connect(gateway2, null, bob.token(), null);
+    bobSocket.send(new JsonObject().put("type", "subscribe").put("timeline", "cotonoma:" + key));
+    bobSocket.next("subscribed");
+
+    JsonObject both = presenceWith(annSocket, 2);
+    assertTrue(both.getJsonArray("viewers").encode().contains(bob.id()));
+    assertTrue(both.getJsonArray("viewers").encode().contains("gravatar.com/avatar/"));
+    presenceWith(bobSocket, 2);
+
+    bobSocket.send(new JsonObject().put("type", "typing").put("timeline", "cotonoma:" + key));
+    JsonObject typing = annSocket.next("typing");
+    assertEquals(bob.id(), typing.getJsonObject("user").getString("userId"));
+    assertTrue(typing.getLong("expiresInMs") > 0, "the indication expires by itself");
+
+    // Posted through one replica, seen through the other.
+    Http other = new Http(gateway2.httpPort());
+    Http.await(other.client().post("/api/cotos").putHeader("Content-Type", "application/json")
+        .putHeader("Authorization", "Bearer " + bob.token())
+        .sendBuffer(Buffer.buffer(new JsonObject().put("content", "via replica 2").put("cotonomaKey", key).encode())));
+    assertEquals("via replica 2", annSocket.next("event").getJsonObject("event").getJsonObject("coto").getString("content"));
+    other.close();
+
+    // gateway2 dies without saying goodbye: its viewer expires from the cluster by itself.
+    gateway2.clusterManager().getHazelcastInstance().getLifecycleService().terminate();
+    gateway2.vertx().close();
+    gateway2 = null;
+    JsonObject alone = presenceWith(annSocket, 1);
+    assertTrue(alone.getJsonArray("viewers").encode().contains(ann.id()));
+    annSocket.ws.close();
+  }
+
+  private static JsonObject presenceWith(Probe probe, int viewers) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < deadline) {
+      JsonObject presence = probe.next("presence");
+      if (presence.getJsonArray("viewers").size() == viewers) {
+        return presence;
+      }
+    }
+    throw new AssertionError("no presence with " + viewers + " viewer(s)");
+  }
+
+  @Test
+  @DisplayName("Losing membership ends the subscription, a revoked session closes the socket, and an anonymous visitor back after a while is told to resync")
+  void endings() throws Exception {
+    User ann = user();
+    User bob = user();
+    String key = post(ann, "/api/cotonomas", new JsonObject().put("name", "end-" + ann.id().substring(0, 6)))
+        .bodyAsJsonObject().getString("key");
+    post(ann, "/api/cotonomas/" + key + "/members", new JsonObject().put("email", bob.email()));
+    Probe bobSocket = connect(null, bob.token(), null);
+    bobSocket.send(new JsonObject().put("type", "subscribe").put("timeline", "cotonoma:" + key));
+    bobSocket.next("subscribed");
+    assertEquals(204, Http.await(http.client().delete("/api/cotonomas/" + key + "/members/" + bob.email())
+        .putHeader("Authorization", "Bearer " + ann.token()).send()).statusCode());
+    JsonObject ended = bobSocket.next("unsubscribed");
+    assertEquals("cotonoma:" + key, ended.getString("timeline"));
+    assertEquals("ended", ended.getString("reason"));
+
+    // What auth-service publishes at sign-out (the session id is in the token).
+    String sid = new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(bob.token().split("\\.")[1]),
+        java.nio.charset.StandardCharsets.UTF_8)).getString("sid");
+    coto.vertx().eventBus().publish(io.cotoami.common.bus.Addresses.SESSION_REVOKED,
+        new JsonObject().put("sessionId", sid).put("until", System.currentTimeMillis() + 60_000));
+    assertEquals((short) 1008, bobSocket.closed.poll(15, TimeUnit.SECONDS));
+
+    HttpResponse<Buffer> posted = Http.await(http.client().post("/api/cotos").putHeader("Content-Type", "application/json")
+        .sendBuffer(Buffer.buffer(new JsonObject().put("content", "anon").encode())));
+    String cookie = posted.cookies().stream().filter(c -> c.startsWith("anonymous_id=")).findFirst().orElseThrow();
+    Probe anonymous = connect(ORIGIN, null, cookie.substring(0, cookie.indexOf(';')));
+    anonymous.send(new JsonObject().put("type", "subscribe").put("timeline", "home").put("lastEventId", 0));
+    assertEquals("home", anonymous.next("resync").getString("timeline"));
+    anonymous.ws.close();
   }
 
   @Test

@@ -25,6 +25,8 @@ public final class Revocations {
   private final Vertx vertx;
   private final RedisAPI redis;
   private final Duration sessionTtl;
+  /** This instance's copy: updated at once, so the answer to sign-out is already true here. */
+  private RevokedSessions local;
 
   public Revocations(Vertx vertx, RedisAPI redis, Duration sessionTtl) {
     this.vertx = vertx;
@@ -40,6 +42,9 @@ public final class Revocations {
     long until = System.currentTimeMillis() + sessionTtl.toMillis();
     return redis.set(List.of(PREFIX + session.sessionId(), String.valueOf(until), "PX", String.valueOf(sessionTtl.toMillis())))
         .map(ok -> {
+          if (local != null) {
+            local.add(session.sessionId(), until);
+          }
           vertx.eventBus().publish(Addresses.SESSION_REVOKED,
               new JsonObject().put("sessionId", session.sessionId()).put("until", until));
           return null;
@@ -76,6 +81,7 @@ public final class Revocations {
 
   /** Seeds this instance's copy from Redis and answers other instances' requests for the list. */
   public Future<Void> serve(RevokedSessions local) {
+    this.local = local;
     return all().compose(list -> {
       local.seed(list);
       return vertx.eventBus().<JsonObject>consumer(Addresses.REVOKED_SESSIONS_LIST, message -> all()

@@ -68,4 +68,9 @@ public final class Addresses {
   /** Every address a gateway fans out to WebSocket subscribers, by the events' {@code timeline}. */
   public static final java.util.List<String> TIMELINE_EVENTS = java.util.List.of(COTO_POSTED, COTO_EDITED,
       COTO_DELETED, COTONOMA_CREATED, COTONOMA_RENAMED, COTONOMA_DELETED, MEMBER_ADDED, MEMBER_REMOVED);
+
+  /** A gateway's viewers of a cotonoma changed: {@code {"timeline": <bus name>}}; every gateway refreshes its subscribers. */
+  public static final String PRESENCE_CHANGED = "gateway.events.presence-changed";
+  /** Someone is typing in a cotonoma: {@code {"timeline", "socketId", "user": {...}}}. */
+  public static final String TYPING = "gateway.events.typing";
 }

@@ -14,7 +14,10 @@ import java.util.regex.Pattern;
 /** One WebSocket client: its session (or anonymous id), its subscriptions and its frame budget. */
 final class LiveClient {
   private static final Pattern TIMELINE = Pattern.compile("home|cotonoma:[A-Za-z0-9_-]{1,64}");
+  /** How long others show "… is typing" after a typing frame, unless another comes. */
+  static final long TYPING_EXPIRES_MS = 5000;
 
+  private final String id = java.util.UUID.randomUUID().toString();
   private final ServerWebSocket ws;
   private final Session session;
   private final String anonymousId;
@@ -36,6 +39,17 @@ final class LiveClient {
 
   Session session() {
     return session;
+  }
+
+  String id() {
+    return id;
+  }
+
+  /** How this client is shown to others: user id, name and avatar. */
+  JsonObject viewer() {
+    return session == null ? new JsonObject() : new JsonObject().put("userId", session.userId())
+        .put("name", session.name()).put("avatarUrl", session.email() == null ? null
+            : io.cotoami.common.session.Gravatar.url(session.email()));
   }
 
   String anonymousId() {
@@ -83,7 +97,15 @@ final class LiveClient {
         send(new JsonObject().put("type", "unsubscribed").put("timeline", timeline));
       }
       case "ping" -> send(new JsonObject().put("type", "pong"));
-      default -> refuse(timeline, "bad-frame", "Unknown frame type; use subscribe, unsubscribe or ping.");
+      case "typing" -> {
+        Subscription subscription = timeline == null ? null : subscriptions.get(timeline);
+        if (subscription == null || !subscription.shown()) {
+          refuse(timeline, "not-subscribed", "Subscribe to a cotonoma before typing in it.");
+        } else {
+          sockets.typed(this, subscription);
+        }
+      }
+      default -> refuse(timeline, "bad-frame", "Unknown frame type; use subscribe, unsubscribe, typing or ping.");
     }
   }
 

@@ -9,8 +9,10 @@ import io.cotoami.common.config.Env;
  * @param maxSubscriptions   timelines one socket may follow at once
  * @param framesPerSecond    client frames allowed per second (bursts of twice that); more are refused
  * @param writeQueueBytes    what may wait unsent for a client before it counts as too slow and is closed
+ * @param presenceTtl        how long a viewer stays listed after their gateway stops renewing it (dies)
  */
-public record LiveConfig(int maxSubscriptions, int framesPerSecond, int writeQueueBytes) {
+public record LiveConfig(int maxSubscriptions, int framesPerSecond, int writeQueueBytes,
+                         java.time.Duration presenceTtl) {
   /** Frames (and messages) over this close the socket with 1009. */
   public static final int MAX_FRAME_BYTES = 64 * 1024;
 
@@ -18,7 +20,8 @@ public record LiveConfig(int maxSubscriptions, int framesPerSecond, int writeQue
     LiveConfig config = new LiveConfig(
         env.integer("WS_MAX_SUBSCRIPTIONS", 20),
         env.integer("WS_MAX_FRAMES_PER_SECOND", 20),
-        (int) Math.min(Integer.MAX_VALUE, env.bytes("WS_WRITE_QUEUE", 256 * 1024)));
+        (int) Math.min(Integer.MAX_VALUE, env.bytes("WS_WRITE_QUEUE", 256 * 1024)),
+        env.duration("WS_PRESENCE_TTL", java.time.Duration.ofSeconds(30)));
     if (config.maxSubscriptions < 1 || config.framesPerSecond < 1) {
       throw new ConfigException("Invalid WS_MAX_SUBSCRIPTIONS or WS_MAX_FRAMES_PER_SECOND: expected at least 1");
     }

@@ -44,6 +44,7 @@ public final class LiveSockets {
   /** Bus timeline name → its subscriptions on this gateway. */
   private final Map<String, Set<Subscription>> byTimeline = new HashMap<>();
   private final Set<LiveClient> clients = new LinkedHashSet<>();
+  private final Presence presence;
 
   public LiveSockets(Vertx vertx, SessionVerifier verifier, SameOrigin origins, LiveConfig config, Duration busTimeout) {
     this.vertx = vertx;
@@ -51,6 +52,7 @@ public final class LiveSockets {
     this.origins = origins;
     this.config = config;
     this.busTimeout = busTimeout;
+    this.presence = new Presence(vertx, config.presenceTtl());
   }
 
   /** Listens to the timeline events and sign-outs; call from the verticle that serves the sockets. */
@@ -59,8 +61,67 @@ public final class LiveSockets {
     for (String address : Addresses.TIMELINE_EVENTS) {
       all = all.compose(v -> vertx.eventBus().<JsonObject>consumer(address, m -> dispatch(m.body())).completion());
     }
-    return all.compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.SESSION_REVOKED,
-        m -> signedOut(m.body().getString("sessionId"))).completion());
+    // Renewed at a third of the time to live: a live socket's entry never lapses, a dead gateway's does.
+    vertx.setPeriodic(Math.max(100, presence.ttl().toMillis() / 3), id -> renewPresence());
+    return all
+        .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.SESSION_REVOKED,
+            m -> signedOut(m.body().getString("sessionId"))).completion())
+        .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.PRESENCE_CHANGED,
+            m -> sendViewers(m.body().getString("timeline"))).completion())
+        .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.TYPING, m -> typing(m.body())).completion());
+  }
+
+  Presence presence() {
+    return presence;
+  }
+
+  /** Someone typed: tell this gateway's other viewers of that cotonoma; the indication expires by itself. */
+  private void typing(JsonObject message) {
+    Set<Subscription> subscriptions = byTimeline.get(message.getString("timeline"));
+    if (subscriptions == null) {
+      return;
+    }
+    for (Subscription subscription : Set.copyOf(subscriptions)) {
+      if (!subscription.client().id().equals(message.getString("socketId"))) {
+        subscription.client().send(new JsonObject().put("type", "typing").put("timeline", subscription.name())
+            .put("user", message.getJsonObject("user")).put("expiresInMs", LiveClient.TYPING_EXPIRES_MS));
+      }
+    }
+  }
+
+  void typed(LiveClient client, Subscription subscription) {
+    vertx.eventBus().publish(Addresses.TYPING, new JsonObject().put("timeline", subscription.busName())
+        .put("socketId", client.id()).put("user", client.viewer()));
+  }
+
+  /** Sends the current viewers of a cotonoma to this gateway's subscribers of it. */
+  private void sendViewers(String timeline) {
+    Set<Subscription> subscriptions = timeline == null ? null : byTimeline.get(timeline);
+    if (subscriptions == null || subscriptions.isEmpty()) {
+      return;
+    }
+    presence.viewers(timeline).onSuccess(viewers -> {
+      Set<Subscription> now = byTimeline.get(timeline);
+      if (now != null) {
+        for (Subscription subscription : Set.copyOf(now)) {
+          subscription.client().send(new JsonObject().put("type", "presence").put("timeline", subscription.name())
+              .put("viewers", viewers));
+        }
+      }
+    });
+  }
+
+  private void renewPresence() {
+    Set<String> timelines = new LinkedHashSet<>();
+    for (LiveClient client : clients) {
+      for (Subscription subscription : client.subscriptions()) {
+        if (subscription.shown()) {
+          presence.renew(subscription.busName(), client.id(), client.viewer());
+          timelines.add(subscription.busName());
+        }
+      }
+    }
+    timelines.forEach(this::sendViewers);
   }
 
   public int connected() {
@@ -115,6 +176,9 @@ public final class LiveSockets {
   }
 
   void unregister(Subscription subscription) {
+    if (subscription.shown()) {
+      presence.leave(subscription.busName(), subscription.client().id());
+    }
     Set<Subscription> set = byTimeline.get(subscription.busName());
     if (set != null) {
       set.remove(subscription);

@@ -20,6 +20,8 @@ final class Subscription {
   private final boolean persisted;
   private Long last;
   private boolean catchingUp;
+  /** True until access was granted: nobody is shown in a cotonoma before that. */
+  private boolean catchingUpFirst = true;
   /** Where the last catch-up started: a gap that is still there after it is let through, not refetched forever. */
   private Long caughtUpFrom = -1L;
   private List<JsonObject> pending = new ArrayList<>();
@@ -34,6 +36,15 @@ final class Subscription {
 
   String name() {
     return name;
+  }
+
+  LiveClient client() {
+    return client;
+  }
+
+  /** Signed-in viewers of a cotonoma are shown to the others there (presence). */
+  boolean shown() {
+    return name.startsWith("cotonoma:") && client.session() != null && !catchingUpFirst;
   }
 
   String busName() {
@@ -62,6 +73,10 @@ final class Subscription {
           }
           if (first) {
             client.send(new JsonObject().put("type", "subscribed").put("timeline", name).put("lastEventId", last));
+            catchingUpFirst = false;
+            if (shown()) {
+              client.sockets().presence().join(busName, client.id(), client.viewer());
+            }
           }
           catchingUp = false;
           List<JsonObject> held = pending;
