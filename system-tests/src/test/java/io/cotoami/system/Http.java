@@ -8,8 +8,6 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -54,15 +52,13 @@ final class Http implements AutoCloseable {
         + (last == null ? "none" : last.statusCode() + " " + last.bodyAsString()));
   }
 
-  /** Stops every instance given (nulls are skipped), all at once, and waits for them. */
+  /** Stops every instance given (nulls are skipped), one after the other, as a rolling stop would. */
   static void shutdown(ServiceInstance... instances) throws Exception {
-    List<Future<Void>> stops = new ArrayList<>();
     for (ServiceInstance instance : instances) {
       if (instance != null) {
-        stops.add(instance.shutdown());
+        await(instance.shutdown());
       }
     }
-    await(Future.join(stops));
   }
 
   static <T> T await(Future<T> future) throws Exception {

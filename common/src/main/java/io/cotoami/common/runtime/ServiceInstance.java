@@ -37,6 +37,8 @@ public final class ServiceInstance {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceInstance.class);
   /** Time given to gateways to see the draining announcement before we wait for in-flight work. */
   static final Duration DRAIN_NOTICE = Duration.ofMillis(300);
+  /** How long leaving the cluster may take before shutdown goes on without it. */
+  static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(10);
 
   private final InstanceConfig config;
   private final Vertx vertx;
@@ -162,12 +164,33 @@ public final class ServiceInstance {
         .compose(v -> awaitIdle(deadline))
         .compose(v -> server == null ? Future.succeededFuture() : server.shutdown(remaining(deadline).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
         .compose(v -> announcer == null ? Future.succeededFuture() : announcer.stop())
-        .eventually(() -> vertx.close())
+        .eventually(this::closeVertx)
         .onSuccess(v -> LOG.info("Stopped and left the cluster"));
     return shutdown;
   }
 
   /** Counts requests in flight (for draining) and logs each API request with its request id. */
+  /**
+   * Closes Vert.x, which leaves the cluster. Leaving can stall when many members leave at once;
+   * past {@link #LEAVE_TIMEOUT} we stop waiting (the process exits anyway, and the others drop
+   * this member by its missing heartbeats).
+   */
+  private Future<Void> closeVertx() {
+    Promise<Void> closed = Promise.promise();
+    Thread watchdog = new Thread(() -> {
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture()
+            .get(LEAVE_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        LOG.warn("Leaving the cluster did not finish within {}: {}", LEAVE_TIMEOUT, e.toString());
+      }
+      closed.complete();
+    }, config.service() + "-close");
+    watchdog.setDaemon(true);
+    watchdog.start();
+    return closed.future();
+  }
+
   private void trackInFlight(RoutingContext ctx) {
     inFlight.incrementAndGet();
     long start = System.nanoTime();
