@@ -12,9 +12,11 @@ import java.time.Duration;
  *
  * @param sessions           the key session tokens are verified with (required: authorization is enforced here)
  * @param anonymousRetention how long anonymous cotos are kept after their owner's last visit
+ * @param replayLimit        how many events of a timeline are kept and replayed to a returning client
+ * @param trimInterval       how often events beyond {@code replayLimit} are deleted
  */
 public record CotoServiceConfig(InstanceConfig instance, PgConfig pg, RedisConfig redis, SessionKeys sessions,
-    Duration anonymousRetention, int replayLimit) {
+    Duration anonymousRetention, int replayLimit, Duration trimInterval) {
   public static final String SERVICE = "coto-service";
   public static final int DEFAULT_PORT = 8081;
 
@@ -25,7 +27,17 @@ public record CotoServiceConfig(InstanceConfig instance, PgConfig pg, RedisConfi
         RedisConfig.fromEnv(env),
         SessionKeys.fromEnv(env),
         env.duration("ANONYMOUS_COTO_RETENTION", Duration.ofDays(30)),
-        replayLimit(env));
+        replayLimit(env),
+        trimInterval(env));
+  }
+
+  private static Duration trimInterval(Env env) {
+    Duration interval = env.duration("TIMELINE_TRIM_INTERVAL", Duration.ofMinutes(1));
+    if (interval.toMillis() < 100) {
+      throw new io.cotoami.common.config.ConfigException(
+          "Invalid TIMELINE_TRIM_INTERVAL='" + env.string("TIMELINE_TRIM_INTERVAL", "") + "': expected at least 100ms");
+    }
+    return interval;
   }
 
   /** How many missed events a reconnecting client is sent before it is told to resync instead. */

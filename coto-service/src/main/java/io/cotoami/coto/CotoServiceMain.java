@@ -7,6 +7,7 @@ import io.cotoami.common.session.RevokedSessions;
 import io.cotoami.common.session.SessionVerifier;
 import io.cotoami.coto.anonymous.AnonymousCotoMoveVerticle;
 import io.cotoami.coto.events.TimelineOpenVerticle;
+import io.cotoami.coto.events.TimelineTrimVerticle;
 import io.cotoami.common.store.PostgresStore;
 import io.cotoami.common.store.RedisStore;
 import io.cotoami.coto.anonymous.AnonymousCotoRepository;
@@ -43,7 +44,9 @@ public final class CotoServiceMain {
                           .compose(id -> instance.vertx().deployVerticle(
                               new AnonymousCotoMoveVerticle(anonymous, api.cotos())))
                           .compose(id -> instance.vertx().deployVerticle(new TimelineOpenVerticle(new Db(pool),
-                              api.cotonomas(), new TimelineEventRepository(), config.replayLimit())));
+                              api.cotonomas(), new TimelineEventRepository(), config.replayLimit())))
+                          .compose(id -> instance.vertx().deployVerticle(new TimelineTrimVerticle(new Db(pool),
+                              new TimelineEventRepository(), config.replayLimit(), config.trimInterval())));
                     })))
             .map(deployed -> instance));
   }

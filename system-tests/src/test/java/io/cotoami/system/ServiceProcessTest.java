@@ -20,7 +20,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -80,8 +79,8 @@ class ServiceProcessTest {
       env.put("SMTP_HOST", "127.0.0.1");
       env.put("SMTP_PORT", String.valueOf(smtp.port()));
       env.put("SHUTDOWN_GRACE_PERIOD", "10s");
-      Process process = start(MailServiceMain.class, env);
-      try (Http http = new Http(port)) {
+      try (ServiceProcess service = start(MailServiceMain.class, env); Http http = new Http(port)) {
+        Process process = service.process();
         http.until("/health/ready", r -> r.statusCode() == 200, 90);
         Future<HttpResponse<Buffer>> inFlight = http.client().get("/debug?delay=2000")
             .putHeader("X-Request-Id", "trace-me-1").send();
@@ -94,14 +93,12 @@ class ServiceProcessTest {
         assertEquals(200, finished.statusCode(), "the request in flight completes");
         assertTrue(process.waitFor(30, TimeUnit.SECONDS), "exits within the grace period");
         assertEquals(0, process.exitValue());
-        String log = Files.readString(logOf(process), StandardCharsets.UTF_8);
+        String log = Files.readString(service.stdout(), StandardCharsets.UTF_8);
         assertTrue(log.contains("Draining"), "announces draining");
         assertTrue(log.contains("Stopped and left the cluster"), "leaves the cluster");
         assertTrue(log.lines().anyMatch(line -> line.startsWith("{") && line.contains("\"service\":\"mail-service\"")
             && line.contains("\"requestId\":\"trace-me-1\"") && line.contains("GET /debug 200")),
             "a JSON access log line carries the service and the caller's request id");
-      } finally {
-        process.destroyForcibly();
       }
     }
   }
@@ -109,31 +106,15 @@ class ServiceProcessTest {
   private record Result(int status, List<String> stderrLines) {
   }
 
-  private static final Map<Process, Path> LOGS = new HashMap<>();
-
   private static Result run(Class<?> main, Map<String, String> extra) throws Exception {
-    Process process = start(main, extra);
-    assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the process ends by itself");
-    List<String> stderr = new ArrayList<>(Files.readAllLines(LOGS.get(process).resolveSibling("stderr"),
-        StandardCharsets.UTF_8));
+    ServiceProcess process = start(main, extra);
+    assertTrue(process.process().waitFor(120, TimeUnit.SECONDS), "the process ends by itself");
+    List<String> stderr = new ArrayList<>(Files.readAllLines(process.stderr(), StandardCharsets.UTF_8));
     stderr.removeIf(String::isBlank);
-    return new Result(process.exitValue(), stderr);
+    return new Result(process.process().exitValue(), stderr);
   }
 
-  private static Process start(Class<?> main, Map<String, String> extra) throws IOException {
-    Path dir = Files.createTempDirectory("cotoami-process-");
-    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), main.getName());
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectOutput(dir.resolve("stdout").toFile())
-        .redirectError(dir.resolve("stderr").toFile());
-    builder.environment().putAll(TestConfigs.env(TestConfigs.newClusterName(), extra));
-    Process process = builder.start();
-    LOGS.put(process, dir.resolve("stdout"));
-    return process;
-  }
-
-  private static Path logOf(Process process) {
-    return LOGS.get(process);
+  private static ServiceProcess start(Class<?> main, Map<String, String> extra) throws IOException {
+    return ServiceProcess.start(main, TestConfigs.newClusterName(), extra);
   }
 }

@@ -89,13 +89,19 @@ public final class TimelineOpenVerticle extends VerticleBase {
       return Future.succeededFuture(new JsonObject().put("timeline", name).put("events", new JsonArray())
           .put("resync", true));
     }
-    return db.read(conn -> events.since(conn, name, after, replayLimit + 1)).map(found -> {
-      JsonArray list = new JsonArray();
-      boolean resync = found.size() > replayLimit;
-      if (!resync) {
-        found.forEach(event -> list.add(event.toMessage()));
-      }
-      return new JsonObject().put("timeline", name).put("events", list).put("resync", resync);
-    });
+    return db.read(conn -> events.lastEventId(conn, name).compose(last -> after > last
+        // Ids from another history (a restored database, a forged frame): start afresh.
+        ? Future.succeededFuture(null)
+        : events.since(conn, name, after, replayLimit + 1))).map(found -> {
+          // Ids of a timeline have no gaps: a first event that is not the next one means older
+          // events were trimmed (or the client was away too long), so the client refetches.
+          boolean resync = found == null || found.size() > replayLimit
+              || !found.isEmpty() && found.get(0).eventId() != after + 1;
+          JsonArray list = new JsonArray();
+          if (!resync) {
+            found.forEach(event -> list.add(event.toMessage()));
+          }
+          return new JsonObject().put("timeline", name).put("events", list).put("resync", resync);
+        });
   }
 }

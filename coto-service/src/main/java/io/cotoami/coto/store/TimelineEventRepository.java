@@ -52,4 +52,26 @@ public final class TimelineEventRepository {
       return events;
     });
   }
+
+  private static final String LAST = "SELECT last_event_id FROM timelines WHERE name = $1";
+
+  /** The id of the timeline's latest event, 0 when it has none. */
+  public Future<Long> lastEventId(SqlConnection conn, String timeline) {
+    return conn.preparedQuery(LAST).execute(Tuple.of(timeline))
+        .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong("last_event_id"));
+  }
+
+  /** Events older than the latest {@code $1} of their timeline, at most {@code $2} of them. */
+  private static final String TRIM = """
+      DELETE FROM timeline_events WHERE (timeline, event_id) IN (
+        SELECT e.timeline, e.event_id FROM timeline_events e JOIN timelines t ON t.name = e.timeline
+        WHERE e.event_id <= t.last_event_id - $1 LIMIT $2)""";
+
+  /**
+   * Deletes at most {@code batch} events that can no longer be replayed (more than {@code keep}
+   * behind the latest of their timeline); returns how many it deleted.
+   */
+  public Future<Integer> trim(SqlConnection conn, int keep, int batch) {
+    return conn.preparedQuery(TRIM).execute(Tuple.of(keep, batch)).map(rows -> rows.rowCount());
+  }
 }

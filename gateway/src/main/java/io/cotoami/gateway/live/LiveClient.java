@@ -9,13 +9,19 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** One WebSocket client: its session (or anonymous id), its subscriptions and its frame budget. */
 final class LiveClient {
+  private static final Logger LOG = LoggerFactory.getLogger(LiveClient.class);
   private static final Pattern TIMELINE = Pattern.compile("home|cotonoma:[A-Za-z0-9_-]{1,64}");
   /** How long others show "… is typing" after a typing frame, unless another comes. */
   static final long TYPING_EXPIRES_MS = 5000;
+  /** Refusals are counted over this window: a client refused too often within it is flooding, not bursting. */
+  private static final long FLOOD_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   private final String id = java.util.UUID.randomUUID().toString();
   private final ServerWebSocket ws;
@@ -27,6 +33,9 @@ final class LiveClient {
   private double tokens;
   private long refilledAt = System.nanoTime();
   private int refused;
+  private long refusingSince;
+  /** Set once the gateway decided to close: nothing more is read or queued for this client. */
+  private boolean closing;
 
   LiveClient(ServerWebSocket ws, Session session, String anonymousId, LiveConfig config, LiveSockets sockets) {
     this.ws = ws;
@@ -65,13 +74,18 @@ final class LiveClient {
   }
 
   void received(String text) {
+    if (closing) {
+      return;
+    }
     if (text.length() > LiveConfig.MAX_FRAME_BYTES / 4
         && text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > LiveConfig.MAX_FRAME_BYTES) {
       close((short) 1009, "message over 64 KiB");
       return;
     }
     if (!withinBudget()) {
-      if (++refused > config.framesPerSecond() * 5) {
+      if (flooding()) {
+        LOG.warn("Closed a live socket that kept flooding: over {} frames refused within 5 s (user {})",
+            config.framesPerSecond() * 5, session == null ? "anonymous" : session.userId());
         close((short) 1008, "too many frames");
       } else {
         refuse(null, "slow-down", "Too many frames: at most " + config.framesPerSecond() + " a second.");
@@ -184,10 +198,12 @@ final class LiveClient {
   }
 
   void send(JsonObject frame) {
-    if (ws.isClosed()) {
+    if (closing || ws.isClosed()) {
       return;
     }
     if (ws.writeQueueFull()) {
+      LOG.warn("Closed a live socket too slow to read its frames: over {} bytes waiting (user {})",
+          config.writeQueueBytes(), session == null ? "anonymous" : session.userId());
       close((short) 1008, "too slow: frames are not being read");
       return;
     }
@@ -195,9 +211,20 @@ final class LiveClient {
   }
 
   void close(short code, String reason) {
-    if (!ws.isClosed()) {
+    if (!closing && !ws.isClosed()) {
+      closing = true;
       ws.close(code, reason);
     }
+  }
+
+  /** Counts a refused frame; true when the client was refused too often within the window. */
+  private boolean flooding() {
+    long now = System.nanoTime();
+    if (refused == 0 || now - refusingSince > FLOOD_WINDOW_NANOS) {
+      refused = 0;
+      refusingSince = now;
+    }
+    return ++refused > config.framesPerSecond() * 5;
   }
 
   private boolean withinBudget() {

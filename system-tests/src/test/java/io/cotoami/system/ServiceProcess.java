@@ -1,0 +1,87 @@
+package io.cotoami.system;
+
+import io.cotoami.infra.TestConfigs;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A service started as its own JVM, as it runs in production: the test's class path, the
+ * test's variables, standard output and error in files of its own.
+ */
+final class ServiceProcess implements AutoCloseable {
+  private final Process process;
+  private final Path dir;
+
+  private ServiceProcess(Process process, Path dir) {
+    this.process = process;
+    this.dir = dir;
+  }
+
+  /** Starts {@code main} in a new JVM with the test environment of {@code cluster} plus {@code extra}. */
+  static ServiceProcess start(Class<?> main, String cluster, Map<String, String> extra) throws IOException {
+    Path dir = Files.createTempDirectory("cotoami-process-");
+    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), main.getName());
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectOutput(dir.resolve("stdout").toFile())
+        .redirectError(dir.resolve("stderr").toFile());
+    builder.environment().putAll(TestConfigs.env(cluster, extra));
+    return new ServiceProcess(builder.start(), dir);
+  }
+
+  Process process() {
+    return process;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  Path stdout() {
+    return dir.resolve("stdout");
+  }
+
+  Path stderr() {
+    return dir.resolve("stderr");
+  }
+
+  List<String> stdoutLines() throws IOException {
+    return Files.readAllLines(stdout(), StandardCharsets.UTF_8);
+  }
+
+  /** Waits until a line of standard output matches, for at most {@code seconds}. */
+  String awaitLog(Predicate<String> line, int seconds) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (System.nanoTime() < deadline) {
+      for (String candidate : stdoutLines()) {
+        if (line.test(candidate)) {
+          return candidate;
+        }
+      }
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+    throw new AssertionError("no such log line within " + seconds + " s in " + stdout());
+  }
+
+  /** SIGKILL: the process dies at once, saying goodbye to nobody. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        kill();
+      }
+    }
+  }
+}
