@@ -20,8 +20,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -234,17 +232,11 @@ class GatewayAffinityTest {
   }
 
   private Process startProcess(int port) throws Exception {
-    Path dir = Files.createTempDirectory("cotoami-affinity-");
     Map<String, String> env = new HashMap<>(mailEnv());
     env.put("HTTP_PORT", String.valueOf(port));
-    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-        MailServiceMain.class.getName())
-        .redirectOutput(dir.resolve("stdout").toFile()).redirectError(dir.resolve("stderr").toFile());
-    builder.environment().putAll(TestConfigs.env(cluster, env));
-    Process process = builder.start();
-    processes.add(process);
-    return process;
+    ServiceProcess process = ServiceProcess.start(MailServiceMain.class, cluster, env);
+    processes.add(process.process());
+    return process.process();
   }
 
   /** Clients, each with its own cookie jar, calling the debug route back to back until stopped. */

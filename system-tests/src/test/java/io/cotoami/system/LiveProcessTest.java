@@ -16,7 +16,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.UpgradeRejectedException;
-import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -31,9 +30,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -135,60 +132,11 @@ class LiveProcessTest {
     return new User(id, email, name, TestConfigs.keys().token(vertx, id, email, name));
   }
 
-  /** A connected socket and what it received. */
-  private static final class Probe {
-    final WebSocket ws;
-    final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
-    final BlockingQueue<Short> closed = new LinkedBlockingQueue<>();
-
-    Probe(WebSocket ws) {
-      this.ws = ws;
-      ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
-      ws.closeHandler(v -> closed.add(ws.closeStatusCode() == null ? -1 : ws.closeStatusCode()));
-    }
-
-    Probe send(JsonObject frame) throws Exception {
-      Http.await(ws.writeTextMessage(frame.encode()));
-      return this;
-    }
-
-    Probe subscribe(String timeline, Long lastEventId) throws Exception {
-      return send(new JsonObject().put("type", "subscribe").put("timeline", timeline).put("lastEventId", lastEventId));
-    }
-
-    JsonObject next(String type) throws InterruptedException {
-      while (true) {
-        JsonObject frame = frames.poll(20, TimeUnit.SECONDS);
-        if (frame == null) {
-          throw new AssertionError("no '" + type + "' frame within 20 s");
-        }
-        if (type.equals(frame.getString("type"))) {
-          return frame;
-        }
-      }
-    }
-
-    /** Waits for a presence frame listing exactly these users. */
-    JsonObject viewers(User... users) throws InterruptedException {
-      List<String> expected = java.util.Arrays.stream(users).map(User::id).sorted().toList();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      while (System.nanoTime() < deadline) {
-        JsonObject presence = next("presence");
-        List<String> ids = presence.getJsonArray("viewers").stream().map(JsonObject.class::cast)
-            .map(v -> v.getString("userId")).sorted().toList();
-        if (ids.equals(expected)) {
-          return presence;
-        }
-      }
-      throw new AssertionError("no presence frame with exactly " + expected);
-    }
-  }
-
-  private static Probe connect(int port, String bearer) throws Exception {
+  private static LiveProbe connect(int port, String bearer) throws Exception {
     return connect(sockets, port, null, bearer);
   }
 
-  private static Probe connect(WebSocketClient client, int port, String origin, String bearer) throws Exception {
+  private static LiveProbe connect(WebSocketClient client, int port, String origin, String bearer) throws Exception {
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/api/ws");
     if (origin != null) {
       options.addHeader("Origin", origin);
@@ -196,7 +144,7 @@ class LiveProcessTest {
     if (bearer != null) {
       options.addHeader("Authorization", "Bearer " + bearer);
     }
-    return new Probe(Http.await(client.connect(options)));
+    return new LiveProbe(Http.await(client.connect(options)));
   }
 
   private static int handshakeStatus(int port, String origin, String bearer) throws Exception {
@@ -263,7 +211,7 @@ class LiveProcessTest {
     User ann = user("ann");
     User bob = user("bob");
     String room = cotonoma(ann, bob);
-    Probe bobOnB = connect(portB, bob.token()).subscribe(room, null);
+    LiveProbe bobOnB = connect(portB, bob.token()).subscribe(room, null);
     assertEquals(room, bobOnB.next("subscribed").getString("timeline"));
 
     List<String> ids = new ArrayList<>();
@@ -288,7 +236,7 @@ class LiveProcessTest {
   @DisplayName("A client away while 100 cotos were posted reconnects to the other gateway and gets exactly those 100, in order, then live ones")
   void resumeOnTheOtherGateway() throws Exception {
     User ann = user("ann");
-    Probe onB = connect(portB, ann.token()).subscribe("home", null);
+    LiveProbe onB = connect(portB, ann.token()).subscribe("home", null);
     onB.next("subscribed");
     post(ann, null, "/api/cotos", coto("home", "before"));
     long seen = onB.next("event").getLong("eventId");
@@ -298,7 +246,7 @@ class LiveProcessTest {
     for (int i = 0; i < 100; i++) {
       post(ann, cookies.get(i % 2), "/api/cotos", coto("home", "missed " + i));
     }
-    Probe onA = connect(portA, ann.token()).subscribe("home", seen);
+    LiveProbe onA = connect(portA, ann.token()).subscribe("home", seen);
     for (int i = 0; i < 100; i++) {
       JsonObject event = onA.next("event");
       assertEquals(seen + 1 + i, event.getLong("eventId"), "no gap, no duplicate");
@@ -321,9 +269,9 @@ class LiveProcessTest {
     String room = cotonoma(ann, bob);
     // A small socket receive buffer, so that the gateway's buffer fills soon after bob stops reading.
     WebSocketClient stingy = vertx.createWebSocketClient(new WebSocketClientOptions().setReceiveBufferSize(4096));
-    Probe slow = connect(stingy, portB, null, bob.token()).subscribe(room, null);
+    LiveProbe slow = connect(stingy, portB, null, bob.token()).subscribe(room, null);
     slow.next("subscribed");
-    Probe reader = connect(portA, ann.token()).subscribe(room, null);
+    LiveProbe reader = connect(portA, ann.token()).subscribe(room, null);
     reader.next("subscribed");
     slow.ws.pause();
 
@@ -380,12 +328,12 @@ class LiveProcessTest {
     User ann = user("ann");
     WebSocketClient careless = vertx.createWebSocketClient(new WebSocketClientOptions()
         .setMaxFrameSize(256 * 1024).setMaxMessageSize(256 * 1024));
-    Probe big = connect(careless, portA, null, ann.token());
+    LiveProbe big = connect(careless, portA, null, ann.token());
     big.ws.writeTextMessage("x".repeat(70 * 1024));
     assertEquals((short) 1009, big.closed.poll(20, TimeUnit.SECONDS));
     careless.close();
 
-    Probe burst = connect(portA, ann.token());
+    LiveProbe burst = connect(portA, ann.token());
     for (int i = 0; i < 60; i++) {
       burst.ws.writeTextMessage(new JsonObject().put("type", "ping").encode());
     }
@@ -428,17 +376,17 @@ class LiveProcessTest {
     User ann = user("ann");
     User bob = user("bob");
     String room = cotonoma(ann, bob);
-    Probe annOnA = connect(portA, ann.token()).subscribe(room, null);
+    LiveProbe annOnA = connect(portA, ann.token()).subscribe(room, null);
     annOnA.next("subscribed");
-    Probe bobOnB = connect(portB, bob.token()).subscribe(room, null);
+    LiveProbe bobOnB = connect(portB, bob.token()).subscribe(room, null);
     bobOnB.next("subscribed");
 
-    JsonArray viewers = annOnA.viewers(ann, bob).getJsonArray("viewers");
+    JsonArray viewers = annOnA.viewers(List.of(ann.id(), bob.id())).getJsonArray("viewers");
     JsonObject bobSeen = viewers.stream().map(JsonObject.class::cast).filter(v -> bob.id().equals(v.getString("userId")))
         .findFirst().orElseThrow();
     assertEquals("bob", bobSeen.getString("name"));
     assertTrue(bobSeen.getString("avatarUrl").contains("gravatar.com/avatar/"));
-    bobOnB.viewers(ann, bob);
+    bobOnB.viewers(List.of(ann.id(), bob.id()));
 
     bobOnB.send(new JsonObject().put("type", "typing").put("timeline", room));
     JsonObject typing = annOnA.next("typing");
@@ -451,21 +399,21 @@ class LiveProcessTest {
 
     gatewayB.kill();
     assertFalse(gatewayB.process().isAlive());
-    annOnA.viewers(ann);
+    annOnA.viewers(List.of(ann.id()));
     assertNotNull(bobOnB.closed.poll(20, TimeUnit.SECONDS), "bob's socket to the dead gateway is gone");
 
     for (int i = 0; i < 5; i++) {
       post(ann, null, "/api/cotos", coto(room, "while bob was away " + i));
       annOnA.next("event");
     }
-    Probe bobOnA = connect(portA, bob.token()).subscribe(room, bobSaw);
+    LiveProbe bobOnA = connect(portA, bob.token()).subscribe(room, bobSaw);
     for (int i = 0; i < 5; i++) {
       JsonObject event = bobOnA.next("event");
       assertEquals(bobSaw + 1 + i, event.getLong("eventId"));
       assertEquals("while bob was away " + i, content(event));
     }
     bobOnA.next("subscribed");
-    annOnA.viewers(ann, bob);
+    annOnA.viewers(List.of(ann.id(), bob.id()));
     annOnA.ws.close();
     bobOnA.ws.close();
   }

@@ -17,16 +17,13 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.UpgradeRejectedException;
-import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -87,40 +84,11 @@ class LiveTimelineTest {
     return new User(id, email, TestConfigs.keys().token(vertx, id, email, "name"));
   }
 
-  /** A connected socket and the frames it received. */
-  private static final class Probe {
-    final WebSocket ws;
-    final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
-    final BlockingQueue<Short> closed = new LinkedBlockingQueue<>();
-
-    Probe(WebSocket ws) {
-      this.ws = ws;
-      ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
-      ws.closeHandler(v -> closed.add(ws.closeStatusCode() == null ? -1 : ws.closeStatusCode()));
-    }
-
-    void send(JsonObject frame) throws Exception {
-      Http.await(ws.writeTextMessage(frame.encode()));
-    }
-
-    JsonObject next(String type) throws InterruptedException {
-      while (true) {
-        JsonObject frame = frames.poll(15, TimeUnit.SECONDS);
-        if (frame == null) {
-          throw new AssertionError("no '" + type + "' frame within 15 s");
-        }
-        if (type.equals(frame.getString("type"))) {
-          return frame;
-        }
-      }
-    }
-  }
-
-  private static Probe connect(String origin, String bearer, String cookie) throws Exception {
+  private static LiveProbe connect(String origin, String bearer, String cookie) throws Exception {
     return connect(gateway, origin, bearer, cookie);
   }
 
-  private static Probe connect(ServiceInstance to, String origin, String bearer, String cookie) throws Exception {
+  private static LiveProbe connect(ServiceInstance to, String origin, String bearer, String cookie) throws Exception {
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(to.httpPort())
         .setURI("/api/ws");
     if (origin != null) {
@@ -132,7 +100,7 @@ class LiveTimelineTest {
     if (cookie != null) {
       options.addHeader("Cookie", cookie);
     }
-    return new Probe(Http.await(sockets.connect(options)));
+    return new LiveProbe(Http.await(sockets.connect(options)));
   }
 
   private static int rejected(String origin, String bearer) throws Exception {
@@ -168,7 +136,7 @@ class LiveTimelineTest {
     User bob = user();
     String key = post(ann, "/api/cotonomas", new JsonObject().put("name", "live-" + ann.id().substring(0, 6)))
         .bodyAsJsonObject().getString("key");
-    Probe annSocket = connect(null, ann.token(), null);
+    LiveProbe annSocket = connect(null, ann.token(), null);
     annSocket.send(new JsonObject().put("type", "subscribe").put("timeline", "cotonoma:" + key));
     assertEquals("cotonoma:" + key, annSocket.next("subscribed").getString("timeline"));
     HttpResponse<Buffer> posted = post(ann, "/api/cotos", new JsonObject().put("content", "hello room").put("cotonomaKey", key));
@@ -179,7 +147,7 @@ class LiveTimelineTest {
     assertEquals("coto-posted", event.getJsonObject("event").getString("type"));
     assertEquals(posted.bodyAsJsonObject().getString("id"), event.getJsonObject("event").getJsonObject("coto").getString("id"));
 
-    Probe bobSocket = connect(null, bob.token(), null);
+    LiveProbe bobSocket = connect(null, bob.token(), null);
     bobSocket.send(new JsonObject().put("type", "subscribe").put("timeline", "cotonoma:" + key));
     JsonObject refused = bobSocket.next("error");
     assertEquals("urn:cotoami:problem:not-found", refused.getJsonObject("problem").getString("type"));
@@ -191,7 +159,7 @@ class LiveTimelineTest {
   @DisplayName("A client back after 100 cotos were posted gets exactly those 100, in order, then live ones")
   void resume() throws Exception {
     User ann = user();
-    Probe first = connect(null, ann.token(), null);
+    LiveProbe first = connect(null, ann.token(), null);
     first.send(new JsonObject().put("type", "subscribe").put("timeline", "home"));
     first.next("subscribed");
     post(ann, "/api/cotos", new JsonObject().put("content", "before"));
@@ -201,7 +169,7 @@ class LiveTimelineTest {
     for (int i = 0; i < 100; i++) {
       assertEquals(201, post(ann, "/api/cotos", new JsonObject().put("content", "missed " + i)).statusCode());
     }
-    Probe back = connect(null, ann.token(), null);
+    LiveProbe back = connect(null, ann.token(), null);
     back.send(new JsonObject().put("type", "subscribe").put("timeline", "home").put("lastEventId", seen));
     for (int i = 0; i < 100; i++) {
       JsonObject event = back.next("event");
@@ -222,13 +190,13 @@ class LiveTimelineTest {
     // A client that sends the 70 KiB message as one frame, as a careless or hostile one would.
     WebSocketClient careless = vertx.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions()
         .setMaxFrameSize(256 * 1024).setMaxMessageSize(256 * 1024));
-    Probe big = new Probe(Http.await(careless.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+    LiveProbe big = new LiveProbe(Http.await(careless.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
         .setPort(gateway.httpPort()).setURI("/api/ws").addHeader("Authorization", "Bearer " + ann.token()))));
     big.ws.writeTextMessage("x".repeat(70 * 1024));
     Short status = big.closed.poll(15, TimeUnit.SECONDS);
     assertEquals((short) 1009, status);
 
-    Probe many = connect(null, ann.token(), null);
+    LiveProbe many = connect(null, ann.token(), null);
     for (int i = 0; i < 20; i++) {
       String key = post(ann, "/api/cotonomas", new JsonObject().put("name", "limit " + i)).bodyAsJsonObject()
           .getString("key");
@@ -249,10 +217,10 @@ class LiveTimelineTest {
         .bodyAsJsonObject().getString("key");
     assertEquals(200, post(ann, "/api/cotonomas/" + key + "/members", new JsonObject().put("email", bob.email()))
         .statusCode() / 100 * 100);
-    Probe annSocket = connect(gateway, null, ann.token(), null);
+    LiveProbe annSocket = connect(gateway, null, ann.token(), null);
     annSocket.send(new JsonObject().put("type", "subscribe").put("timeline", "cotonoma:" + key));
     annSocket.next("subscribed");
-    Probe bobSocket = connect(gateway2, null, bob.token(), null);
+    LiveProbe bobSocket = connect(gateway2, null, bob.token(), null);
     bobSocket.send(new JsonObject().put("type", "subscribe").put("timeline", "cotonoma:" + key));
     bobSocket.next("subscribed");
 
@@ -283,7 +251,7 @@ class LiveTimelineTest {
     annSocket.ws.close();
   }
 
-  private static JsonObject presenceWith(Probe probe, int viewers) throws InterruptedException {
+  private static JsonObject presenceWith(LiveProbe probe, int viewers) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (System.nanoTime() < deadline) {
       JsonObject presence = probe.next("presence");
@@ -302,7 +270,7 @@ class LiveTimelineTest {
     String key = post(ann, "/api/cotonomas", new JsonObject().put("name", "end-" + ann.id().substring(0, 6)))
         .bodyAsJsonObject().getString("key");
     post(ann, "/api/cotonomas/" + key + "/members", new JsonObject().put("email", bob.email()));
-    Probe bobSocket = connect(null, bob.token(), null);
+    LiveProbe bobSocket = connect(null, bob.token(), null);
     bobSocket.send(new JsonObject().put("type", "subscribe").put("timeline", "cotonoma:" + key));
     bobSocket.next("subscribed");
     assertEquals(204, Http.await(http.client().delete("/api/cotonomas/" + key + "/members/" + bob.email())
@@ -321,7 +289,7 @@ class LiveTimelineTest {
     HttpResponse<Buffer> posted = Http.await(http.client().post("/api/cotos").putHeader("Content-Type", "application/json")
         .sendBuffer(Buffer.buffer(new JsonObject().put("content", "anon").encode())));
     String cookie = posted.cookies().stream().filter(c -> c.startsWith("anonymous_id=")).findFirst().orElseThrow();
-    Probe anonymous = connect(ORIGIN, null, cookie.substring(0, cookie.indexOf(';')));
+    LiveProbe anonymous = connect(ORIGIN, null, cookie.substring(0, cookie.indexOf(';')));
     anonymous.send(new JsonObject().put("type", "subscribe").put("timeline", "home").put("lastEventId", 0));
     assertEquals("home", anonymous.next("resync").getString("timeline"));
     anonymous.ws.close();
@@ -334,7 +302,7 @@ class LiveTimelineTest {
         .sendBuffer(Buffer.buffer(new JsonObject().put("content", "anon 1").encode())));
     String cookie = posted.cookies().stream().filter(c -> c.startsWith("anonymous_id=")).findFirst().orElseThrow();
     cookie = cookie.substring(0, cookie.indexOf(';'));
-    Probe socket = connect(ORIGIN, null, cookie);
+    LiveProbe socket = connect(ORIGIN, null, cookie);
     socket.send(new JsonObject().put("type", "subscribe").put("timeline", "cotonoma:whatever"));
     assertTrue(socket.next("error").getJsonObject("problem").getString("type").endsWith("unauthorized"));
     socket.send(new JsonObject().put("type", "subscribe").put("timeline", "home"));

@@ -1,0 +1,59 @@
+package io.cotoami.system;
+
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A client of {@code /api/ws} for tests: a connected socket, the frames it received and how it closed. */
+final class LiveProbe {
+  final WebSocket ws;
+  final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+  /** The close status the server sent, or -1 when the connection ended without one. */
+  final BlockingQueue<Short> closed = new LinkedBlockingQueue<>();
+
+  LiveProbe(WebSocket ws) {
+    this.ws = ws;
+    ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
+    ws.closeHandler(v -> closed.add(ws.closeStatusCode() == null ? -1 : ws.closeStatusCode()));
+  }
+
+  LiveProbe send(JsonObject frame) throws Exception {
+    Http.await(ws.writeTextMessage(frame.encode()));
+    return this;
+  }
+
+  LiveProbe subscribe(String timeline, Long lastEventId) throws Exception {
+    return send(new JsonObject().put("type", "subscribe").put("timeline", timeline).put("lastEventId", lastEventId));
+  }
+
+  /** The next frame of this type (others are skipped); fails after 20 s without one. */
+  JsonObject next(String type) throws InterruptedException {
+    while (true) {
+      JsonObject frame = frames.poll(20, TimeUnit.SECONDS);
+      if (frame == null) {
+        throw new AssertionError("no '" + type + "' frame within 20 s");
+      }
+      if (type.equals(frame.getString("type"))) {
+        return frame;
+      }
+    }
+  }
+
+  /** Waits for a presence frame listing exactly these user ids. */
+  JsonObject viewers(List<String> userIds) throws InterruptedException {
+    List<String> expected = userIds.stream().sorted().toList();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < deadline) {
+      JsonObject presence = next("presence");
+      List<String> ids = presence.getJsonArray("viewers").stream().map(JsonObject.class::cast)
+          .map(v -> v.getString("userId")).sorted().toList();
+      if (ids.equals(expected)) {
+        return presence;
+      }
+    }
+    throw new AssertionError("no presence frame with exactly " + expected);
+  }
+}
