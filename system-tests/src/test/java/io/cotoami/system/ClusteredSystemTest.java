@@ -141,7 +141,7 @@ class ClusteredSystemTest {
 
   @Test
   @Order(3)
-  @DisplayName("Without affinity, requests are spread over both coto-service instances, and the request id and X-Forwarded headers reach them")
+  @DisplayName("Without affinity, requests are spread over both coto-service instances, and the request id and X-Forwarded headers reach them (credentials are not echoed)")
   void spreadAndForwardedHeaders() throws Exception {
     Set<String> instances = new HashSet<>();
     for (int i = 0; i < 10; i++) {
@@ -149,6 +149,8 @@ class ClusteredSystemTest {
           .putHeader("X-Request-Id", "req-" + i)
           .putHeader("Connection", "keep-alive, X-Secret-Hop")
           .putHeader("X-Secret-Hop", "must not pass")
+          .putHeader("Cookie", "cotoami_session=secret-token")
+          .putHeader("Authorization", "Bearer secret-token")
           .send());
       assertEquals(200, debug.statusCode());
       JsonObject body = debug.bodyAsJsonObject();
@@ -159,6 +161,8 @@ class ClusteredSystemTest {
       assertEquals("http", headers.getString("x-forwarded-proto"));
       assertNotNull(headers.getString("x-forwarded-host"));
       assertFalse(headers.containsKey("x-secret-hop"), "headers named in Connection are hop-by-hop");
+      assertFalse(debug.bodyAsString().contains("secret-token"), "credentials are never echoed");
+      assertEquals("(redacted)", headers.getString("authorization"), "but they did arrive");
     }
     assertEquals(Set.of(coto1.config().instanceId(), coto2.config().instanceId()), instances);
   }

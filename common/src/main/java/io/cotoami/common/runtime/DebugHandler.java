@@ -8,6 +8,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * The http-debug-server: says which instance answered and what request it saw. {@code ?delay=ms}
@@ -15,6 +17,12 @@ import java.net.UnknownHostException;
  */
 final class DebugHandler implements Handler<RoutingContext> {
   static final long MAX_DELAY_MS = 30_000;
+  /**
+   * Never echoed: a page script could otherwise read its own HttpOnly session cookie through this
+   * route (cross-site tracing), and bearer tokens do not belong in answers either.
+   */
+  private static final Set<String> SECRET_HEADERS = Set.of("cookie", "authorization",
+      "proxy-authorization");
   private final InstanceConfig config;
   private final long startedAt;
   private final String hostname;
@@ -52,7 +60,8 @@ final class DebugHandler implements Handler<RoutingContext> {
 
   private void answer(RoutingContext ctx) {
     JsonObject headers = new JsonObject();
-    ctx.request().headers().forEach(h -> headers.put(h.getKey(), h.getValue()));
+    ctx.request().headers().forEach(h -> headers.put(h.getKey(),
+        SECRET_HEADERS.contains(h.getKey().toLowerCase(Locale.ROOT)) ? "(redacted)" : h.getValue()));
     JsonObject body = new JsonObject()
         .put("service", config.service())
         .put("instanceId", config.instanceId())
