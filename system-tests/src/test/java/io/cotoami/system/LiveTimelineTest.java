@@ -251,11 +251,50 @@ class LiveTimelineTest {
     annSocket.ws.close();
   }
 
+  @Test
+  @DisplayName("In a crowded cotonoma a presence frame lists the first 20 viewers by name and counts them all, and a burst of 25 joins is sent as a few frames, not one per join")
+  void crowdedPresence() throws Exception {
+    User ann = user();
+    String key = post(ann, "/api/cotonomas", new JsonObject().put("name", "crowd-" + ann.id().substring(0, 6)))
+        .bodyAsJsonObject().getString("key");
+    LiveProbe observer = connect(gateway, null, ann.token(), null);
+    observer.send(new JsonObject().put("type", "subscribe").put("timeline", "cotonoma:" + key));
+    observer.next("subscribed");
+    presenceWith(observer, 1);
+
+    List<LiveProbe> crowd = new java.util.ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      User member = user();
+      post(ann, "/api/cotonomas/" + key + "/members", new JsonObject().put("email", member.email()));
+      // Spread over both replicas while the second one lives (another test terminates it).
+      LiveProbe probe = connect(i % 2 == 1 && gateway2 != null ? gateway2 : gateway, null, member.token(), null);
+      probe.send(new JsonObject().put("type", "subscribe").put("timeline", "cotonoma:" + key));
+      probe.next("subscribed");
+      crowd.add(probe);
+    }
+    int frames = 0;
+    JsonObject presence;
+    do {
+      presence = observer.next("presence");
+      frames++;
+    } while (presence.getInteger("count") < 26);
+    assertEquals(26, presence.getInteger("count"));
+    List<String> listed = presence.getJsonArray("viewers").stream().map(JsonObject.class::cast)
+        .map(v -> v.getString("userId")).toList();
+    assertEquals(20, listed.size(), "at most 20 listed");
+    assertEquals(listed.stream().sorted().toList(), listed, "by name (all alike here), then user id");
+    assertTrue(frames < 25, "joins within an interval are sent together: " + frames + " frames for 25 joins");
+    for (LiveProbe probe : crowd) {
+      probe.ws.close();
+    }
+    observer.ws.close();
+  }
+
   private static JsonObject presenceWith(LiveProbe probe, int viewers) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (System.nanoTime() < deadline) {
       JsonObject presence = probe.next("presence");
-      if (presence.getJsonArray("viewers").size() == viewers) {
+      if (presence.getInteger("count") == viewers) {
         return presence;
       }
     }

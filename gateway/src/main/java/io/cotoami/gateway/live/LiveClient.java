@@ -198,6 +198,11 @@ final class LiveClient {
   }
 
   void send(JsonObject frame) {
+    sendEncoded(frame.encode());
+  }
+
+  /** Sends a frame already encoded (the same presence frame goes to many clients). */
+  void sendEncoded(String frame) {
     if (closing || ws.isClosed()) {
       return;
     }
@@ -207,7 +212,7 @@ final class LiveClient {
       close((short) 1008, "too slow: frames are not being read");
       return;
     }
-    ws.writeTextMessage(frame.encode());
+    ws.writeTextMessage(frame);
   }
 
   void close(short code, String reason) {

@@ -67,12 +67,8 @@ public final class LiveSockets {
         .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.SESSION_REVOKED,
             m -> signedOut(m.body().getString("sessionId"))).completion())
         .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.PRESENCE_CHANGED,
-            m -> sendViewers(m.body().getString("timeline"))).completion())
+            m -> schedulePresence(m.body().getString("timeline"))).completion())
         .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.TYPING, m -> typing(m.body())).completion());
-  }
-
-  Presence presence() {
-    return presence;
   }
 
   /** Someone typed: tell this gateway's other viewers of that cotonoma; the indication expires by itself. */
@@ -94,18 +90,58 @@ public final class LiveSockets {
         .put("socketId", client.id()).put("user", client.viewer()));
   }
 
-  /** Sends the current viewers of a cotonoma to this gateway's subscribers of it. */
-  private void sendViewers(String timeline) {
+  /**
+   * Presence of one cotonoma on this gateway: the frame last sent, whether a send is scheduled,
+   * and the subscribers that have not had a frame yet.
+   */
+  private static final class Shown {
+    String lastFrame;
+    boolean scheduled;
+    final Set<Subscription> waiting = new LinkedHashSet<>();
+  }
+
+  /** Cotonoma bus name → its presence on this gateway. */
+  private final Map<String, Shown> shown = new HashMap<>();
+
+  /** A subscriber just became visible: it gets the viewers with the next send, changed or not. */
+  void showPresence(Subscription subscription) {
+    shown.computeIfAbsent(subscription.busName(), k -> new Shown()).waiting.add(subscription);
+    presence.join(subscription.busName(), subscription.client().id(), subscription.client().viewer());
+  }
+
+  /**
+   * Changes within {@code presenceInterval} are sent as one frame, encoded once for every local
+   * subscriber and not sent again when nothing changed: in a room of N viewers, a burst of joins
+   * costs at most N frames an interval, not N per join.
+   */
+  private void schedulePresence(String timeline) {
     Set<Subscription> subscriptions = timeline == null ? null : byTimeline.get(timeline);
     if (subscriptions == null || subscriptions.isEmpty()) {
+      shown.remove(timeline);
       return;
     }
-    presence.viewers(timeline).onSuccess(viewers -> {
+    Shown state = shown.computeIfAbsent(timeline, k -> new Shown());
+    if (!state.scheduled) {
+      state.scheduled = true;
+      vertx.setTimer(config.presenceInterval().toMillis(), id -> sendViewers(timeline, state));
+    }
+  }
+
+  private void sendViewers(String timeline, Shown state) {
+    presence.viewers(timeline).onComplete(result -> {
+      state.scheduled = false;
       Set<Subscription> now = byTimeline.get(timeline);
-      if (now != null) {
-        for (Subscription subscription : Set.copyOf(now)) {
-          subscription.client().send(new JsonObject().put("type", "presence").put("timeline", subscription.name())
-              .put("viewers", viewers));
+      if (result.failed() || now == null || shown.get(timeline) != state) {
+        return;
+      }
+      String frame = new JsonObject().put("type", "presence").put("timeline", timeline).mergeIn(result.result())
+          .encode();
+      Set<Subscription> targets = frame.equals(state.lastFrame) ? Set.copyOf(state.waiting) : Set.copyOf(now);
+      state.lastFrame = frame;
+      state.waiting.clear();
+      for (Subscription subscription : targets) {
+        if (now.contains(subscription) && subscription.shown()) {
+          subscription.client().sendEncoded(frame);
         }
       }
     });
@@ -121,7 +157,8 @@ public final class LiveSockets {
         }
       }
     }
-    timelines.forEach(this::sendViewers);
+    // Viewers of a dead gateway expire without an event: looking again at each renewal shows it.
+    timelines.forEach(this::schedulePresence);
   }
 
   public int connected() {
@@ -179,11 +216,16 @@ public final class LiveSockets {
     if (subscription.shown()) {
       presence.leave(subscription.busName(), subscription.client().id());
     }
+    Shown state = shown.get(subscription.busName());
+    if (state != null) {
+      state.waiting.remove(subscription);
+    }
     Set<Subscription> set = byTimeline.get(subscription.busName());
     if (set != null) {
       set.remove(subscription);
       if (set.isEmpty()) {
         byTimeline.remove(subscription.busName());
+        shown.remove(subscription.busName());
       }
     }
   }

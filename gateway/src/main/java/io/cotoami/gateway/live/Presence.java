@@ -7,17 +7,21 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Who is viewing each cotonoma, where every gateway replica can see it: one cluster-wide map per
  * cotonoma, an entry per viewing socket with a time to live. The gateway holding the socket
  * renews its entries; when a gateway dies its entries expire by themselves (no ghosts after
- * {@code ttl}), and every gateway re-sends the viewers to its subscribers on each renewal.
+ * {@code ttl}), and every gateway looks again at each renewal.
  */
 final class Presence {
   private static final String MAP_PREFIX = "cotoami.presence.";
+  /** Viewers listed by name in a presence frame; the frame also says how many there are in all. */
+  static final int MAX_LISTED = 20;
   private final Vertx vertx;
   private final Duration ttl;
 
@@ -44,15 +48,22 @@ final class Presence {
         .onSuccess(v -> changed(timeline));
   }
 
-  /** The distinct users viewing the timeline now. */
-  Future<JsonArray> viewers(String timeline) {
-    return map(timeline).compose(AsyncMap::entries).map(entries -> {
-      Map<String, JsonObject> byUser = new LinkedHashMap<>();
-      entries.values().forEach(value -> {
+  /**
+   * The distinct users viewing the timeline now: {@code count} of them, and the first
+   * {@link #MAX_LISTED} by name as {@code viewers}, so a frame stays small in a crowded room.
+   */
+  Future<JsonObject> viewers(String timeline) {
+    return map(timeline).compose(AsyncMap::values).map(values -> {
+      Map<String, JsonObject> byUser = new HashMap<>();
+      values.forEach(value -> {
         JsonObject user = new JsonObject(value);
         byUser.putIfAbsent(user.getString("userId"), user);
       });
-      return new JsonArray(java.util.List.copyOf(byUser.values()));
+      List<JsonObject> listed = byUser.values().stream()
+          .sorted(Comparator.comparing((JsonObject u) -> String.valueOf(u.getString("name")))
+              .thenComparing(u -> u.getString("userId")))
+          .limit(MAX_LISTED).toList();
+      return new JsonObject().put("viewers", new JsonArray(listed)).put("count", byUser.size());
     });
   }
 

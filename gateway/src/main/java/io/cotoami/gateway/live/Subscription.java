@@ -75,7 +75,7 @@ final class Subscription {
             client.send(new JsonObject().put("type", "subscribed").put("timeline", name).put("lastEventId", last));
             catchingUpFirst = false;
             if (shown()) {
-              client.sockets().presence().join(busName, client.id(), client.viewer());
+              client.sockets().showPresence(this);
             }
           }
           catchingUp = false;
