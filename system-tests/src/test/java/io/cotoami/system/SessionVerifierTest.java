@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cotoami.common.config.Env;
 import io.cotoami.common.http.ProblemException;
+import io.cotoami.common.session.RevokedSessions;
 import io.cotoami.common.session.Session;
 import io.cotoami.common.session.SessionKeys;
 import io.cotoami.common.session.SessionVerifier;
@@ -76,7 +77,36 @@ class SessionVerifierTest {
     assertRefused(parts[0] + "." + parts[1] + "." + parts[2].substring(0, parts[2].length() - 4) + "AAAA");
   }
 
+  @Test
+  @DisplayName("A token checked once is remembered, yet refused at once when its session is revoked, and when it expires")
+  void rememberedTokens() throws Exception {
+    RevokedSessions revoked = Http.await(RevokedSessions.listen(vertx));
+    SessionVerifier withRevocations = verifier.withRevocations(revoked);
+    String token = keys.token(vertx, "u-2", "bob@example.com", "bob");
+    Session first = Http.await(withRevocations.verify(token));
+    assertEquals(first, Http.await(withRevocations.verify(token)), "the same session again");
+    revoked.add(first.sessionId(), System.currentTimeMillis() + 60_000);
+    assertRefused(withRevocations, token);
+
+    long now = System.currentTimeMillis() / 1000;
+    String shortLived = keys.sign(vertx, new JsonObject().put("sub", "u-3").put("sid", "s-3").put("iat", now)
+        .put("exp", now + 2), new JWTOptions().setNoTimestamp(true));
+    assertEquals("u-3", Http.await(verifier.verify(shortLived)).userId());
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    boolean refused = false;
+    while (!refused && System.nanoTime() < deadline) {
+      refused = Http.await(verifier.verify(shortLived).map(s -> false).otherwise(true));
+      java.util.concurrent.TimeUnit.MILLISECONDS.sleep(100);
+    }
+    assertTrue(refused, "refused once expired, though remembered");
+    assertRefused(verifier, shortLived);
+  }
+
   private static void assertRefused(String token) throws Exception {
+    assertRefused(verifier, token);
+  }
+
+  private static void assertRefused(SessionVerifier verifier, String token) throws Exception {
     try {
       Http.await(verifier.verify(token));
       throw new AssertionError("accepted a bad token: " + token);

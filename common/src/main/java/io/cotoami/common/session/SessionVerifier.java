@@ -16,7 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Verifies session tokens (JWT, ES256, with {@code kid}): only our algorithm and key are
@@ -28,14 +30,24 @@ public final class SessionVerifier {
   /** The browser's cookie; mobile clients send {@code Authorization: Bearer <token>} instead. */
   public static final String COOKIE = "cotoami_session";
 
+  /** Tokens whose signature was checked, at most this many; past it the memory starts afresh. */
+  static final int MAX_REMEMBERED = 10_000;
+
   private final JWTAuth jwt;
   private final SessionKeys keys;
   private final RevokedSessions revoked;
+  /**
+   * Verified tokens and their sessions. A client sends the same token with every request, and an
+   * ES256 check costs more CPU than the rest of a post; the same string always carries the same
+   * claims, so expiry and revocation are checked again on every use, the signature once.
+   */
+  private final Map<String, Session> verified;
 
-  private SessionVerifier(JWTAuth jwt, SessionKeys keys, RevokedSessions revoked) {
+  private SessionVerifier(JWTAuth jwt, SessionKeys keys, RevokedSessions revoked, Map<String, Session> verified) {
     this.jwt = jwt;
     this.keys = keys;
     this.revoked = revoked;
+    this.verified = verified;
   }
 
   public static SessionVerifier create(Vertx vertx, SessionKeys keys) {
@@ -46,12 +58,12 @@ public final class SessionVerifier {
             .setAlgorithm(SessionKeys.ALGORITHM)
             .setIssuer(keys.issuer())
             .setAudience(List.of(keys.audience())));
-    return new SessionVerifier(JWTAuth.create(vertx, options), keys, null);
+    return new SessionVerifier(JWTAuth.create(vertx, options), keys, null, new ConcurrentHashMap<>());
   }
 
   /** The same verifier, also refusing sessions signed out before their expiry. */
   public SessionVerifier withRevocations(RevokedSessions revokedSessions) {
-    return new SessionVerifier(jwt, keys, revokedSessions);
+    return new SessionVerifier(jwt, keys, revokedSessions, verified);
   }
 
   /** The token a request carries: a bearer token first, else the session cookie. */
@@ -69,6 +81,14 @@ public final class SessionVerifier {
     if (token == null || token.isBlank() || token.length() > 8192 || !headerIsOurs(token)) {
       return Future.failedFuture(invalid());
     }
+    Session known = verified.get(token);
+    if (known != null) {
+      if (!known.expiresAt().isAfter(Instant.now())) {
+        verified.remove(token);
+        return Future.failedFuture(invalid());
+      }
+      return isRevoked(known.sessionId()) ? Future.failedFuture(invalid()) : Future.succeededFuture(known);
+    }
     return jwt.authenticate(new TokenCredentials(token))
         .recover(e -> Future.failedFuture(invalid()))
         .compose(user -> {
@@ -77,13 +97,21 @@ public final class SessionVerifier {
           String subject = claims.getString("sub");
           String sessionId = claims.getString("sid");
           Long expiry = claims.getLong("exp");
-          if (subject == null || sessionId == null || expiry == null
-              || revoked != null && revoked.isRevoked(sessionId)) {
+          if (subject == null || sessionId == null || expiry == null || isRevoked(sessionId)) {
             return Future.failedFuture(invalid());
           }
-          return Future.succeededFuture(new Session(subject, claims.getString("email"), claims.getString("name"),
-              sessionId, Instant.ofEpochSecond(expiry)));
+          Session session = new Session(subject, claims.getString("email"), claims.getString("name"),
+              sessionId, Instant.ofEpochSecond(expiry));
+          if (verified.size() >= MAX_REMEMBERED) {
+            verified.clear();
+          }
+          verified.put(token, session);
+          return Future.succeededFuture(session);
         });
+  }
+
+  private boolean isRevoked(String sessionId) {
+    return revoked != null && revoked.isRevoked(sessionId);
   }
 
   /** Our algorithm and our key id, checked before the signature so no other key is ever tried. */
