@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class OverlaysTest {
 
   @Test
-  @DisplayName("The cloud overlay puts the gateway behind an NGINX Ingress with cookie affinity and long WebSocket timeouts")
+  @DisplayName("The cloud overlay puts the gateway behind an NGINX Ingress with cookie affinity and long WebSocket timeouts, exposing neither metrics, health nor debug")
   void cloudIngress() {
     Manifests m = Renderings.get(Renderings.CLOUD);
     Ingress ingress = m.get(Ingress.class, "gateway");
@@ -42,6 +42,12 @@ class OverlaysTest {
     assertTrue(Long.parseLong(a.get(prefix + "proxy-send-timeout")) >= 3600, "proxy-send-timeout keeps WebSockets open");
     for (var rule : ingress.getSpec().getRules()) {
       for (var path : rule.getHttp().getPaths()) {
+        for (String internal : List.of("/metrics", "/health/ready", "/debug")) {
+          boolean exposes = "Prefix".equals(path.getPathType())
+              ? internal.equals(path.getPath()) || internal.startsWith(path.getPath().replaceAll("/$", "") + "/")
+              : internal.equals(path.getPath());
+          assertFalse(exposes, "the Ingress path " + path.getPath() + " would expose " + internal);
+        }
         IngressBackend backend = path.getBackend();
         assertEquals("gateway", backend.getService().getName(), "the Ingress sends everything to the gateway");
         Service gateway = m.get(Service.class, "gateway");

@@ -27,7 +27,7 @@ enum Services {
   static final List<String> MAIL = List.of(
       "REDIS_URL", "SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_PASSWORD", "SMTP_STARTTLS", "MAIL_FROM");
   static final List<String> GATEWAY_ONLY = List.of(
-      "UPSTREAM_CONNECT_TIMEOUT", "UPSTREAM_TIMEOUT", "PUBLIC_URL", "ALLOWED_ORIGINS", "DEV_MODE");
+      "UPSTREAM_CONNECT_TIMEOUT", "UPSTREAM_TIMEOUT", "PUBLIC_URL", "ALLOWED_ORIGINS", "DEV_MODE", "DEBUG_ROUTES");
   static final List<String> SESSION_CHECKS = List.of("JWT_PUBLIC_KEY_FILE", "JWT_KEY_ID");
   static final List<String> AUTH_ONLY = List.of("JWT_PRIVATE_KEY_FILE", "PUBLIC_URL");
 

@@ -138,6 +138,7 @@ public final class DevStackMain {
     env.put("SMTP_STARTTLS", "disabled");
     env.put("PUBLIC_URL", "http://localhost:" + config.gatewayPort());
     env.put("DEV_MODE", "true");
+    env.put("DEBUG_ROUTES", "true");
     env.put("DEV_MAIL_URL", "http://127.0.0.1:" + config.mailUiPort());
     env.put("LOG_FORMAT", config.logFormat());
     env.put("SHUTDOWN_GRACE_PERIOD", "10s");

@@ -36,6 +36,8 @@ public final class TestConfigs {
     env.put("HTTP_HOST", "127.0.0.1");
     env.put("HTTP_PORT", "0");
     env.put("SHUTDOWN_GRACE_PERIOD", "5s");
+    // Tests ask gateways which instance answered.
+    env.put("DEBUG_ROUTES", "true");
     // Services that verify sessions refuse to start without a key: tests that mint tokens pass
     // their own pair's variables, the others get one shared pair.
     env.putAll(DefaultKeys.PAIR.env());

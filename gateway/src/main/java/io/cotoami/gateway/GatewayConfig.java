@@ -21,11 +21,14 @@ import java.time.Duration;
  * @param devMailUrl             dev mode: the local inbox whose pages {@code /dev/mail} shows
  * @param affinitySecret         key of the route cookies' HMAC; when unset, the gateways of the
  *                               cluster share a random one through the cluster
+ * @param debugRoutes            serves {@code /api/debug/{service}} and {@code /api/instances}
+ *                               (which instance answered, the live table): for development and
+ *                               tests, not for the public
  */
 public record GatewayConfig(InstanceConfig instance, SessionKeys sessions, LiveConfig live,
                             Duration upstreamConnectTimeout, Duration upstreamTimeout,
                             URI publicUrl, String allowedOrigins, boolean devMode, URI devMailUrl,
-                            String affinitySecret) {
+                            String affinitySecret, boolean debugRoutes) {
   public static final String SERVICE = "gateway";
   public static final int DEFAULT_PORT = 8080;
 
@@ -50,7 +53,8 @@ public record GatewayConfig(InstanceConfig instance, SessionKeys sessions, LiveC
         allowedOrigins(env, publicUrl),
         env.bool("DEV_MODE", false),
         url(env, "DEV_MAIL_URL", "http://127.0.0.1:8025"),
-        affinitySecret(env));
+        affinitySecret(env),
+        env.bool("DEBUG_ROUTES", false));
   }
 
   private static String allowedOrigins(Env env, URI publicUrl) {

@@ -52,8 +52,10 @@ public final class GatewayVerticle extends VerticleBase {
     router.route("/api/*").handler(sameOrigin);
     router.route("/api/*").handler(this::limitBody);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.instance().bodyLimit()));
-    router.get("/api/debug/:service").handler(ctx -> debug(ctx, proxy));
-    router.get("/api/instances").handler(this::instances);
+    if (config.debugRoutes()) {
+      router.get("/api/debug/:service").handler(ctx -> debug(ctx, proxy));
+      router.get("/api/instances").handler(this::instances);
+    }
     router.route("/api/*").handler(ctx -> route(ctx, proxy));
     router.get("/signin/*").handler(ctx -> route(ctx, proxy));
     if (config.devMode()) {
