@@ -1,0 +1,437 @@
+// The page: one timeline at a time (home, or a cotonoma at /cotonomas/<key>), a post box, sign-in,
+// cotonomas, members and the live connection. Addresses are real URLs (history API), so the back
+// button, reload and shared links work; the gateway serves this page at each of them.
+
+import { api, ApiError } from './api.js';
+import { $, avatar, el, show } from './dom.js';
+import { t, translatePage } from './i18n.js';
+import { Live } from './live.js';
+import { Timeline } from './timeline.js';
+
+const TYPING_EVERY_MS = 2000;
+
+const state = {
+  user: null, // the signed-in user, or null when anonymous
+  sessionKnown: false,
+  key: null, // the cotonoma shown, or null for home
+  cotonoma: null,
+  next: null, // cursor of the next older page
+  loading: false,
+  generation: 0, // bumped on every navigation: late answers for another page are dropped
+  draftClientId: null,
+  lastTyping: 0,
+  typists: new Map(),
+};
+
+const people = new Map();
+const timeline = new Timeline($('timeline'), $('timeline-empty'), people, navigate);
+const live = new Live({
+  onEvent: applyEvent,
+  onSubscribed: () => {},
+  onResync: () => loadFirstPage(),
+  onPresence: showPresence,
+  onTyping: showTyping,
+  onState: (online) => {
+    const connection = $('connection');
+    connection.textContent = online ? '' : t('reconnecting');
+    show(connection, !online && live.timeline !== null);
+    document.body.classList.toggle('offline', !online);
+  },
+  onEnded: () => navigate('/'),
+  onError: () => {},
+});
+
+function problemText(error) {
+  if (!(error instanceof ApiError)) return t('errorGeneric', { detail: String(error) });
+  switch (error.slug) {
+    case 'network': return t('errorNetwork');
+    case 'name-taken': return t('errorNameTaken');
+    case 'too-many-requests': return t('errorTooMany');
+    case 'payload-too-large': return t('errorTooLong');
+    case 'not-found': return t('errorNotFound');
+    case 'unauthorized': return t('errorSignInFirst');
+    case 'service-unavailable': return t('errorNetwork');
+    default: return t('errorGeneric', { detail: error.message });
+  }
+}
+
+function showError(node, error) {
+  node.textContent = error ? problemText(error) : '';
+  show(node, Boolean(error));
+}
+
+// --- Where we are ---------------------------------------------------------------------------
+
+function keyFromPath(pathname) {
+  const match = /^\/cotonomas\/([A-Za-z0-9_-]+)$/.exec(pathname);
+  return match ? match[1] : null;
+}
+
+function navigate(path) {
+  if (path !== location.pathname) history.pushState(null, '', path);
+  route();
+}
+
+async function route() {
+  state.key = keyFromPath(location.pathname);
+  state.cotonoma = null;
+  state.next = null;
+  state.generation++;
+  delete document.body.dataset.loaded;
+  state.typists.clear();
+  renderTyping();
+  $('presence').replaceChildren();
+  timeline.clear();
+  renderRoom();
+  live.follow(state.key ? `cotonoma:${state.key}` : 'home');
+  const generation = state.generation;
+  if (state.key) {
+    try {
+      const cotonoma = await api.cotonoma(state.key);
+      if (generation !== state.generation) return;
+      state.cotonoma = cotonoma;
+      renderRoom();
+    } catch (error) {
+      if (generation !== state.generation) return;
+      showError($('post-error'), error);
+      return;
+    }
+  }
+  await loadFirstPage();
+}
+
+function renderRoom() {
+  const crumbs = $('breadcrumbs');
+  crumbs.replaceChildren();
+  const cotonoma = state.cotonoma;
+  if (state.key) {
+    const path = [{ href: '/', name: t('home') }]
+      .concat((cotonoma ? cotonoma.breadcrumbs || [] : []).map((c) => ({ href: `/cotonomas/${c.key}`, name: c.name })));
+    const list = el('ol');
+    for (const crumb of path) {
+      const link = el('a', { href: crumb.href, text: crumb.name });
+      link.addEventListener('click', (event) => {
+        if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+        event.preventDefault();
+        navigate(crumb.href);
+      });
+      list.append(el('li', {}, link));
+    }
+    if (cotonoma) list.append(el('li', { 'aria-current': 'page', text: cotonoma.name }));
+    crumbs.append(list);
+  }
+  show(crumbs, Boolean(state.key));
+  const title = state.key ? (cotonoma ? cotonoma.name : '…') : t('home');
+  $('room-title').textContent = title;
+  document.title = state.key ? `${title} · Cotoami` : 'Cotoami';
+  show($('new-cotonoma-button'), Boolean(state.user));
+  show($('members-button'), Boolean(state.user && cotonoma && cotonoma.ownerId === state.user.id));
+  show($('anonymous-note'), state.sessionKnown && !state.user);
+  showError($('post-error'), null);
+}
+
+// --- Timeline pages -------------------------------------------------------------------------
+
+async function loadFirstPage() {
+  state.next = null;
+  const generation = state.generation;
+  await loadPage(null, generation);
+}
+
+async function loadOlder() {
+  if (state.next && !state.loading) await loadPage(state.next, state.generation);
+}
+
+async function loadPage(before, generation) {
+  state.loading = true;
+  try {
+    const page = state.key ? await api.cotonomaTimeline(state.key, before) : await api.home(before);
+    if (generation !== state.generation) return;
+    timeline.put(page.cotos);
+    document.body.dataset.loaded = state.key || 'home'; // lets tests and tools know the page is settled
+    state.next = page.cotos.length > 0 ? page.next || null : null;
+  } catch (error) {
+    if (generation === state.generation) showError($('post-error'), error);
+  } finally {
+    state.loading = false;
+    if (generation === state.generation) show($('older'), Boolean(state.next));
+  }
+}
+
+function applyEvent(event) {
+  switch (event.type) {
+    case 'coto-posted':
+    case 'coto-edited':
+      timeline.put([event.coto]);
+      break;
+    case 'cotonoma-created':
+    case 'cotonoma-renamed':
+      timeline.put([event.coto]);
+      if (state.cotonoma && event.cotonoma && event.cotonoma.key === state.key) {
+        state.cotonoma.name = event.cotonoma.name;
+        renderRoom();
+      }
+      break;
+    case 'coto-deleted':
+      timeline.remove(event.cotoId);
+      break;
+    default:
+      break;
+  }
+}
+
+// --- Posting --------------------------------------------------------------------------------
+
+async function submitPost(event) {
+  event.preventDefault();
+  const box = $('post-content');
+  const content = box.value;
+  if (content.trim() === '') {
+    box.focus();
+    return;
+  }
+  // One client id per draft: a retry of the same text after a failure cannot post it twice.
+  if (!state.draftClientId) state.draftClientId = crypto.randomUUID();
+  const coto = { content };
+  if (state.user) {
+    coto.clientId = state.draftClientId;
+    if (state.key) coto.cotonomaKey = state.key;
+  }
+  const shown = timeline.pending({ content, postedAt: null });
+  box.value = '';
+  showError($('post-error'), null);
+  try {
+    const saved = await api.post(coto);
+    state.draftClientId = null;
+    shown.confirm(saved);
+  } catch (error) {
+    shown.fail();
+    if (box.value === '') box.value = content;
+    showError($('post-error'), error);
+  }
+  box.focus();
+}
+
+function onTypingInPost(event) {
+  if (event.type === 'input') state.draftClientId = null;
+  const now = Date.now();
+  if (state.key && now - state.lastTyping > TYPING_EVERY_MS) {
+    state.lastTyping = now;
+    live.typing();
+  }
+}
+
+// --- Presence and typing --------------------------------------------------------------------
+
+function learn(person) {
+  if (person && person.userId) people.set(person.userId, { name: person.name, avatarUrl: person.avatarUrl });
+}
+
+function showPresence(frame) {
+  const box = $('presence');
+  const viewers = frame.viewers || [];
+  viewers.forEach(learn);
+  box.replaceChildren();
+  if (viewers.length === 0) return;
+  box.append(el('span', { class: 'label', text: t('viewing') }));
+  const list = el('ul', { class: 'viewers' });
+  for (const viewer of viewers) {
+    list.append(el('li', { 'data-user-id': viewer.userId, title: viewer.name }, avatar(viewer, 28)));
+  }
+  box.append(list);
+}
+
+function showTyping(frame) {
+  learn(frame.user);
+  const previous = state.typists.get(frame.user.userId);
+  if (previous) clearTimeout(previous.timer);
+  const timer = setTimeout(() => {
+    state.typists.delete(frame.user.userId);
+    renderTyping();
+  }, frame.expiresInMs || 5000);
+  state.typists.set(frame.user.userId, { name: frame.user.name, timer });
+  renderTyping();
+}
+
+function renderTyping() {
+  const names = [...state.typists.values()].map((typist) => typist.name);
+  $('typing').textContent = names.length === 0 ? ''
+    : names.length === 1 ? t('typingOne', { name: names[0] }) : t('typingMany', { names: names.join(', ') });
+}
+
+// --- Account --------------------------------------------------------------------------------
+
+function renderAccount() {
+  const account = $('account');
+  account.replaceChildren();
+  if (state.user) {
+    const signout = el('button', { type: 'button', id: 'signout-button', class: 'ghost', text: t('signOut') });
+    signout.addEventListener('click', signOut);
+    account.append(avatar(state.user, 32), el('span', { id: 'user-name', class: 'user-name', text: state.user.name }),
+      signout);
+  } else {
+    const signin = el('button', { type: 'button', id: 'signin-button', text: t('signIn') });
+    signin.addEventListener('click', openSignin);
+    account.append(signin);
+  }
+}
+
+async function loadSession() {
+  try {
+    const session = await api.session();
+    state.user = session.anonymous ? null : session.user;
+  } catch (error) {
+    state.user = null;
+  }
+  state.sessionKnown = true;
+  document.body.dataset.session = state.user ? 'user' : 'anonymous';
+  people.delete('me');
+  if (state.user) {
+    people.set(state.user.id, state.user);
+    people.set('me', state.user);
+  }
+  renderAccount();
+}
+
+function openSignin() {
+  show($('signin-ask'), true);
+  show($('signin-sent'), false);
+  showError($('signin-error'), null);
+  $('signin-dialog').showModal();
+  $('signin-email').focus();
+}
+
+async function submitSignin(event) {
+  event.preventDefault();
+  const email = $('signin-email').value.trim();
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+    $('signin-error').textContent = t('errorEmail');
+    show($('signin-error'), true);
+    return;
+  }
+  try {
+    await api.signinRequest(email, $('signin-save').checked);
+    show($('signin-ask'), false);
+    show($('signin-sent'), true);
+  } catch (error) {
+    showError($('signin-error'), error);
+  }
+}
+
+async function signOut() {
+  try {
+    await api.signout();
+  } catch (error) {
+    showError($('post-error'), error);
+    return;
+  }
+  await loadSession();
+  live.restart();
+  navigate('/');
+}
+
+// --- Cotonomas and members ------------------------------------------------------------------
+
+function openNewCotonoma() {
+  $('cotonoma-name').value = '';
+  showError($('cotonoma-error'), null);
+  $('cotonoma-dialog').showModal();
+  $('cotonoma-name').focus();
+}
+
+async function submitCotonoma(event) {
+  event.preventDefault();
+  const name = $('cotonoma-name').value.trim();
+  if (!name) return;
+  try {
+    const created = await api.createCotonoma(name, state.key || undefined);
+    $('cotonoma-dialog').close();
+    timeline.put([created.coto]);
+  } catch (error) {
+    showError($('cotonoma-error'), error);
+  }
+}
+
+async function openMembers() {
+  showError($('members-error'), null);
+  $('member-email').value = '';
+  $('members-dialog').showModal();
+  $('member-email').focus();
+  await refreshMembers();
+}
+
+async function refreshMembers() {
+  const list = $('members-list');
+  try {
+    const answer = await api.members(state.key);
+    list.replaceChildren();
+    if (answer.members.length === 0) list.append(el('li', { class: 'muted', text: t('noMembers') }));
+    for (const member of answer.members) {
+      const remove = el('button', { type: 'button', class: 'ghost small', text: t('remove'),
+        'aria-label': `${t('remove')} ${member.email}` });
+      remove.addEventListener('click', async () => {
+        try {
+          await api.removeMember(state.key, member.email);
+          await refreshMembers();
+        } catch (error) {
+          showError($('members-error'), error);
+        }
+      });
+      list.append(el('li', { 'data-email': member.email }, el('span', { text: member.email }), remove));
+    }
+  } catch (error) {
+    showError($('members-error'), error);
+  }
+}
+
+async function submitMember(event) {
+  event.preventDefault();
+  const email = $('member-email').value.trim();
+  if (!email) return;
+  try {
+    await api.addMember(state.key, email);
+    $('member-email').value = '';
+    showError($('members-error'), null);
+    await refreshMembers();
+  } catch (error) {
+    showError($('members-error'), error);
+  }
+}
+
+// --- Wiring ---------------------------------------------------------------------------------
+
+function wire() {
+  $('post-form').addEventListener('submit', submitPost);
+  $('post-content').addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      $('post-form').requestSubmit();
+    }
+  });
+  $('post-content').addEventListener('input', onTypingInPost);
+  $('home-link').addEventListener('click', (event) => {
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+    event.preventDefault();
+    navigate('/');
+  });
+  $('signin-form').addEventListener('submit', submitSignin);
+  $('new-cotonoma-button').addEventListener('click', openNewCotonoma);
+  $('cotonoma-form').addEventListener('submit', submitCotonoma);
+  $('members-button').addEventListener('click', openMembers);
+  $('members-form').addEventListener('submit', submitMember);
+  for (const button of document.querySelectorAll('dialog [data-close]')) {
+    button.addEventListener('click', () => button.closest('dialog').close());
+  }
+  $('older').addEventListener('click', loadOlder);
+  new IntersectionObserver((entries) => {
+    if (entries.some((entry) => entry.isIntersecting)) loadOlder();
+  }, { rootMargin: '400px' }).observe($('older'));
+  window.addEventListener('popstate', route);
+}
+
+translatePage();
+wire();
+renderRoom();
+// The session and the timeline are fetched at once; the page is usable before either answers.
+loadSession().then(renderRoom);
+route();
