@@ -121,6 +121,7 @@ function renderRoom() {
     crumbs.append(list);
   }
   show(crumbs, Boolean(state.key));
+  document.body.classList.toggle('in-cotonoma', Boolean(state.key));
   const title = state.key ? (cotonoma ? cotonoma.name : '…') : t('home');
   $('room-title').textContent = title;
   document.title = state.key ? `${title} · Cotoami` : 'Cotoami';
@@ -154,7 +155,13 @@ async function loadPage(before, generation) {
     if (generation === state.generation) showError($('post-error'), error);
   } finally {
     state.loading = false;
-    if (generation === state.generation) show($('older'), Boolean(state.next));
+    if (generation === state.generation) {
+      show($('older'), Boolean(state.next));
+      // The observer only reports changes: when the button is still in sight, keep loading.
+      requestAnimationFrame(() => {
+        if (state.next && $('older').getBoundingClientRect().top < window.innerHeight + 400) loadOlder();
+      });
+    }
   }
 }
 
@@ -426,7 +433,10 @@ function wire() {
   new IntersectionObserver((entries) => {
     if (entries.some((entry) => entry.isIntersecting)) loadOlder();
   }, { rootMargin: '400px' }).observe($('older'));
-  window.addEventListener('popstate', route);
+  // Only a change of page address re-routes (the skip link's #fragment does not).
+  window.addEventListener('popstate', () => {
+    if (keyFromPath(location.pathname) !== state.key) route();
+  });
 }
 
 translatePage();

@@ -24,6 +24,16 @@ final class CotoamiPage implements AutoCloseable {
   CotoamiPage(BrowserStack stack, String language, Dimension size) {
     this.stack = stack;
     this.driver = Chromium.start(language, size);
+    resize(size);
+  }
+
+  /** Makes the page's viewport (not the window around it) exactly this size. */
+  void resize(Dimension viewport) {
+    driver.manage().window().setSize(viewport);
+    long width = (Long) script("return window.innerWidth");
+    long height = (Long) script("return window.innerHeight");
+    driver.manage().window().setSize(new Dimension(2 * viewport.getWidth() - (int) width,
+        2 * viewport.getHeight() - (int) height));
   }
 
   CotoamiPage(BrowserStack stack) {
@@ -126,6 +136,10 @@ final class CotoamiPage implements AutoCloseable {
 
   Object script(String script, Object... args) {
     return ((JavascriptExecutor) driver).executeScript(script, args);
+  }
+
+  Object asyncScript(String script, Object... args) {
+    return ((JavascriptExecutor) driver).executeAsyncScript(script, args);
   }
 
   /** Cuts this browser off the network (as when Wi-Fi drops), or gives it back. */
