@@ -7,13 +7,14 @@ const PONG_WITHIN_MS = 8000;
 
 export class Live {
   /**
-   * @param handlers {onEvent(frame), onPresence(frame), onTyping(frame), onResync(timeline),
-   *                  onSubscribed(frame), onState(online), onEnded(frame)}
+   * @param handlers {onEvent(event), onPresence(frame), onTyping(frame), onResync(timeline),
+   *                  onSubscribed(frame with `resumed`), onState(online), onEnded(frame), onError(frame)}
    */
   constructor(handlers) {
     this.handlers = handlers;
     this.timeline = null;
     this.lastEventId = null;
+    this.resuming = false;
     this.socket = null;
     this.online = false;
     this.retries = 0;
@@ -96,7 +97,8 @@ export class Live {
   subscribe() {
     if (!this.timeline) return;
     const frame = { type: 'subscribe', timeline: this.timeline };
-    if (this.lastEventId !== null) frame.lastEventId = this.lastEventId;
+    this.resuming = this.lastEventId !== null;
+    if (this.resuming) frame.lastEventId = this.lastEventId;
     this.send(frame);
   }
 
@@ -123,7 +125,7 @@ export class Live {
         break;
       case 'subscribed':
         if (typeof frame.lastEventId === 'number') this.lastEventId = frame.lastEventId;
-        this.handlers.onSubscribed(frame);
+        this.handlers.onSubscribed({ ...frame, resumed: this.resuming });
         break;
       case 'resync':
         this.lastEventId = null;

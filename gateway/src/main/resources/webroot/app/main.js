@@ -27,8 +27,12 @@ const people = new Map();
 const timeline = new Timeline($('timeline'), $('timeline-empty'), people, navigate);
 const live = new Live({
   onEvent: applyEvent,
-  onSubscribed: () => {},
-  onResync: () => loadFirstPage(),
+  // A fresh subscription may have started after the first page was read: merge the newest page
+  // again so that nothing posted in between is missing. A resumed one replays what was missed.
+  onSubscribed: (frame) => {
+    if (!frame.resumed) mergeNewest();
+  },
+  onResync: () => mergeNewest(),
   onPresence: showPresence,
   onTyping: showTyping,
   onState: (online) => {
@@ -74,6 +78,7 @@ function navigate(path) {
 
 async function route() {
   state.key = keyFromPath(location.pathname);
+  timeline.here = state.key;
   state.cotonoma = null;
   state.next = null;
   state.generation++;
@@ -90,6 +95,10 @@ async function route() {
       const cotonoma = await api.cotonoma(state.key);
       if (generation !== state.generation) return;
       state.cotonoma = cotonoma;
+      timeline.cotonomaNames.set(cotonoma.key, cotonoma.name);
+      for (const other of [...(cotonoma.breadcrumbs || []), ...(cotonoma.children || [])]) {
+        timeline.cotonomaNames.set(other.key, other.name);
+      }
       renderRoom();
     } catch (error) {
       if (generation !== state.generation) return;
@@ -137,6 +146,17 @@ async function loadFirstPage() {
   state.next = null;
   const generation = state.generation;
   await loadPage(null, generation);
+}
+
+/** Adds the newest page to what is shown, keeping the place of infinite scroll. */
+async function mergeNewest() {
+  const generation = state.generation;
+  try {
+    const page = state.key ? await api.cotonomaTimeline(state.key, null) : await api.home(null);
+    if (generation === state.generation) timeline.put(page.cotos);
+  } catch (error) {
+    // The next reconnect or navigation tries again.
+  }
 }
 
 async function loadOlder() {
@@ -443,5 +463,8 @@ translatePage();
 wire();
 renderRoom();
 // The session and the timeline are fetched at once; the page is usable before either answers.
-loadSession().then(renderRoom);
+loadSession().then(() => {
+  renderRoom();
+  timeline.redraw();
+});
 route();

@@ -11,6 +11,8 @@ export class Timeline {
     this.empty = empty;
     this.people = people; // userId -> {name, avatarUrl}, learned from the session and presence
     this.navigate = navigate;
+    this.cotonomaNames = new Map(); // key -> name, learned from cotonoma cotos and pages
+    this.here = null; // the key of the cotonoma shown, or null on home
     this.clear();
   }
 
@@ -27,6 +29,9 @@ export class Timeline {
   /** Adds or replaces cotos (any order). */
   put(cotos) {
     for (const coto of cotos) {
+      if (coto.cotonoma) this.cotonomaNames.set(coto.cotonoma.key, coto.cotonoma.name);
+    }
+    for (const coto of cotos) {
       const node = this.render(coto);
       const old = this.items.get(coto.id);
       this.items.set(coto.id, { coto, node });
@@ -37,6 +42,15 @@ export class Timeline {
       }
     }
     this.updateEmpty();
+  }
+
+  /** Draws every coto again (after learning who people are). */
+  redraw() {
+    for (const [id, item] of this.items) {
+      const node = this.render(item.coto);
+      item.node.replaceWith(node);
+      this.items.set(id, { coto: item.coto, node });
+    }
   }
 
   remove(id) {
@@ -91,18 +105,13 @@ export class Timeline {
     const time = el('time', { datetime: coto.postedAt, text: coto.postedAt ? dateFormat.format(new Date(coto.postedAt)) : t('posting') });
     const head = el('div', { class: 'coto-head' }, avatar(author || this.people.get('me') || null, 28),
       el('span', { class: 'author', text: author ? author.name : '' }), time);
+    const where = coto.cotonomaKey && coto.cotonomaKey !== this.here ? this.cotonomaNames.get(coto.cotonomaKey) : null;
+    if (where) head.insertBefore(this.link(coto.cotonomaKey, el('span', { text: where }), 'coto-where'), time);
     const item = el('li', { class: 'coto', 'data-id': coto.id, 'data-posted-at': coto.postedAt || '' }, head);
     if (coto.cotonoma) {
-      const link = el('a', { class: 'cotonoma-link', href: `/cotonomas/${encodeURIComponent(coto.cotonoma.key)}`,
-        'data-key': coto.cotonoma.key }, el('span', { class: 'cotonoma-mark', 'aria-hidden': 'true', text: '◎' }),
-        el('span', { text: coto.cotonoma.name }));
-      link.addEventListener('click', (event) => {
-        if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
-        event.preventDefault();
-        this.navigate(link.getAttribute('href'));
-      });
       item.classList.add('is-cotonoma');
-      item.append(link);
+      item.append(this.link(coto.cotonoma.key, el('span', { text: coto.cotonoma.name }), 'cotonoma-link',
+        el('span', { class: 'cotonoma-mark', 'aria-hidden': 'true', text: '◎' })));
     } else {
       if (coto.summary) item.append(el('div', { class: 'summary', text: coto.summary }));
       const body = el('div', { class: 'coto-body' });
@@ -110,5 +119,16 @@ export class Timeline {
       item.append(body);
     }
     return item;
+  }
+
+  /** A link to a cotonoma that changes page without reloading (unless opened in a new tab). */
+  link(key, label, className, icon = null) {
+    const link = el('a', { class: className, href: `/cotonomas/${encodeURIComponent(key)}`, 'data-key': key }, icon, label);
+    link.addEventListener('click', (event) => {
+      if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+      event.preventDefault();
+      this.navigate(link.getAttribute('href'));
+    });
+    return link;
   }
 }

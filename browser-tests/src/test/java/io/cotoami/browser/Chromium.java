@@ -30,10 +30,7 @@ final class Chromium {
 
   /** A browser whose UI language preference is {@code language} (e.g. "en-US", "ja"). */
   static ChromeDriver start(String language, Dimension size) {
-    if (!Files.isExecutable(BROWSER) || !Files.isExecutable(DRIVER)) {
-      throw new IllegalStateException("The browser tests need Chromium and its driver at " + BROWSER + " and " + DRIVER
-          + ". Install them with: sudo apt-get install chromium chromium-driver (or run .ci/run, which does).");
-    }
+    requireInstalled();
     Path profile = newProfile();
     ChromeOptions options = new ChromeOptions();
     options.setBinary(BROWSER.toFile());
@@ -51,6 +48,14 @@ final class Chromium {
     driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30)).scriptTimeout(Duration.ofSeconds(10));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(profile)));
     return driver;
+  }
+
+  /** Fails, saying how to install them, when the browser or its driver is missing. */
+  static void requireInstalled() {
+    if (!Files.isExecutable(BROWSER) || !Files.isExecutable(DRIVER)) {
+      throw new IllegalStateException("The browser tests need Chromium and its driver at " + BROWSER + " and " + DRIVER
+          + ". Install them with: sudo apt-get install chromium chromium-driver (or run .ci/run, which does).");
+    }
   }
 
   private static Path newProfile() {

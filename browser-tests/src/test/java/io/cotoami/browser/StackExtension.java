@@ -18,6 +18,7 @@ final class StackExtension implements ParameterResolver {
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+    Chromium.requireInstalled(); // before the stack: no need to start it for nothing
     return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
         .getOrComputeIfAbsent(BrowserStack.class, key -> {
           try {
