@@ -40,6 +40,7 @@ final class Chromium {
         "--user-data-dir=" + profile, "--lang=" + language,
         "--window-size=" + size.getWidth() + "," + size.getHeight());
     options.setExperimentalOption("prefs", Map.of("intl.accept_languages", language));
+    options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(DRIVER.toFile())
         .usingAnyFreePort()

@@ -11,6 +11,8 @@ import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 
 /** Point 8 of the issue: how the page is served, and how fast it paints. */
 @ExtendWith(StackExtension.class)
@@ -62,7 +64,7 @@ class PageServingTest {
   }
 
   @Test
-  @DisplayName("The home timeline paints well under a second on localhost, with nothing loaded from another site")
+  @DisplayName("The home timeline paints well under a second on localhost, with nothing loaded from another site, no script error and nothing refused by the Content-Security-Policy")
   void firstPaintIsFast(BrowserStack stack) {
     try (CotoamiPage page = new CotoamiPage(stack)) {
       page.open("/");
@@ -73,6 +75,9 @@ class PageServingTest {
       Object foreign = page.script("return performance.getEntriesByType('resource')"
           + ".filter(r => !r.name.startsWith(location.origin)).map(r => r.name)");
       assertEquals(List.of(), foreign);
+      List<String> problems = page.driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+          .map(LogEntry::getMessage).filter(m -> m.contains("Content Security Policy") || m.contains("Uncaught")).toList();
+      assertEquals(List.of(), problems, "no script error and nothing refused by the policy");
     }
   }
 }
