@@ -1,11 +1,14 @@
 // The page: one timeline at a time (home, or a cotonoma at /cotonomas/<key>), a post box, sign-in,
-// cotonomas, members and the live connection. Addresses are real URLs (history API), so the back
+// cotonomas and the live connection (members: members.js; presence and typing: presence.js). Addresses are real URLs (history API), so the back
 // button, reload and shared links work; the gateway serves this page at each of them.
 
-import { api, ApiError } from './api.js';
+import { api } from './api.js';
 import { $, avatar, el, show } from './dom.js';
 import { t, translatePage } from './i18n.js';
 import { Live } from './live.js';
+import { MembersDialog } from './members.js';
+import { Presence } from './presence.js';
+import { showError } from './problems.js';
 import { Timeline } from './timeline.js';
 
 const TYPING_EVERY_MS = 2000;
@@ -20,11 +23,12 @@ const state = {
   generation: 0, // bumped on every navigation: late answers for another page are dropped
   draftClientId: null,
   lastTyping: 0,
-  typists: new Map(),
 };
 
 const people = new Map();
 const timeline = new Timeline($('timeline'), $('timeline-empty'), people, navigate);
+const presence = new Presence(people);
+const members = new MembersDialog(() => state.key);
 const live = new Live({
   onEvent: applyEvent,
   // A fresh subscription may have started after the first page was read: merge the newest page
@@ -33,8 +37,8 @@ const live = new Live({
     if (!frame.resumed) mergeNewest();
   },
   onResync: () => mergeNewest(),
-  onPresence: showPresence,
-  onTyping: showTyping,
+  onPresence: (frame) => presence.viewers(frame),
+  onTyping: (frame) => presence.typing(frame),
   onState: (online) => {
     const connection = $('connection');
     connection.textContent = online ? '' : t('reconnecting');
@@ -44,25 +48,6 @@ const live = new Live({
   onEnded: () => navigate('/'),
   onError: () => {},
 });
-
-function problemText(error) {
-  if (!(error instanceof ApiError)) return t('errorGeneric', { detail: String(error) });
-  switch (error.slug) {
-    case 'network': return t('errorNetwork');
-    case 'name-taken': return t('errorNameTaken');
-    case 'too-many-requests': return t('errorTooMany');
-    case 'payload-too-large': return t('errorTooLong');
-    case 'not-found': return t('errorNotFound');
-    case 'unauthorized': return t('errorSignInFirst');
-    case 'service-unavailable': return t('errorNetwork');
-    default: return t('errorGeneric', { detail: error.message });
-  }
-}
-
-function showError(node, error) {
-  node.textContent = error ? problemText(error) : '';
-  show(node, Boolean(error));
-}
 
 // --- Where we are ---------------------------------------------------------------------------
 
@@ -83,9 +68,7 @@ async function route() {
   state.next = null;
   state.generation++;
   delete document.body.dataset.loaded;
-  state.typists.clear();
-  renderTyping();
-  $('presence').replaceChildren();
+  presence.clear();
   timeline.clear();
   renderRoom();
   live.follow(state.key ? `cotonoma:${state.key}` : 'home');
@@ -248,44 +231,6 @@ function onTypingInPost(event) {
   }
 }
 
-// --- Presence and typing --------------------------------------------------------------------
-
-function learn(person) {
-  if (person && person.userId) people.set(person.userId, { name: person.name, avatarUrl: person.avatarUrl });
-}
-
-function showPresence(frame) {
-  const box = $('presence');
-  const viewers = frame.viewers || [];
-  viewers.forEach(learn);
-  box.replaceChildren();
-  if (viewers.length === 0) return;
-  box.append(el('span', { class: 'label', text: t('viewing') }));
-  const list = el('ul', { class: 'viewers' });
-  for (const viewer of viewers) {
-    list.append(el('li', { 'data-user-id': viewer.userId, title: viewer.name }, avatar(viewer, 28)));
-  }
-  box.append(list);
-}
-
-function showTyping(frame) {
-  learn(frame.user);
-  const previous = state.typists.get(frame.user.userId);
-  if (previous) clearTimeout(previous.timer);
-  const timer = setTimeout(() => {
-    state.typists.delete(frame.user.userId);
-    renderTyping();
-  }, frame.expiresInMs || 5000);
-  state.typists.set(frame.user.userId, { name: frame.user.name, timer });
-  renderTyping();
-}
-
-function renderTyping() {
-  const names = [...state.typists.values()].map((typist) => typist.name);
-  $('typing').textContent = names.length === 0 ? ''
-    : names.length === 1 ? t('typingOne', { name: names[0] }) : t('typingMany', { names: names.join(', ') });
-}
-
 // --- Account --------------------------------------------------------------------------------
 
 function renderAccount() {
@@ -357,7 +302,7 @@ async function signOut() {
   navigate('/');
 }
 
-// --- Cotonomas and members ------------------------------------------------------------------
+// --- Cotonomas ------------------------------------------------------------------------------
 
 function openNewCotonoma() {
   $('cotonoma-name').value = '';
@@ -376,52 +321,6 @@ async function submitCotonoma(event) {
     timeline.put([created.coto]);
   } catch (error) {
     showError($('cotonoma-error'), error);
-  }
-}
-
-async function openMembers() {
-  showError($('members-error'), null);
-  $('member-email').value = '';
-  $('members-dialog').showModal();
-  $('member-email').focus();
-  await refreshMembers();
-}
-
-async function refreshMembers() {
-  const list = $('members-list');
-  try {
-    const answer = await api.members(state.key);
-    list.replaceChildren();
-    if (answer.members.length === 0) list.append(el('li', { class: 'muted', text: t('noMembers') }));
-    for (const member of answer.members) {
-      const remove = el('button', { type: 'button', class: 'ghost small', text: t('remove'),
-        'aria-label': `${t('remove')} ${member.email}` });
-      remove.addEventListener('click', async () => {
-        try {
-          await api.removeMember(state.key, member.email);
-          await refreshMembers();
-        } catch (error) {
-          showError($('members-error'), error);
-        }
-      });
-      list.append(el('li', { 'data-email': member.email }, el('span', { text: member.email }), remove));
-    }
-  } catch (error) {
-    showError($('members-error'), error);
-  }
-}
-
-async function submitMember(event) {
-  event.preventDefault();
-  const email = $('member-email').value.trim();
-  if (!email) return;
-  try {
-    await api.addMember(state.key, email);
-    $('member-email').value = '';
-    showError($('members-error'), null);
-    await refreshMembers();
-  } catch (error) {
-    showError($('members-error'), error);
   }
 }
 
@@ -444,8 +343,7 @@ function wire() {
   $('signin-form').addEventListener('submit', submitSignin);
   $('new-cotonoma-button').addEventListener('click', openNewCotonoma);
   $('cotonoma-form').addEventListener('submit', submitCotonoma);
-  $('members-button').addEventListener('click', openMembers);
-  $('members-form').addEventListener('submit', submitMember);
+  $('members-button').addEventListener('click', () => members.open());
   for (const button of document.querySelectorAll('dialog [data-close]')) {
     button.addEventListener('click', () => button.closest('dialog').close());
   }
