@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 
 /** Points 1 and 2 of the issue: the home page for someone who has not signed in, and posting. */
 @ExtendWith(StackExtension.class)
@@ -71,6 +73,34 @@ class AnonymousVisitorTest {
     page.byId("post-button").click();
     page.coto("kept while offline");
     assertEquals(1, page.countCotos("kept while offline"));
+  }
+
+  @Test
+  @DisplayName("Two tabs of one anonymous browser: a coto posted in one appears live in the other, and what was posted while the other was offline appears when it is back")
+  void twoTabsOfOneVisitor() {
+    page.open("/");
+    page.post("seen from both tabs");
+    page.coto("seen from both tabs");
+    String first = page.driver.getWindowHandle();
+    page.driver.switchTo().newWindow(WindowType.TAB);
+    page.open("/");
+    String second = page.driver.getWindowHandle();
+
+    page.driver.switchTo().window(first);
+    page.post("live to the other tab");
+    page.driver.switchTo().window(second);
+    page.coto("live to the other tab");
+
+    page.online(false); // this tab only
+    page.until(ExpectedConditions.textToBe(By.id("connection"), "Reconnecting…"));
+    page.driver.switchTo().window(first);
+    page.post("posted while the other tab was offline");
+    page.coto("posted while the other tab was offline");
+    page.driver.switchTo().window(second);
+    page.online(true);
+    page.coto("posted while the other tab was offline");
+    page.until(ExpectedConditions.invisibilityOfElementLocated(By.id("connection")));
+    assertEquals(1, page.countCotos("live to the other tab"));
   }
 
   @Test
