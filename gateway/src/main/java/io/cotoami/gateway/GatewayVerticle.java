@@ -11,6 +11,7 @@ import io.cotoami.gateway.dev.DevMailRoutes;
 import io.cotoami.gateway.proxy.ServiceProxy;
 import io.cotoami.gateway.proxy.UpstreamRoutes;
 import io.cotoami.gateway.registry.InstanceRegistry;
+import io.cotoami.gateway.web.WebClientRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
@@ -18,7 +19,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.ext.web.handler.StaticHandler;
 
 /** The public HTTP entry: the web page, and {@code /api/*} routed to live service instances. */
 public final class GatewayVerticle extends VerticleBase {
@@ -61,8 +61,9 @@ public final class GatewayVerticle extends VerticleBase {
     if (config.devMode()) {
       DevMailRoutes.mount(router, vertx, config.devMailUrl());
     }
-    router.route("/*").handler(StaticHandler.create("webroot").setMaxAgeSeconds(300));
-    return live.start().compose(v -> instance.serve(router));
+    return WebClientRoutes.mount(router, vertx)
+        .compose(v -> live.start())
+        .compose(v -> instance.serve(router));
   }
 
   /** Refuses a declared body over the limit before anything is forwarded. */

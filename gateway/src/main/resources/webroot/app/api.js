@@ -1,0 +1,51 @@
+// The REST API of docs/api.md, same-origin, cookies included. Failures become ApiError with the
+// problem+json `type` slug and a message fit to show.
+
+export class ApiError extends Error {
+  constructor(status, slug, detail) {
+    super(detail || `HTTP ${status}`);
+    this.status = status;
+    this.slug = slug;
+  }
+}
+
+async function call(method, path, body) {
+  const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch (e) {
+    throw new ApiError(0, 'network', null);
+  }
+  if (response.status === 204) {
+    return null;
+  }
+  const json = await response.json().catch(() => null);
+  if (!response.ok) {
+    const slug = json && typeof json.type === 'string' ? json.type.replace('urn:cotoami:problem:', '') : 'http';
+    throw new ApiError(response.status, slug, json && json.detail);
+  }
+  return json;
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  session: () => call('GET', '/api/session'),
+  signinRequest: (email, saveAnonymousCotos) =>
+    call('POST', '/api/auth/signin-requests', { email, saveAnonymousCotos }),
+  signout: () => call('POST', '/api/auth/signout'),
+  home: (before) => call('GET', `/api/cotos?limit=20${before ? `&before=${enc(before)}` : ''}`),
+  cotonomaTimeline: (key, before) =>
+    call('GET', `/api/cotonomas/${enc(key)}/cotos?limit=20${before ? `&before=${enc(before)}` : ''}`),
+  post: (coto) => call('POST', '/api/cotos', coto),
+  cotonoma: (key) => call('GET', `/api/cotonomas/${enc(key)}`),
+  createCotonoma: (name, parentKey) => call('POST', '/api/cotonomas', { name, parentKey }),
+  members: (key) => call('GET', `/api/cotonomas/${enc(key)}/members`),
+  addMember: (key, email) => call('POST', `/api/cotonomas/${enc(key)}/members`, { email }),
+  removeMember: (key, email) => call('DELETE', `/api/cotonomas/${enc(key)}/members/${enc(email)}`),
+};

@@ -1,0 +1,76 @@
+// UI text in English and Japanese, chosen from the browser's preferred languages.
+
+const TEXT = {
+  en: {
+    skipToPost: 'Skip to the post box', home: 'Home', members: 'Members', cotonoma: 'Cotonoma',
+    newCotonoma: 'New cotonoma', postLabel: 'Write a coto', postPlaceholder: 'Write a coto (markdown)…',
+    postHint: 'Ctrl+Enter to post', post: 'Post', empty: 'Nothing here yet. Post the first coto!',
+    older: 'Older cotos', signIn: 'Sign in', signOut: 'Sign out',
+    signinExplain: 'We will mail you a sign-in link. No password, no registration.',
+    email: 'Email', saveAnonymous: 'Save the anonymous cotos into your account',
+    cancel: 'Cancel', sendLink: 'Send me a link', close: 'Close', name: 'Name', create: 'Create',
+    checkInbox: 'Check your inbox: open the link we sent to sign in.',
+    anonymousNote: 'You are anonymous: your cotos stay in this browser only. Sign in to keep them.',
+    addMember: 'Add a member by email', add: 'Add', remove: 'Remove', owner: 'owner',
+    noMembers: 'Only you so far.', reconnecting: 'Reconnecting…', posting: 'Posting…',
+    typingOne: '{name} is typing…', typingMany: '{names} are typing…', viewing: 'Here now',
+    breadcrumbs: 'Breadcrumbs', timeline: 'Timeline',
+    errorNetwork: 'Could not reach Cotoami. Check your connection; your text is kept.',
+    errorTooLong: 'That is too long (2,500 characters at most).',
+    errorGeneric: 'That did not work: {detail}', errorNameTaken: 'You already have a cotonoma with that name.',
+    errorEmail: 'Please enter a valid email address.', errorTooMany: 'Too many requests; try again in a minute.',
+    errorNotFound: 'This cotonoma does not exist or is not shared with you.',
+    errorSignInFirst: 'Sign in to see this cotonoma.',
+  },
+  ja: {
+    skipToPost: '投稿欄へ移動', home: 'ホーム', members: 'メンバー', cotonoma: 'コトノマ',
+    newCotonoma: '新しいコトノマ', postLabel: 'コトを書く', postPlaceholder: 'コトを書く（Markdown）…',
+    postHint: 'Ctrl+Enter で投稿', post: '投稿', empty: 'まだ何もありません。最初のコトを投稿しましょう！',
+    older: '以前のコト', signIn: 'サインイン', signOut: 'サインアウト',
+    signinExplain: 'サインイン用のリンクをメールで送ります。パスワードも登録も不要です。',
+    email: 'メールアドレス', saveAnonymous: '匿名のコトをアカウントに保存する',
+    cancel: 'キャンセル', sendLink: 'リンクを送る', close: '閉じる', name: '名前', create: '作成',
+    checkInbox: 'メールを確認してください。届いたリンクを開くとサインインできます。',
+    anonymousNote: '匿名で利用中です。コトはこのブラウザにだけ残ります。サインインすると保存できます。',
+    addMember: 'メールアドレスでメンバーを追加', add: '追加', remove: '削除', owner: 'オーナー',
+    noMembers: 'まだあなただけです。', reconnecting: '再接続中…', posting: '投稿中…',
+    typingOne: '{name} さんが入力中…', typingMany: '{names} さんが入力中…', viewing: '閲覧中',
+    breadcrumbs: 'パンくずリスト', timeline: 'タイムライン',
+    errorNetwork: 'Cotoami に接続できません。接続を確認してください（入力は残っています）。',
+    errorTooLong: '長すぎます（2,500 文字まで）。',
+    errorGeneric: 'うまくいきませんでした: {detail}', errorNameTaken: '同じ名前のコトノマがすでにあります。',
+    errorEmail: '正しいメールアドレスを入力してください。', errorTooMany: 'リクエストが多すぎます。1 分後にもう一度どうぞ。',
+    errorNotFound: 'このコトノマは存在しないか、共有されていません。',
+    errorSignInFirst: 'このコトノマを見るにはサインインしてください。',
+  },
+};
+
+export function chooseLanguage(preferred) {
+  for (const tag of preferred || []) {
+    const base = String(tag).toLowerCase().split('-')[0];
+    if (base in TEXT) return base;
+  }
+  return 'en';
+}
+
+export const lang = chooseLanguage(navigator.languages && navigator.languages.length
+  ? navigator.languages : [navigator.language]);
+
+export function t(key, params = {}) {
+  const text = TEXT[lang][key] ?? TEXT.en[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, name) => String(params[name] ?? ''));
+}
+
+/** Fills the static page's text (data-i18n, data-i18n-placeholder, data-i18n-label). */
+export function translatePage(root = document) {
+  document.documentElement.lang = lang;
+  for (const node of root.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
+  for (const node of root.querySelectorAll('[data-i18n-placeholder]')) {
+    node.placeholder = t(node.dataset.i18nPlaceholder);
+  }
+  for (const node of root.querySelectorAll('[data-i18n-label]')) {
+    node.setAttribute('aria-label', t(node.dataset.i18nLabel));
+  }
+}
+
+export const dateFormat = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' });

@@ -1,0 +1,368 @@
+// The page: one timeline at a time (home, or a cotonoma at /cotonomas/<key>), a post box, sign-in,
+// cotonomas and the live connection (members: members.js; presence and typing: presence.js). Addresses are real URLs (history API), so the back
+// button, reload and shared links work; the gateway serves this page at each of them.
+
+import { api } from './api.js';
+import { $, avatar, el, show } from './dom.js';
+import { t, translatePage } from './i18n.js';
+import { Live } from './live.js';
+import { MembersDialog } from './members.js';
+import { Presence } from './presence.js';
+import { showError } from './problems.js';
+import { Timeline } from './timeline.js';
+
+const TYPING_EVERY_MS = 2000;
+
+const state = {
+  user: null, // the signed-in user, or null when anonymous
+  sessionKnown: false,
+  key: null, // the cotonoma shown, or null for home
+  cotonoma: null,
+  next: null, // cursor of the next older page
+  loading: false,
+  generation: 0, // bumped on every navigation: late answers for another page are dropped
+  draftClientId: null,
+  lastTyping: 0,
+};
+
+const people = new Map();
+const timeline = new Timeline($('timeline'), $('timeline-empty'), people, navigate);
+const presence = new Presence(people);
+const members = new MembersDialog(() => state.key);
+const live = new Live({
+  onEvent: applyEvent,
+  // A fresh subscription may have started after the first page was read: merge the newest page
+  // again so that nothing posted in between is missing. A resumed one replays what was missed.
+  onSubscribed: (frame) => {
+    if (!frame.resumed) mergeNewest();
+  },
+  onResync: () => mergeNewest(),
+  onPresence: (frame) => presence.viewers(frame),
+  onTyping: (frame) => presence.typing(frame),
+  onState: (online) => {
+    const connection = $('connection');
+    connection.textContent = online ? '' : t('reconnecting');
+    show(connection, !online && live.timeline !== null);
+    document.body.classList.toggle('offline', !online);
+  },
+  onEnded: () => navigate('/'),
+  onError: () => {},
+});
+
+// --- Where we are ---------------------------------------------------------------------------
+
+function keyFromPath(pathname) {
+  const match = /^\/cotonomas\/([A-Za-z0-9_-]+)$/.exec(pathname);
+  return match ? match[1] : null;
+}
+
+function navigate(path) {
+  if (path !== location.pathname) history.pushState(null, '', path);
+  route();
+}
+
+async function route() {
+  state.key = keyFromPath(location.pathname);
+  timeline.here = state.key;
+  state.cotonoma = null;
+  state.next = null;
+  state.generation++;
+  delete document.body.dataset.loaded;
+  presence.clear();
+  timeline.clear();
+  renderRoom();
+  live.follow(state.key ? `cotonoma:${state.key}` : 'home');
+  const generation = state.generation;
+  if (state.key) {
+    try {
+      const cotonoma = await api.cotonoma(state.key);
+      if (generation !== state.generation) return;
+      state.cotonoma = cotonoma;
+      timeline.cotonomaNames.set(cotonoma.key, cotonoma.name);
+      for (const other of [...(cotonoma.breadcrumbs || []), ...(cotonoma.children || [])]) {
+        timeline.cotonomaNames.set(other.key, other.name);
+      }
+      renderRoom();
+    } catch (error) {
+      if (generation !== state.generation) return;
+      showError($('post-error'), error);
+      return;
+    }
+  }
+  await loadFirstPage();
+}
+
+function renderRoom() {
+  const crumbs = $('breadcrumbs');
+  crumbs.replaceChildren();
+  const cotonoma = state.cotonoma;
+  if (state.key) {
+    const path = [{ href: '/', name: t('home') }]
+      .concat((cotonoma ? cotonoma.breadcrumbs || [] : []).map((c) => ({ href: `/cotonomas/${c.key}`, name: c.name })));
+    const list = el('ol');
+    for (const crumb of path) {
+      const link = el('a', { href: crumb.href, text: crumb.name });
+      link.addEventListener('click', (event) => {
+        if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+        event.preventDefault();
+        navigate(crumb.href);
+      });
+      list.append(el('li', {}, link));
+    }
+    if (cotonoma) list.append(el('li', { 'aria-current': 'page', text: cotonoma.name }));
+    crumbs.append(list);
+  }
+  show(crumbs, Boolean(state.key));
+  document.body.classList.toggle('in-cotonoma', Boolean(state.key));
+  const title = state.key ? (cotonoma ? cotonoma.name : '…') : t('home');
+  $('room-title').textContent = title;
+  document.title = state.key ? `${title} · Cotoami` : 'Cotoami';
+  show($('new-cotonoma-button'), Boolean(state.user));
+  show($('members-button'), Boolean(state.user && cotonoma && cotonoma.ownerId === state.user.id));
+  show($('anonymous-note'), state.sessionKnown && !state.user);
+  showError($('post-error'), null);
+}
+
+// --- Timeline pages -------------------------------------------------------------------------
+
+async function loadFirstPage() {
+  state.next = null;
+  const generation = state.generation;
+  await loadPage(null, generation);
+}
+
+/** Adds the newest page to what is shown, keeping the place of infinite scroll. */
+async function mergeNewest() {
+  const generation = state.generation;
+  try {
+    const page = state.key ? await api.cotonomaTimeline(state.key, null) : await api.home(null);
+    if (generation === state.generation) timeline.put(page.cotos);
+  } catch (error) {
+    // The next reconnect or navigation tries again.
+  }
+}
+
+async function loadOlder() {
+  if (state.next && !state.loading) await loadPage(state.next, state.generation);
+}
+
+async function loadPage(before, generation) {
+  state.loading = true;
+  try {
+    const page = state.key ? await api.cotonomaTimeline(state.key, before) : await api.home(before);
+    if (generation !== state.generation) return;
+    timeline.put(page.cotos);
+    document.body.dataset.loaded = state.key || 'home'; // lets tests and tools know the page is settled
+    state.next = page.cotos.length > 0 ? page.next || null : null;
+  } catch (error) {
+    if (generation === state.generation) showError($('post-error'), error);
+  } finally {
+    state.loading = false;
+    if (generation === state.generation) {
+      show($('older'), Boolean(state.next));
+      // The observer only reports changes: when the button is still in sight, keep loading.
+      requestAnimationFrame(() => {
+        if (state.next && $('older').getBoundingClientRect().top < window.innerHeight + 400) loadOlder();
+      });
+    }
+  }
+}
+
+function applyEvent(event) {
+  switch (event.type) {
+    case 'coto-posted':
+    case 'coto-edited':
+      timeline.put([event.coto]);
+      break;
+    case 'cotonoma-created':
+    case 'cotonoma-renamed':
+      timeline.put([event.coto]);
+      if (state.cotonoma && event.cotonoma && event.cotonoma.key === state.key) {
+        state.cotonoma.name = event.cotonoma.name;
+        renderRoom();
+      }
+      break;
+    case 'coto-deleted':
+      timeline.remove(event.cotoId);
+      break;
+    default:
+      break;
+  }
+}
+
+// --- Posting --------------------------------------------------------------------------------
+
+async function submitPost(event) {
+  event.preventDefault();
+  const box = $('post-content');
+  const content = box.value;
+  if (content.trim() === '') {
+    box.focus();
+    return;
+  }
+  // One client id per draft: a retry of the same text after a failure cannot post it twice.
+  if (!state.draftClientId) state.draftClientId = crypto.randomUUID();
+  const coto = { content };
+  if (state.user) {
+    coto.clientId = state.draftClientId;
+    if (state.key) coto.cotonomaKey = state.key;
+  }
+  const shown = timeline.pending({ content, postedAt: null });
+  box.value = '';
+  showError($('post-error'), null);
+  try {
+    const saved = await api.post(coto);
+    state.draftClientId = null;
+    shown.confirm(saved);
+  } catch (error) {
+    shown.fail();
+    if (box.value === '') box.value = content;
+    showError($('post-error'), error);
+  }
+  box.focus();
+}
+
+function onTypingInPost(event) {
+  if (event.type === 'input') state.draftClientId = null;
+  const now = Date.now();
+  if (state.key && now - state.lastTyping > TYPING_EVERY_MS) {
+    state.lastTyping = now;
+    live.typing();
+  }
+}
+
+// --- Account --------------------------------------------------------------------------------
+
+function renderAccount() {
+  const account = $('account');
+  account.replaceChildren();
+  if (state.user) {
+    const signout = el('button', { type: 'button', id: 'signout-button', class: 'ghost', text: t('signOut') });
+    signout.addEventListener('click', signOut);
+    account.append(avatar(state.user, 32), el('span', { id: 'user-name', class: 'user-name', text: state.user.name }),
+      signout);
+  } else {
+    const signin = el('button', { type: 'button', id: 'signin-button', text: t('signIn') });
+    signin.addEventListener('click', openSignin);
+    account.append(signin);
+  }
+}
+
+async function loadSession() {
+  try {
+    const session = await api.session();
+    state.user = session.anonymous ? null : session.user;
+  } catch (error) {
+    state.user = null;
+  }
+  state.sessionKnown = true;
+  document.body.dataset.session = state.user ? 'user' : 'anonymous';
+  people.delete('me');
+  if (state.user) {
+    people.set(state.user.id, state.user);
+    people.set('me', state.user);
+  }
+  renderAccount();
+}
+
+function openSignin() {
+  show($('signin-ask'), true);
+  show($('signin-sent'), false);
+  showError($('signin-error'), null);
+  $('signin-dialog').showModal();
+  $('signin-email').focus();
+}
+
+async function submitSignin(event) {
+  event.preventDefault();
+  const email = $('signin-email').value.trim();
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+    $('signin-error').textContent = t('errorEmail');
+    show($('signin-error'), true);
+    return;
+  }
+  try {
+    await api.signinRequest(email, $('signin-save').checked);
+    show($('signin-ask'), false);
+    show($('signin-sent'), true);
+  } catch (error) {
+    showError($('signin-error'), error);
+  }
+}
+
+async function signOut() {
+  try {
+    await api.signout();
+  } catch (error) {
+    showError($('post-error'), error);
+    return;
+  }
+  await loadSession();
+  live.restart();
+  navigate('/');
+}
+
+// --- Cotonomas ------------------------------------------------------------------------------
+
+function openNewCotonoma() {
+  $('cotonoma-name').value = '';
+  showError($('cotonoma-error'), null);
+  $('cotonoma-dialog').showModal();
+  $('cotonoma-name').focus();
+}
+
+async function submitCotonoma(event) {
+  event.preventDefault();
+  const name = $('cotonoma-name').value.trim();
+  if (!name) return;
+  try {
+    const created = await api.createCotonoma(name, state.key || undefined);
+    $('cotonoma-dialog').close();
+    timeline.put([created.coto]);
+  } catch (error) {
+    showError($('cotonoma-error'), error);
+  }
+}
+
+// --- Wiring ---------------------------------------------------------------------------------
+
+function wire() {
+  $('post-form').addEventListener('submit', submitPost);
+  $('post-content').addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      $('post-form').requestSubmit();
+    }
+  });
+  $('post-content').addEventListener('input', onTypingInPost);
+  $('home-link').addEventListener('click', (event) => {
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+    event.preventDefault();
+    navigate('/');
+  });
+  $('signin-form').addEventListener('submit', submitSignin);
+  $('new-cotonoma-button').addEventListener('click', openNewCotonoma);
+  $('cotonoma-form').addEventListener('submit', submitCotonoma);
+  $('members-button').addEventListener('click', () => members.open());
+  for (const button of document.querySelectorAll('dialog [data-close]')) {
+    button.addEventListener('click', () => button.closest('dialog').close());
+  }
+  $('older').addEventListener('click', loadOlder);
+  new IntersectionObserver((entries) => {
+    if (entries.some((entry) => entry.isIntersecting)) loadOlder();
+  }, { rootMargin: '400px' }).observe($('older'));
+  // Only a change of page address re-routes (the skip link's #fragment does not).
+  window.addEventListener('popstate', () => {
+    if (keyFromPath(location.pathname) !== state.key) route();
+  });
+}
+
+translatePage();
+wire();
+renderRoom();
+// The session and the timeline are fetched at once; the page is usable before either answers.
+loadSession().then(() => {
+  renderRoom();
+  timeline.redraw();
+});
+route();
