@@ -34,6 +34,9 @@ export class Presence {
       list.append(el('li', { 'data-user-id': viewer.userId, title: viewer.name }, avatar(viewer, 28)));
     }
     box.append(list);
+    // The frame lists the first 20 by name; a crowded room says how many more there are.
+    const more = (frame.count || viewers.length) - viewers.length;
+    if (more > 0) box.append(el('span', { class: 'more-viewers', text: t('moreViewers', { n: more }) }));
   }
 
   typing(frame) {

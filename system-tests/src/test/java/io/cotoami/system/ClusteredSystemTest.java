@@ -180,6 +180,22 @@ class ClusteredSystemTest {
 
   @Test
   @Order(4)
+  @DisplayName("A gateway without DEBUG_ROUTES, as deployed on Kubernetes, answers 404 for /api/debug and /api/instances and routes the API as usual")
+  void debugRoutesOff() throws Exception {
+    ServiceInstance plain = Http.await(GatewayMain.start(GatewayConfig.fromEnv(TestConfigs.of(CLUSTER,
+        Map.of("DEBUG_ROUTES", "false")))));
+    try (Http other = new Http(plain.httpPort())) {
+      other.until("/api/cotos", r -> r.statusCode() == 200, 30);
+      assertEquals(404, other.get("/api/debug/coto-service").statusCode());
+      assertEquals(404, other.get("/api/instances").statusCode());
+      assertEquals(200, http.get("/api/debug/coto-service").statusCode(), "the test gateway has them on");
+    } finally {
+      Http.shutdown(plain);
+    }
+  }
+
+  @Test
+  @Order(4)
   @DisplayName("A state-changing request carrying the session cookie from another site, or from nowhere, is refused by the gateway with 403; bearer tokens and our own pages pass")
   void crossSiteRequests() throws Exception {
     Buffer body = Buffer.buffer(new JsonObject().put("content", "csrf").encode());
