@@ -17,6 +17,9 @@ import java.util.concurrent.TimeUnit;
 public final class BenchMain {
   static final List<String> ITEMS = List.of("post", "fanout", "connections", "eventbus", "startup");
 
+  /** The stack of the run in progress, stopped by the shutdown hook when the run is interrupted. */
+  private static volatile Stack current;
+
   private BenchMain() {
   }
 
@@ -51,6 +54,12 @@ public final class BenchMain {
       }
     }
     Files.createDirectories(out);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      Stack stack = current;
+      if (stack != null) {
+        stack.close();
+      }
+    }, "bench-stop"));
     Bench.Settings settings = settings(out.resolve("work"), smoke, !"0".equals(System.getenv().getOrDefault("PIN", "1")));
     Report report = run(settings, items);
     Files.writeString(out.resolve("summary.md"), report.summaryTable());
@@ -80,6 +89,7 @@ public final class BenchMain {
     try {
       boolean needsStack = items.stream().anyMatch(i -> !i.equals("eventbus"));
       try (Stack stack = needsStack ? new Stack(settings, true) : null) {
+        current = stack;
         Proc gateway = null;
         if (items.contains("post") || items.contains("fanout")) {
           Proc coto = stack.startReady("coto-service", Map.of());
@@ -93,7 +103,8 @@ public final class BenchMain {
           if (items.contains("fanout")) {
             Bench.say("item 2: fan-out");
             new FanoutBench(settings, smoke ? 5 : 20, smoke ? 5 : 20)
-                .run(stack, gateway, vertx, smoke ? new int[] {20} : new int[] {1000, 10000}, report);
+                .run(stack, gateway, vertx, smoke ? new int[] {20, 30} : new int[] {1000, 10000}, smoke ? 20 : 1000,
+                    smoke ? 60 : 60, report);
           }
           stack.stop(gateway);
           stack.stop(coto);

@@ -91,8 +91,14 @@ final class Stack implements AutoCloseable {
     processes.remove(proc);
   }
 
+  private boolean closed;
+
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     for (Proc proc : List.copyOf(processes)) {
       proc.close();
     }

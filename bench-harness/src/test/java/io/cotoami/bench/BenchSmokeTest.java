@@ -28,7 +28,7 @@ class BenchSmokeTest {
     Report report = BenchMain.run(BenchMain.settings(work, true, false), BenchMain.ITEMS);
 
     assertEquals(List.of(), report.problems, "nothing went wrong while measuring");
-    for (String item : List.of("1. post path", "2. fan-out 20", "3. connections", "5. event bus", "6. start-up")) {
+    for (String item : List.of("1. post path", "2. fan-out 20 (cotonoma)", "2. fan-out 30 (home timeline)", "2. fan-out 30 (cotonoma)", "3. connections", "5. event bus", "6. start-up")) {
       assertTrue(report.rows.stream().anyMatch(row -> row.item().equals(item)), "a figure for " + item);
     }
     for (Report.Row row : report.rows) {
