@@ -55,8 +55,8 @@ if [ -n "$harness_items" ]; then
   [ -f "$work/harness/summary.md" ] || { say "the harness failed; see $work/harness/work"; exit 1; }
 fi
 if echo "$items" | tr ',' '\n' | grep -qx proxy; then
-  say "item 4: gateway proxy with affinity (bench/proxy.sh; ${PROXY_PIN:-0} = pinned?)"
-  PIN="${PROXY_PIN:-0}" DURATION="${PROXY_DURATION:-5}" WARMUP="${PROXY_WARMUP:-8}" ROUNDS=3 \
+  say "item 4: gateway proxy with affinity (bench/proxy.sh, PIN=${PROXY_PIN:-0})"
+  PIN="${PROXY_PIN:-0}" DURATION="${PROXY_DURATION:-4}" WARMUP="${PROXY_WARMUP:-6}" ROUNDS=3 \
     BENCH_OUTPUT="$work/proxy.md" bench/proxy.sh > "$work/proxy-table.txt"
 fi
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)

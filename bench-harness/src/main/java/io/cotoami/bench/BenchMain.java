@@ -97,14 +97,14 @@ public final class BenchMain {
           awaitRoute(gateway);
           if (items.contains("post")) {
             Bench.say("item 1: post path");
-            new PostBench(settings, smoke ? 4 : 16, smoke ? 2 : 8, smoke ? 1 : 6, smoke ? 1 : 2)
+            new PostBench(settings, smoke ? 4 : 16, smoke ? 2 : 6, smoke ? 1 : 6, smoke ? 1 : 2)
                 .run(stack, gateway, coto, vertx, report);
           }
           if (items.contains("fanout")) {
             Bench.say("item 2: fan-out");
             new FanoutBench(settings, smoke ? 5 : 20, smoke ? 5 : 20)
                 .run(stack, gateway, vertx, smoke ? new int[] {20, 30} : new int[] {1000, 10000}, smoke ? 20 : 1000,
-                    smoke ? 60 : 60, report);
+                    smoke ? 60 : 45, report);
           }
           stack.stop(gateway);
           stack.stop(coto);
@@ -120,7 +120,7 @@ public final class BenchMain {
         if (items.contains("startup")) {
           Bench.say("item 6: start-up");
           new StartupBench(settings, smoke ? List.of("gateway")
-              : List.of("gateway", "coto-service", "auth-service", "mail-service"), smoke ? 1 : 2, smoke ? 1 : 5)
+              : List.of("gateway", "coto-service", "auth-service", "mail-service"), smoke ? 1 : 2, smoke ? 1 : 3)
               .run(stack, report);
         }
       }
