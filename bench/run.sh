@@ -51,8 +51,8 @@ harness_items=$(echo "$items" | tr ',' '\n' | grep -v '^proxy$' | paste -sd, - |
 if [ -n "$harness_items" ]; then
   say "harness items: $harness_items ($pinning); logs in $work/harness/work"
   PIN="$pin" COTOAMI_HOME="$root" $loader java -Xmx2g -XX:+UseParallelGC -jar "$jar" run "$harness_items" \
-    --out "$work/harness" 2>&1 | grep --line-buffered -E '^bench ' >&2
-  [ -f "$work/harness/summary.md" ] || { say "the harness failed; see $work/harness/work"; exit 1; }
+    --out "$work/harness" 2>&1 | tee "$work/harness.log" | grep --line-buffered -E '^bench ' >&2 \
+    || { say "the harness failed: see $work/harness.log and the logs in $work/harness/work"; exit 1; }
 fi
 if echo "$items" | tr ',' '\n' | grep -qx proxy; then
   say "item 4: gateway proxy with affinity (bench/proxy.sh, PIN=${PROXY_PIN:-0})"

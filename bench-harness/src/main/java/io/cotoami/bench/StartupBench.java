@@ -33,7 +33,7 @@ final class StartupBench {
   }
 
   void run(Stack stack, Report report) throws Exception {
-    List<String> targets = new ArrayList<>(List.of(BARE, CLUSTERED));
+    List<String> targets = new ArrayList<>(settings.smoke() ? List.of(BARE) : List.of(BARE, CLUSTERED));
     targets.addAll(services);
     Map<String, List<Double>> startMs = new LinkedHashMap<>();
     Map<String, List<Double>> rssMiB = new LinkedHashMap<>();

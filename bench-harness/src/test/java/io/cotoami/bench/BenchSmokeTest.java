@@ -32,9 +32,9 @@ class BenchSmokeTest {
       assertTrue(report.rows.stream().anyMatch(row -> row.item().equals(item)), "a figure for " + item);
     }
     for (Report.Row row : report.rows) {
-      boolean afterAck = row.measure().contains("after the ack");
-      boolean heap = row.measure().startsWith("heap");
-      if (!afterAck && !heap) {
+      // Memory per connection over 50 sockets is within the noise of a JVM's heap and RSS: any sign.
+      boolean perConnection = row.measure().startsWith("heap per") || row.measure().startsWith("RSS per");
+      if (!perConnection) {
         assertTrue(row.value() > 0 && Double.isFinite(row.value()), row.toString());
         assertTrue(row.referenceValue() > 0 && Double.isFinite(row.referenceValue()), row.toString());
       }
