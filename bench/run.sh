@@ -73,6 +73,7 @@ def read(path):
 summary = read(f"{work}/harness/summary.md").strip().splitlines()
 rows = summary[2:] if len(summary) > 2 else []
 sections = read(f"{work}/harness/sections.md")
+problems = read(f"{work}/harness/problems.md").strip()
 proxy = read(f"{work}/proxy.md")
 if proxy:
     proxy = "## 4. Gateway proxy with affinity" + proxy.split("## Gateway proxy with affinity", 1)[1]
@@ -130,6 +131,8 @@ ES256 tokens minted with the stack's own key pair, as auth-service signs them.
 if furthest:
     c = furthest[1]
     doc += f"Furthest from its reference in this run: **{c[0]}, {c[1]}**: {c[2]} against {c[4]} ({c[3]}), ratio {c[5]}.\n\n"
+if problems:
+    doc += "**What went wrong while measuring** (the figures these touch are suspect):\n\n" + problems + "\n\n"
 doc += sections + ("\n" + proxy if proxy else "")
 reading = read("bench/reading.md")
 if reading:

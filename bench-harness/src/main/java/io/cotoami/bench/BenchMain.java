@@ -64,6 +64,7 @@ public final class BenchMain {
     Report report = run(settings, items);
     Files.writeString(out.resolve("summary.md"), report.summaryTable());
     Files.writeString(out.resolve("sections.md"), report.sections.toString());
+    Files.writeString(out.resolve("problems.md"), report.problemsList());
     System.out.println(report.summaryTable());
   }
 

@@ -39,7 +39,16 @@ final class FanoutBench {
 
   /** What one target gave. */
   record Result(int subscribers, long setupMillis, long presenceFrames, Histogram fromAck, Histogram fromSend,
-                long beforeAck, double deliveredPerSecond, long missing, int frameBytes) {
+                long beforeAck, double deliveredPerSecond, long missing, int frameBytes, int failedPosts,
+                String firstFailure) {
+  }
+
+  private static int countFailed(boolean[] failed, int from) {
+    int count = 0;
+    for (int n = from; n < failed.length; n++) {
+      count += failed[n] ? 1 : 0;
+    }
+    return count;
   }
 
   /** A post: send it, return when acknowledged. */
@@ -123,6 +132,11 @@ final class FanoutBench {
 
   private void rows(Report report, StringBuilder table, int size, String timeline, Result system, Result reference) {
     for (Result r : List.of(system, reference)) {
+      if (r.failedPosts() > 0) {
+        report.problem("fan-out " + size + (r == system ? " (gateway, " + timeline + ")" : " (reference)") + ": "
+            + r.failedPosts() + " of " + (latencyPosts + burstPosts) + " posts failed, the first with: "
+            + r.firstFailure());
+      }
       if (r.missing() > 0 || r.fromSend().getTotalCount() == 0) {
         report.problem("fan-out " + size + (r == system ? " (gateway, " + timeline + ")" : " (reference)") + ": "
             + r.missing() + " deliveries missing, " + r.fromSend().getTotalCount() + " timed");
@@ -245,11 +259,18 @@ final class FanoutBench {
           subscribers, opened.millis() / 1000.0, setupMillis / 1000.0, presence.get()));
       long[] sent = new long[posts];
       long[] acked = new long[posts];
+      boolean[] failed = new boolean[posts];
+      String firstFailure = null;
       for (int n = 0; n < latencyPosts; n++) {
         sent[n] = System.nanoTime();
-        Api.await(poster.post(n));
-        acked[n] = System.nanoTime();
-        awaitDelivered(delivered, n, subscribers, 30);
+        try {
+          Api.await(poster.post(n));
+          acked[n] = System.nanoTime();
+          awaitDelivered(delivered, n, subscribers, 30);
+        } catch (Exception e) {
+          failed[n] = true;
+          firstFailure = firstFailure == null ? e.getMessage() : firstFailure;
+        }
       }
       long burstStart = System.nanoTime();
       List<Future<Void>> burst = new ArrayList<>();
@@ -257,16 +278,29 @@ final class FanoutBench {
         sent[n] = System.nanoTime();
         burst.add(poster.post(n));
       }
-      Future.all(burst).await(120, TimeUnit.SECONDS);
+      Future.join(burst).await(120, TimeUnit.SECONDS);
+      for (int n = latencyPosts; n < posts; n++) {
+        if (burst.get(n - latencyPosts).failed()) {
+          failed[n] = true;
+          firstFailure = firstFailure == null ? burst.get(n - latencyPosts).cause().getMessage() : firstFailure;
+        }
+      }
       long missing = 0;
       long burstEnd = burstStart;
       for (int n = latencyPosts; n < posts; n++) {
-        awaitDelivered(delivered, n, subscribers, 60);
+        if (!failed[n]) {
+          awaitDelivered(delivered, n, subscribers, 60);
+        }
       }
       Histogram fromAck = Report.micros();
       Histogram fromSend = Report.micros();
       long beforeAck = 0;
+      int failedPosts = 0;
       for (int n = 0; n < posts; n++) {
+        if (failed[n]) {
+          failedPosts++;
+          continue;
+        }
         missing += subscribers - delivered.get(n);
         for (int s = 0; s < subscribers; s++) {
           long at = received[n][s];
@@ -286,12 +320,15 @@ final class FanoutBench {
         }
       }
       double perSecond = burstPosts == 0 ? Double.NaN
-          : (double) subscribers * burstPosts / ((burstEnd - burstStart) / 1e9);
+          : (double) subscribers * (burstPosts - countFailed(failed, latencyPosts)) / ((burstEnd - burstStart) / 1e9);
       long presenceFrames = presenceAtSetup;
       Bench.say(String.format(Locale.ROOT, "fan-out: p50 %.2f ms, p99 %.2f ms, max %.2f ms after ack; %.0f delivered/s; %d missing",
           Report.ms(fromAck, 50), Report.ms(fromAck, 99), Report.maxMs(fromAck), perSecond, missing));
+      if (failedPosts > 0) {
+        Bench.say("fan-out: " + failedPosts + " of " + posts + " posts failed, the first: " + firstFailure);
+      }
       return new Result(subscribers, setupMillis, presenceFrames, fromAck, fromSend,
-          beforeAck, perSecond, missing, frameBytes.get());
+          beforeAck, perSecond, missing, frameBytes.get(), failedPosts, firstFailure);
     }
   }
 

@@ -34,6 +34,12 @@ final class Report {
     sections.append(markdown).append("\n\n");
   }
 
+  String problemsList() {
+    StringBuilder list = new StringBuilder();
+    problems.forEach(p -> list.append("- ").append(p.replace('\n', ' ')).append('\n'));
+    return list.toString();
+  }
+
   String summaryTable() {
     StringBuilder table = new StringBuilder(
         "| item | measurement | value | reference | reference value | ratio |\n|---|---|---|---|---|---|\n");
