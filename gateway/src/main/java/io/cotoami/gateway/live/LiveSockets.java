@@ -212,7 +212,12 @@ public final class LiveSockets {
     byTimeline.computeIfAbsent(subscription.busName(), k -> new LinkedHashSet<>()).add(subscription);
   }
 
+  Vertx vertx() {
+    return vertx;
+  }
+
   void unregister(Subscription subscription) {
+    subscription.cancel();
     if (subscription.shown()) {
       presence.leave(subscription.busName(), subscription.client().id());
     }

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 
 /**
  * One timeline one client follows. Events are sent once and in order by event id: while the
@@ -13,6 +14,12 @@ import java.util.List;
 final class Subscription {
   /** Live events held while missed ones are fetched; past this the client is told to resync. */
   static final int MAX_PENDING = 1000;
+  /**
+   * How long events after a gap wait for the missing ones before those are fetched: events of two
+   * coto-service instances cross by milliseconds, and asking coto-service at once for every
+   * subscriber of a busy timeline would flood it.
+   */
+  static final long GAP_WAIT_MS = 200;
 
   private final LiveClient client;
   private final String name;
@@ -25,6 +32,9 @@ final class Subscription {
   /** Where the last catch-up started: a gap that is still there after it is let through, not refetched forever. */
   private Long caughtUpFrom = -1L;
   private List<JsonObject> pending = new ArrayList<>();
+  /** Live events after a gap, by id, waiting up to {@link #GAP_WAIT_MS} for the missing ones. */
+  private final TreeMap<Long, JsonObject> early = new TreeMap<>();
+  private long gapTimer = -1;
 
   Subscription(LiveClient client, String name, String busName, Long last) {
     this.client = client;
@@ -99,13 +109,59 @@ final class Subscription {
       return;
     }
     long id = event.getLong("eventId", 0L);
-    if (last != null && persisted && id > last + 1 && !last.equals(caughtUpFrom)) {
-      caughtUpFrom = last;
-      pending.add(event);
-      open(false);
+    if (last != null && persisted && id > last + 1) {
+      if (early.size() >= MAX_PENDING) {
+        cancel();
+        last = null;
+        client.send(new JsonObject().put("type", "resync").put("timeline", name));
+        return;
+      }
+      early.put(id, event);
+      if (gapTimer < 0) {
+        gapTimer = client.sockets().vertx().setTimer(GAP_WAIT_MS, t -> {
+          gapTimer = -1;
+          fillGap();
+        });
+      }
       return;
     }
     send(event);
+    while (!early.isEmpty() && last != null && early.firstKey() <= last + 1) {
+      send(early.pollFirstEntry().getValue());
+    }
+    if (early.isEmpty()) {
+      cancel();
+    }
+  }
+
+  /** The missing events did not come live: fetch them, once per gap; a gap still there after that is let through. */
+  private void fillGap() {
+    List<JsonObject> waiting = new ArrayList<>(early.values());
+    early.clear();
+    if (catchingUp) {
+      // A fetch is under way: these are delivered again when it is done.
+      pending.addAll(waiting);
+      return;
+    }
+    if (waiting.isEmpty()) {
+      return;
+    }
+    if (last != null && last.equals(caughtUpFrom)) {
+      waiting.forEach(this::send);
+      return;
+    }
+    caughtUpFrom = last;
+    pending.addAll(waiting);
+    open(false);
+  }
+
+  /** Stops waiting for a gap to close (the subscription ended, or the client must resync). */
+  void cancel() {
+    early.clear();
+    if (gapTimer >= 0) {
+      client.sockets().vertx().cancelTimer(gapTimer);
+      gapTimer = -1;
+    }
   }
 
   private void send(JsonObject event) {
