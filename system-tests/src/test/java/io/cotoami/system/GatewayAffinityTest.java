@@ -171,7 +171,12 @@ class GatewayAffinityTest {
     }
     Future<HttpResponse<Buffer>> inFlight = http.client().get(PATH + "?delay=1500")
         .putHeader("Cookie", COOKIE + "=" + cookie).send();
-    http.until("/api/instances", r -> true, 1);
+    // Drain only once a is serving the request, or the gateway may rightly send it elsewhere.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (a.requestsInFlight() == 0 && System.nanoTime() < deadline) {
+      TimeUnit.MILLISECONDS.sleep(10);
+    }
+    assertEquals(1, a.requestsInFlight(), "the request with a delay is being served by a");
     Future<Void> draining = a.shutdown();
     http.until("/api/instances", r -> r.bodyAsString().contains("DRAINING") || !r.bodyAsString()
         .contains(a.config().instanceId()), 10);

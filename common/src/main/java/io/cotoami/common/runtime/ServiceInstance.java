@@ -93,6 +93,11 @@ public final class ServiceInstance {
   }
 
   /** The port actually bound (differs from the configured one when that was 0). */
+  /** Requests being served now (what a drain waits for). */
+  public int requestsInFlight() {
+    return inFlight.get();
+  }
+
   public int httpPort() {
     return server == null ? -1 : server.actualPort();
   }
