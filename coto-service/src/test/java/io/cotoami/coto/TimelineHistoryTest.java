@@ -115,6 +115,9 @@ class TimelineHistoryTest {
     assertTrue(open(userId, email, 6).getBoolean("resync"), "event 7 is gone: replaying from 8 would leave a gap");
     assertTrue(open(userId, email, 0).getBoolean("resync"), "more missed than the limit");
     assertTrue(open(userId, email, 99).getBoolean("resync"), "an id this timeline never had");
+    JsonObject fresh = await(service.vertx().eventBus().<JsonObject>request(Addresses.TIMELINES_OPEN, new JsonObject()
+        .put("timeline", "home").put("userId", userId).put("email", email))).body();
+    assertEquals(12, fresh.getLong("lastEventId"), "a fresh subscriber's live events start after the latest id");
     JsonObject current = open(userId, email, 12);
     assertFalse(current.getBoolean("resync"));
     assertTrue(current.getJsonArray("events").isEmpty(), "nothing missed");

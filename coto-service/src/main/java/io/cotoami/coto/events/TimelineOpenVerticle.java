@@ -7,6 +7,7 @@ import io.cotoami.coto.anonymous.AnonymousIds;
 import io.cotoami.coto.domain.Caller;
 import io.cotoami.coto.domain.Cotonomas;
 import io.cotoami.coto.store.Db;
+import io.cotoami.coto.store.TimelineEvent;
 import io.cotoami.coto.store.TimelineEventRepository;
 import io.cotoami.coto.store.Timelines;
 import io.vertx.core.Future;
@@ -14,6 +15,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -45,10 +47,7 @@ public final class TimelineOpenVerticle extends VerticleBase {
     String timeline = body.getString("timeline", "");
     Long after = body.getValue("after") instanceof Number ? body.getLong("after") : null;
     resolve(body, timeline)
-        .compose(name -> after == null
-            ? Future.succeededFuture(new JsonObject().put("timeline", name).put("events", new JsonArray())
-                .put("resync", false))
-            : replay(name, after))
+        .compose(name -> after == null ? current(name) : replay(name, after))
         .onSuccess(message::reply)
         .onFailure(e -> {
           if (e instanceof ProblemException) {
@@ -83,16 +82,23 @@ public final class TimelineOpenVerticle extends VerticleBase {
         "A timeline is 'home' or 'cotonoma:<key>'.")));
   }
 
+  /** Nothing to replay; the latest event id is where the client's live events start. */
+  private Future<JsonObject> current(String name) {
+    JsonObject reply = new JsonObject().put("timeline", name).put("events", new JsonArray()).put("resync", false);
+    return name.startsWith("anonymous:") ? Future.succeededFuture(reply)
+        : db.read(conn -> events.lastEventId(conn, name)).map(last -> reply.put("lastEventId", last));
+  }
+
   private Future<JsonObject> replay(String name, long after) {
     if (name.startsWith("anonymous:")) {
       // Anonymous events are not kept: a visitor who was away refetches.
       return Future.succeededFuture(new JsonObject().put("timeline", name).put("events", new JsonArray())
           .put("resync", true));
     }
-    return db.read(conn -> events.lastEventId(conn, name).compose(last -> after > last
+    return db.read(conn -> events.lastEventId(conn, name).compose(last -> (after > last
         // Ids from another history (a restored database, a forged frame): start afresh.
-        ? Future.succeededFuture(null)
-        : events.since(conn, name, after, replayLimit + 1))).map(found -> {
+        ? Future.<List<TimelineEvent>>succeededFuture(null)
+        : events.since(conn, name, after, replayLimit + 1)).map(found -> {
           // Ids of a timeline have no gaps: a first event that is not the next one means older
           // events were trimmed (or the client was away too long), so the client refetches.
           boolean resync = found == null || found.size() > replayLimit
@@ -101,7 +107,8 @@ public final class TimelineOpenVerticle extends VerticleBase {
           if (!resync) {
             found.forEach(event -> list.add(event.toMessage()));
           }
-          return new JsonObject().put("timeline", name).put("events", list).put("resync", resync);
-        });
+          return new JsonObject().put("timeline", name).put("events", list).put("resync", resync)
+              .put("lastEventId", last);
+        })));
   }
 }

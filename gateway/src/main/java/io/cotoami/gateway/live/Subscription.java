@@ -81,6 +81,11 @@ final class Subscription {
             JsonArray missed = reply.getJsonArray("events", new JsonArray());
             missed.forEach(event -> send((JsonObject) event));
           }
+          // Live events continue from the timeline's latest id, so one that crossed another on the
+          // bus is not taken for the first and the other dropped as already sent.
+          if (last == null && persisted && reply.getValue("lastEventId") instanceof Number) {
+            last = reply.getLong("lastEventId");
+          }
           if (first) {
             client.send(new JsonObject().put("type", "subscribed").put("timeline", name).put("lastEventId", last));
             catchingUpFirst = false;
