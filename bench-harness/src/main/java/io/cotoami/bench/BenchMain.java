@@ -104,7 +104,7 @@ public final class BenchMain {
           if (items.contains("fanout")) {
             Bench.say("item 2: fan-out");
             new FanoutBench(settings, smoke ? 5 : 20, smoke ? 5 : 20)
-                .run(stack, gateway, vertx, smoke ? new int[] {20, 30} : new int[] {1000, 10000}, smoke ? 20 : 10000,
+                .run(stack, gateway, vertx, smoke ? new int[] {20, 30} : new int[] {1000, 10000}, smoke ? 20 : 1000,
                     smoke ? 60 : 45, report);
           }
           stack.stop(gateway);

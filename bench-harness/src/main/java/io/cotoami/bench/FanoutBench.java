@@ -118,10 +118,11 @@ final class FanoutBench {
         posts sent at once (8 HTTP connections): delivered messages/s = N × %d / (last delivery − first send).
 
         Every signed-in subscriber of a cotonoma is a viewer (presence). The gateway coalesces presence changes per
-        cotonoma (one frame a second at most, listing 20 viewers and the count); before that, each join sent the
-        whole list to every subscriber and setting up 10,000 could not finish. Sizes above %d (none in the full
-        suite now; the smoke test keeps the path alive) are measured on the poster's **home** timeline first
-        (same dispatch, no presence), then on the cotonoma with a set-up limit of %d s.
+        cotonoma (one frame a second at most, listing 20 viewers and the count), but each viewing socket is still
+        one entry of a cluster-wide map, written at its join and at every renewal, and that bounds how fast a
+        crowd can subscribe. Above %d subscribers the suite therefore first measures the same posts delivered
+        to N subscribers of the poster's **home** timeline (same dispatch, no presence), then tries the cotonoma
+        with a set-up limit of %d s.
 
         The reference is a bare Vert.x WebSocket server (one verticle, like the gateway) that answers `subscribe`
         and, on `POST /publish`, acknowledges then writes the body to every socket; it is driven by the same
