@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Creates (or updates) the two Secrets the manifests in k8s/ refer to, in the current kubectl
 # context. No secret value is committed to the repository: they come from secrets/ (made by
-# scripts/generate-jwt-keys.sh) and from the environment.
+# scripts/generate-jwt-keys.sh) and from the environment. Idempotent: run it again to change a value.
 #
 #   cotoami-jwt      jwt-private.pem, jwt-public.pem          (mounted as files)
 #   cotoami-secrets  PGPASSWORD [, SMTP_USERNAME, SMTP_PASSWORD] (read as env)
@@ -22,7 +22,14 @@ if [[ -z "${PGPASSWORD:-}" ]]; then
   PGPASSWORD="$(cat "$root/secrets/pgpassword")"
 fi
 
-kubectl get namespace "$ns" >/dev/null 2>&1 || kubectl create namespace "$ns"
+# The namespace as k8s/base/namespace.yaml has it (the same labels, deploy-checks compares them),
+# applied rather than created: run before or after `kubectl apply -f k8s/all-in-one.yaml` or
+# `kubectl apply -k <overlay>`, and as often as you like, the result is the same.
+kubectl create namespace "$ns" --dry-run=client -o yaml \
+  | kubectl label --local -f - -o yaml \
+      app.kubernetes.io/part-of=cotoami \
+      pod-security.kubernetes.io/enforce=restricted \
+  | kubectl apply -f -
 
 kubectl -n "$ns" create secret generic cotoami-jwt \
   --from-file=jwt-private.pem="$root/secrets/jwt-private.pem" \

@@ -3,6 +3,7 @@ package io.cotoami.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -25,9 +26,6 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.RollingUpdateDeployment;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,7 +80,7 @@ class KubernetesManifestsTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("all")
-  @DisplayName("probe /health/live for startup and liveness and /health/ready for readiness on the HTTP port")
+  @DisplayName("probe /health/live for startup and liveness and /health/ready for readiness on the management port, where Prometheus scrapes too")
   void probes(String rendering) {
     Manifests m = Renderings.get(rendering);
     for (Services service : Services.values()) {
@@ -92,7 +90,33 @@ class KubernetesManifestsTest {
       assertHttpProbe(where + " livenessProbe", c.getLivenessProbe(), "/health/live");
       assertHttpProbe(where + " readinessProbe", c.getReadinessProbe(), "/health/ready");
       assertEquals(service.httpPort, port(c, "http").getContainerPort(), where + ": port named http");
+      assertEquals(Services.MANAGEMENT_PORT, port(c, "management").getContainerPort(), where + ": port named management");
+      assertEquals(String.valueOf(Services.MANAGEMENT_PORT), environment(m, c, where).get("MANAGEMENT_PORT"),
+          where + ": MANAGEMENT_PORT is the port named management");
+      Map<String, String> annotations = m.get(Deployment.class, service.id).getSpec().getTemplate().getMetadata().getAnnotations();
+      assertEquals(String.valueOf(Services.MANAGEMENT_PORT), annotations.get("prometheus.io/port"), where + ": Prometheus scrapes the management port");
+      assertEquals("/metrics", annotations.get("prometheus.io/path"), where + ": Prometheus path");
     }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("deployable")
+  @DisplayName("put every namespaced object in the namespace cotoami, so that apply lands all of it in one place")
+  void namespaces(String rendering) {
+    Manifests m = Renderings.get(rendering);
+    for (HasMetadata o : m.objects) {
+      String where = rendering + ": " + o.getKind() + " " + o.getMetadata().getName();
+      if (Manifests.CLUSTER_SCOPED.contains(o.getKind())) {
+        assertNull(o.getMetadata().getNamespace(), where + " is cluster-scoped");
+      } else {
+        assertEquals("cotoami", o.getMetadata().getNamespace(), where + " has no namespace or another one");
+      }
+      // Applying twice changes nothing only when every object has a fixed name.
+      assertNotNull(o.getMetadata().getName(), where + " has a name");
+      assertNull(o.getMetadata().getGenerateName(), where + " uses generateName: a second apply would make another");
+    }
+    assertEquals(List.of("cotoami"), m.all(io.fabric8.kubernetes.api.model.Namespace.class).stream()
+        .map(n -> n.getMetadata().getName()).toList(), rendering + ": declares the namespace it uses");
   }
 
   private static void assertHttpProbe(String where, Probe probe, String path) {
@@ -100,7 +124,7 @@ class KubernetesManifestsTest {
     HTTPGetAction get = probe.getHttpGet();
     assertNotNull(get, where + " is not an HTTP GET");
     assertEquals(path, get.getPath(), where + " path");
-    assertEquals("http", get.getPort().getStrVal(), where + " uses the named port http");
+    assertEquals("management", get.getPort().getStrVal(), where + " uses the named port management");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -355,36 +379,6 @@ class KubernetesManifestsTest {
     assertEquals(expected, selected, rendering + ": cotoami-cluster selects");
     assertTrue(m.objects.stream().map(HasMetadata::getKind).noneMatch(k -> k.equals("Role") || k.equals("RoleBinding")),
         rendering + ": DNS discovery needs no RBAC");
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("all")
-  @DisplayName("let only the app's own pods reach the Hazelcast and event-bus ports")
-  void networkPolicy(String rendering) {
-    Manifests m = Renderings.get(rendering);
-    Map<String, String> members = m.get(Service.class, "cotoami-cluster").getSpec().getSelector();
-    NetworkPolicy policy = m.all(NetworkPolicy.class).stream()
-        .filter(p -> members.equals(p.getSpec().getPodSelector().getMatchLabels())).findFirst()
-        .orElseThrow(() -> new AssertionError(rendering + ": no NetworkPolicy selects the cluster members"));
-    assertTrue(policy.getSpec().getPolicyTypes().contains("Ingress"), rendering + ": the policy restricts ingress");
-    Set<Integer> clusterPorts = Set.of(5701, 5702);
-    Set<Integer> opened = new HashSet<>();
-    for (NetworkPolicyIngressRule rule : policy.getSpec().getIngress()) {
-      for (NetworkPolicyPort port : rule.getPorts()) {
-        Integer number = port.getPort().getIntVal();
-        if (number != null && clusterPorts.contains(number)) {
-          assertFalse(rule.getFrom().isEmpty(), rendering + ": port " + number + " is open to everyone");
-          assertTrue(rule.getFrom().stream().allMatch(peer -> peer.getPodSelector() != null
-                  && peer.getNamespaceSelector() == null && peer.getIpBlock() == null
-                  && members.equals(peer.getPodSelector().getMatchLabels())),
-              rendering + ": port " + number + " is open to more than the cluster members");
-          opened.add(number);
-        }
-        assertFalse(number == null && !"http".equals(port.getPort().getStrVal()),
-            rendering + ": named port " + port.getPort().getStrVal() + " is opened");
-      }
-    }
-    assertEquals(clusterPorts, opened, rendering + ": the members reach each other on");
   }
 
   @ParameterizedTest(name = "{0}")

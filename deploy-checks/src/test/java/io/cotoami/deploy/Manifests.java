@@ -11,7 +11,13 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -29,18 +35,29 @@ import tools.jackson.databind.json.JsonMapper;
  * the wrong type fails, naming the object and the path.
  */
 final class Manifests {
+  private static final String GATEWAY_API = "gateway.networking.k8s.io/v1";
+  private static final String RBAC = "rbac.authorization.k8s.io/v1";
   /** The kinds we deploy, each with the one apiVersion we use for it. */
-  private static final Map<String, Kind> KINDS = Map.of(
-      "Namespace", new Kind("v1", Namespace.class),
-      "ConfigMap", new Kind("v1", ConfigMap.class),
-      "Secret", new Kind("v1", Secret.class),
-      "Service", new Kind("v1", Service.class),
-      "ServiceAccount", new Kind("v1", ServiceAccount.class),
-      "Deployment", new Kind("apps/v1", Deployment.class),
-      "StatefulSet", new Kind("apps/v1", StatefulSet.class),
-      "NetworkPolicy", new Kind("networking.k8s.io/v1", NetworkPolicy.class),
-      "Ingress", new Kind("networking.k8s.io/v1", Ingress.class),
-      "PodDisruptionBudget", new Kind("policy/v1", PodDisruptionBudget.class));
+  private static final Map<String, Kind> KINDS = Map.ofEntries(
+      Map.entry("Namespace", new Kind("v1", Namespace.class)),
+      Map.entry("ConfigMap", new Kind("v1", ConfigMap.class)),
+      Map.entry("Secret", new Kind("v1", Secret.class)),
+      Map.entry("Service", new Kind("v1", Service.class)),
+      Map.entry("ServiceAccount", new Kind("v1", ServiceAccount.class)),
+      Map.entry("Deployment", new Kind("apps/v1", Deployment.class)),
+      Map.entry("StatefulSet", new Kind("apps/v1", StatefulSet.class)),
+      Map.entry("NetworkPolicy", new Kind("networking.k8s.io/v1", NetworkPolicy.class)),
+      Map.entry("Ingress", new Kind("networking.k8s.io/v1", Ingress.class)),
+      Map.entry("PodDisruptionBudget", new Kind("policy/v1", PodDisruptionBudget.class)),
+      Map.entry("Gateway", new Kind(GATEWAY_API, Gateway.class)),
+      Map.entry("HTTPRoute", new Kind(GATEWAY_API, HTTPRoute.class)),
+      Map.entry("Role", new Kind(RBAC, Role.class)),
+      Map.entry("RoleBinding", new Kind(RBAC, RoleBinding.class)),
+      Map.entry("ClusterRole", new Kind(RBAC, ClusterRole.class)),
+      Map.entry("ClusterRoleBinding", new Kind(RBAC, ClusterRoleBinding.class)));
+
+  /** Kinds that live outside any namespace. */
+  static final java.util.Set<String> CLUSTER_SCOPED = java.util.Set.of("Namespace", "ClusterRole", "ClusterRoleBinding");
 
   private static final JsonMapper MAPPER = JsonMapper.builder()
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

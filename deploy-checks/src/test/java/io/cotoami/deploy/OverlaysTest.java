@@ -9,6 +9,9 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBackend;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,9 +27,14 @@ import org.junit.jupiter.api.Test;
 class OverlaysTest {
 
   @Test
-  @DisplayName("The cloud overlay puts the gateway behind an NGINX Ingress with cookie affinity and long WebSocket timeouts, exposing neither metrics, health nor debug")
-  void cloudIngress() {
-    Manifests m = Renderings.get(Renderings.CLOUD);
+  @DisplayName("The ingress-nginx overlay puts the gateway behind an NGINX Ingress with cookie affinity and long WebSocket timeouts, exposing neither metrics, health nor debug, and says the controller is retired")
+  void ingressNginx() {
+    Manifests m = Renderings.get(Renderings.INGRESS_NGINX);
+    assertTrue(Repo.read(Renderings.INGRESS_NGINX + "/kustomization.yaml").contains("ingress-nginx was retired in March 2026"),
+        "the overlay says the controller is retired");
+    assertTrue(Repo.read(Renderings.INGRESS_NGINX + "/ingress.yaml").contains("cotoami_route_<service>"),
+        "the comment names the gateway's own cookies as they are");
+    assertFalse(Repo.read(Renderings.INGRESS_NGINX + "/ingress.yaml").contains("\"route\""), "no stale cookie name in the comment");
     Ingress ingress = m.get(Ingress.class, "gateway");
     Map<String, String> a = ingress.getMetadata().getAnnotations();
     String prefix = "nginx.ingress.kubernetes.io/";
@@ -61,6 +69,82 @@ class OverlaysTest {
   }
 
   @Test
+  @DisplayName("The Gateway API overlay routes only the public paths to the gateway in one rule with cookie session persistence of its own name, over TLS")
+  void gatewayApi() {
+    Manifests m = Renderings.get(Renderings.GATEWAY_API);
+    assertTrue(m.all(Ingress.class).isEmpty(), "no Ingress beside the Gateway");
+    Gateway gateway = m.get(Gateway.class, "cotoami");
+    var https = gateway.getSpec().getListeners().stream().filter(l -> l.getName().equals("https")).findFirst().orElseThrow();
+    assertEquals("HTTPS", https.getProtocol());
+    assertEquals("cotoami-tls", https.getTls().getCertificateRefs().get(0).getName(), "the TLS Secret");
+    HTTPRoute route = m.get(HTTPRoute.class, "gateway");
+    assertEquals("https", route.getSpec().getParentRefs().get(0).getSectionName(), "the app is served on the HTTPS listener");
+    assertEquals(1, route.getSpec().getRules().size(), "one rule, so one session cookie covers every public path");
+    HTTPRouteRule rule = route.getSpec().getRules().get(0);
+    var persistence = rule.getSessionPersistence();
+    assertNotNull(persistence, "sessionPersistence keeps a browser on one gateway replica");
+    assertEquals("Cookie", persistence.getType());
+    String cookie = persistence.getSessionName();
+    assertFalse(cookie.equals("route") || cookie.startsWith("cotoami_route_"),
+        "the entry's cookie must not clash with the gateway's own route cookies (cotoami_route_<service>)");
+    assertEquals("0s", rule.getTimeouts().getRequest(), "WebSockets are not cut by a request timeout");
+    Service service = m.get(Service.class, "gateway");
+    for (var backend : rule.getBackendRefs()) {
+      assertEquals("gateway", backend.getName(), "everything goes to the gateway");
+      assertTrue(service.getSpec().getPorts().stream().anyMatch(p -> p.getPort().equals(backend.getPort()) && p.getName().equals("http")),
+          "the route names the gateway Service's http port");
+    }
+    List<String> paths = rule.getMatches().stream().map(x -> x.getPath().getType() + " " + x.getPath().getValue()).toList();
+    assertEquals(List.of("Exact /", "Exact /index.html", "PathPrefix /app", "PathPrefix /cotonomas", "PathPrefix /api",
+        "PathPrefix /signin", "Exact /openapi.yaml"), paths, "only the public paths");
+    for (String internal : List.of("/metrics", "/health/ready", "/debug")) {
+      assertFalse(rule.getMatches().stream().anyMatch(x -> "PathPrefix".equals(x.getPath().getType())
+          ? internal.startsWith(x.getPath().getValue().replaceAll("/$", "") + "/") || internal.equals(x.getPath().getValue())
+          : internal.equals(x.getPath().getValue())), "the route would expose " + internal);
+    }
+    ConfigMap config = m.get(ConfigMap.class, "cotoami-config");
+    assertEquals("https://" + route.getSpec().getHostnames().get(0), config.getData().get("PUBLIC_URL"), "PUBLIC_URL is the route's host");
+    assertEquals(https.getHostname(), route.getSpec().getHostnames().get(0), "the listener serves the route's host");
+    HTTPRoute redirect = m.get(HTTPRoute.class, "https-redirect");
+    assertEquals("http", redirect.getSpec().getParentRefs().get(0).getSectionName());
+    assertEquals("https", redirect.getSpec().getRules().get(0).getFilters().get(0).getRequestRedirect().getScheme(),
+        "plain HTTP is only redirected");
+    assertTrue(redirect.getSpec().getRules().get(0).getBackendRefs().isEmpty(), "the redirect reaches no backend");
+  }
+
+  @Test
+  @DisplayName("Both cloud overlays trust X-Forwarded-For from a pod range, not loopback only, and minikube from loopback only")
+  void trustedProxies() {
+    for (String cloud : List.of(Renderings.GATEWAY_API, Renderings.INGRESS_NGINX)) {
+      String value = Renderings.get(cloud).get(ConfigMap.class, "cotoami-config").getData().get("TRUSTED_PROXIES");
+      assertTrue(value.matches("\\d+\\.\\d+\\.\\d+\\.\\d+/\\d+(,.*)?") && !value.startsWith("127."), cloud + ": " + value);
+    }
+    assertEquals("127.0.0.1/32,::1/128",
+        Renderings.get(Renderings.MINIKUBE).get(ConfigMap.class, "cotoami-config").getData().get("TRUSTED_PROXIES"));
+  }
+
+  @Test
+  @DisplayName("scripts/create-k8s-secrets.sh applies the namespace with the labels the manifests give it, and the docs apply all-in-one.yaml rather than create it")
+  void secretsThenAllInOne() {
+    String script = Repo.read("scripts/create-k8s-secrets.sh");
+    assertTrue(script.lines().filter(l -> l.contains("create namespace")).allMatch(l -> l.contains("--dry-run=client")),
+        "a bare `kubectl create namespace` fails on the second run or after all-in-one.yaml");
+    assertTrue(script.contains("| kubectl apply -f -"), "the namespace is applied");
+    Map<String, String> labels = m().get(io.fabric8.kubernetes.api.model.Namespace.class, "cotoami").getMetadata().getLabels();
+    labels.forEach((key, value) -> assertTrue(script.contains(key + "=" + value),
+        "the script gives the namespace the label " + key + "=" + value + " (else the first to run decides)"));
+    String allInOne = Repo.read(Renderings.ALL_IN_ONE);
+    assertTrue(allInOne.contains("kubectl apply -f k8s/all-in-one.yaml"), "all-in-one.yaml says to apply it");
+    assertFalse(allInOne.contains("kubectl create -f"), "create fails on the namespace the secrets script made");
+    String docs = Repo.read("docs/operations.md");
+    assertFalse(docs.contains("kubectl create -f k8s/all-in-one.yaml"), "docs/operations.md still says create");
+  }
+
+  private static Manifests m() {
+    return Renderings.get(Renderings.ALL_IN_ONE);
+  }
+
+  @Test
   @DisplayName("The minikube overlay opens the gateway on a NodePort and sends mail to Mailpit, which only it has")
   void minikube() {
     Manifests m = Renderings.get(Renderings.MINIKUBE);
@@ -72,7 +156,7 @@ class OverlaysTest {
     assertTrue(mailpit.getSpec().getPorts().stream()
             .anyMatch(p -> String.valueOf(p.getPort()).equals(mail.getData().get("SMTP_PORT"))),
         "SMTP_PORT is a port of the mailpit Service");
-    for (String other : List.of(Renderings.BASE, Renderings.CLOUD)) {
+    for (String other : List.of(Renderings.BASE, Renderings.GATEWAY_API, Renderings.INGRESS_NGINX)) {
       assertTrue(Renderings.get(other).find(Deployment.class, "mailpit").isEmpty(), other + " has no mail catcher");
     }
   }

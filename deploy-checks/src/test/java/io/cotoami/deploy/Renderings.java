@@ -10,7 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Renderings {
   static final String BASE = "k8s/base";
   static final String MINIKUBE = "k8s/overlays/minikube";
-  static final String CLOUD = "k8s/overlays/cloud";
+  static final String GATEWAY_API = "k8s/overlays/cloud-gateway-api";
+  static final String INGRESS_NGINX = "k8s/overlays/cloud-ingress-nginx";
   static final String ALL_IN_ONE = "k8s/all-in-one.yaml";
 
   private static final Map<String, Manifests> CACHE = new ConcurrentHashMap<>();
@@ -19,11 +20,11 @@ final class Renderings {
   }
 
   static List<String> all() {
-    return List.of(BASE, MINIKUBE, CLOUD, ALL_IN_ONE);
+    return List.of(BASE, MINIKUBE, GATEWAY_API, INGRESS_NGINX, ALL_IN_ONE);
   }
 
   static List<String> deployable() {
-    return List.of(MINIKUBE, CLOUD, ALL_IN_ONE);
+    return List.of(MINIKUBE, GATEWAY_API, INGRESS_NGINX, ALL_IN_ONE);
   }
 
   static Manifests get(String name) {

@@ -21,15 +21,20 @@ enum Services {
   static final List<String> EVERY_SERVICE = List.of(
       "HTTP_HOST", "HTTP_PORT", "ANNOUNCE_HOST", "HTTP_BODY_LIMIT", "BUS_TIMEOUT", "SHUTDOWN_GRACE_PERIOD",
       "CLUSTER_NAME", "CLUSTER_DISCOVERY", "CLUSTER_HOST", "CLUSTER_PUBLIC_HOST", "CLUSTER_PORT",
-      "CLUSTER_PORT_COUNT", "EVENTBUS_PORT", "LOG_FORMAT");
+      "CLUSTER_PORT_COUNT", "EVENTBUS_PORT", "LOG_FORMAT", "MANAGEMENT_PORT");
   static final List<String> DATASTORES = List.of(
       "PGHOST", "PGPORT", "PGDATABASE", "PGUSER", "PGPASSWORD", "PGPOOL_MAX_SIZE", "REDIS_URL");
   static final List<String> MAIL = List.of(
       "REDIS_URL", "SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_PASSWORD", "SMTP_STARTTLS", "MAIL_FROM");
   static final List<String> GATEWAY_ONLY = List.of(
-      "UPSTREAM_CONNECT_TIMEOUT", "UPSTREAM_TIMEOUT", "PUBLIC_URL", "ALLOWED_ORIGINS", "DEV_MODE", "DEBUG_ROUTES");
+      "UPSTREAM_CONNECT_TIMEOUT", "UPSTREAM_TIMEOUT", "PUBLIC_URL", "ALLOWED_ORIGINS", "DEV_MODE", "DEBUG_ROUTES",
+      "TRUSTED_PROXIES");
   static final List<String> SESSION_CHECKS = List.of("JWT_PUBLIC_KEY_FILE", "JWT_KEY_ID");
-  static final List<String> AUTH_ONLY = List.of("JWT_PRIVATE_KEY_FILE", "PUBLIC_URL");
+  static final List<String> AUTH_ONLY = List.of("JWT_PRIVATE_KEY_FILE", "PUBLIC_URL", "TRUSTED_PROXIES");
+  /** Anonymous data lives in a Redis of its own (coto-service only). */
+  static final List<String> COTO_ONLY = List.of("ANON_REDIS_URL");
+  /** Where /health/*, /metrics and /debug are served, in every deployment. */
+  static final int MANAGEMENT_PORT = 9090;
 
   final String id;
   final int httpPort;
@@ -62,6 +67,9 @@ enum Services {
     }
     if (this == AUTH_SERVICE) {
       names.addAll(AUTH_ONLY);
+    }
+    if (this == COTO_SERVICE) {
+      names.addAll(COTO_ONLY);
     }
     return names;
   }
