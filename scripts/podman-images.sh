@@ -2,7 +2,8 @@
 # Builds the four service images with Podman and smoke-tests one of them, on a machine with no
 # Docker engine and no access to a container registry.
 #
-# The Dockerfiles take their base images as build args (MAVEN_IMAGE, RUNTIME_IMAGE). Where Docker
+# docker/Dockerfile takes the service (SERVICE, HTTP_PORT) and its base images (MAVEN_IMAGE,
+# RUNTIME_IMAGE) as build args. Where Docker
 # Hub is out of reach, this script makes one local base image instead: a Debian bookworm root
 # filesystem with OpenJDK 17 (debootstrap), imported with `podman import`. It then builds each
 # image with `--target prebuilt` from the jars `mvn verify` (or `mvn package`) left in
@@ -10,17 +11,19 @@
 #
 #   scripts/podman-images.sh            # build cotoami/<service>:podman and smoke-test gateway
 #   TAG=x scripts/podman-images.sh      # another tag
+#   SKIP_SMOKE=1 scripts/podman-images.sh   # build only (scripts/try-containers.sh does)
 #   BASE_IMAGE=eclipse-temurin:17.0.20_8-jre-noble MAVEN_IMAGE=maven:3.9.16-eclipse-temurin-17 \
 #     scripts/podman-images.sh          # the real bases, where the registry is reachable
 #
 # Smoke check: the gateway image starts (alone, no cluster peers: CLUSTER_HOST=127.0.0.1), the
-# image's HEALTHCHECK class runs inside it, and /health/live answers on the published port.
+# image's HEALTHCHECK class runs inside it, and /health/live answers on the published management port.
 # Needs root (or rootless podman set up), podman, and for the local base debootstrap.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 tag="${TAG:-podman}"
 services=(gateway coto-service auth-service mail-service)
+declare -A http_port=([gateway]=8080 [coto-service]=8081 [auth-service]=8082 [mail-service]=8083)
 local_base="localhost/cotoami-base:bookworm-jdk17"
 rootfs="${ROOTFS:-/var/tmp/cotoami-rootfs}"
 
@@ -56,12 +59,18 @@ done
 for s in "${services[@]}"; do
   echo "== building cotoami/$s:$tag"
   podman "${podman_opts[@]}" build "${build_opts[@]}" \
-    --file "$root/$s/Dockerfile" --target prebuilt \
+    --file "$root/docker/Dockerfile" --target prebuilt \
+    --build-arg "SERVICE=$s" --build-arg "HTTP_PORT=${http_port[$s]}" \
     --build-arg "MAVEN_IMAGE=$MAVEN_IMAGE" --build-arg "RUNTIME_IMAGE=$BASE_IMAGE" \
     --build-arg "REVISION=$(git -C "$root" rev-parse HEAD 2>/dev/null || echo unknown)" \
     --build-arg "CREATED=$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
     --tag "cotoami/$s:$tag" "$root"
 done
+
+if [[ -n "${SKIP_SMOKE:-}" ]]; then
+  echo "== built; smoke check skipped (SKIP_SMOKE)"
+  exit 0
+fi
 
 echo "== smoke check: cotoami/gateway:$tag"
 name="cotoami-smoke-$$"
@@ -70,7 +79,8 @@ cleanup() { podman "${podman_opts[@]}" rm -f -t 0 "$name" >/dev/null 2>&1 || tru
 trap cleanup EXIT
 podman "${podman_opts[@]}" run -d --name "$name" "${run_opts[@]}" \
   --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges \
-  -p "127.0.0.1:$port:8080" \
+  -p "127.0.0.1:$port:9090" \
+  -e CLUSTER_NAME="smoke-$$" -e PUBLIC_URL=http://localhost:8080 \
   -e CLUSTER_HOST=127.0.0.1 -e CLUSTER_MEMBERS=127.0.0.1 -e LOG_FORMAT=text \
   -e JWT_PUBLIC_KEY_FILE=/run/jwt/jwt-public.pem -e JWT_KEY_ID=smoke \
   -v "$root/secrets:/run/jwt:ro" \
@@ -91,7 +101,7 @@ for _ in $(seq 1 60); do
     done
     podman "${podman_opts[@]}" inspect "$name" --format '{{index .Config.Labels "org.opencontainers.image.title"}} revision {{index .Config.Labels "org.opencontainers.image.revision"}}'
     if command -v curl >/dev/null 2>&1; then
-      curl -fsS "http://127.0.0.1:$port/health/live" >/dev/null && echo "smoke: and on the published port $port"
+      curl -fsS "http://127.0.0.1:$port/health/live" >/dev/null && echo "smoke: and on the published management port $port"
     fi
     podman "${podman_opts[@]}" stop -t 40 "$name" >/dev/null
     code="$(podman "${podman_opts[@]}" inspect "$name" --format '{{.State.ExitCode}}')"

@@ -77,6 +77,9 @@ class ComposeTest {
         if (s.ownsTables) {
           assertTrue(deps.containsAll(List.of("postgres", "redis")), name + " waits for PostgreSQL and Redis");
         }
+        if (s == Services.COTO_SERVICE) {
+          assertTrue(deps.contains("redis-anon"), name + " waits for the anonymous Redis");
+        }
         if (s.sendsMail) {
           assertTrue(deps.containsAll(List.of("redis", "mailpit")), name + " waits for Redis and the mail catcher");
         }
@@ -104,71 +107,83 @@ class ComposeTest {
   }
 
   @Test
-  @DisplayName("gives each service instance a fixed address that is its CLUSTER_HOST and is in everyone's CLUSTER_MEMBERS")
-  void clusterAddresses() {
-    Map<String, Object> ipam = Yaml.map(Yaml.list(Yaml.at(compose, "networks", "cotoami", "ipam", "config"), "ipam").get(0), "ipam");
-    String subnet = String.valueOf(ipam.get("subnet"));
-    String dynamicRange = String.valueOf(ipam.get("ip_range"));
-    List<String> addresses = new ArrayList<>();
+  @DisplayName("gives no container a fixed address: each member binds to its own hostname and finds the others by name")
+  void clusterByName() {
+    assertFalse(compose.containsKey("name"), "no top-level name: docker-compose 1.29 rejects it");
+    assertFalse(Repo.read("docker-compose.yml").contains("ipv4_address"), "no fixed address: podman-compose 1.0.x fails on it");
+    List<String> names = new ArrayList<>();
     for (Services s : Services.values()) {
       instances(s).forEach((name, service) -> {
-        String address = String.valueOf(Yaml.at(service, "networks", "cotoami", "ipv4_address"));
-        assertTrue(inSubnet(address, subnet), name + " address " + address + " outside " + subnet);
-        assertFalse(inSubnet(address, dynamicRange), name + " address " + address + " inside the dynamic ip_range " + dynamicRange);
         Map<String, String> env = environment(name, service);
-        assertEquals(address, env.get("CLUSTER_HOST"), name + " CLUSTER_HOST");
-        assertEquals(address, env.get("CLUSTER_PUBLIC_HOST"), name + " CLUSTER_PUBLIC_HOST");
-        assertEquals(address, env.get("ANNOUNCE_HOST"), name + " ANNOUNCE_HOST");
-        addresses.add(address);
+        for (String variable : List.of("CLUSTER_HOST", "CLUSTER_PUBLIC_HOST", "ANNOUNCE_HOST")) {
+          assertEquals(name, env.get(variable), name + " " + variable + " is its own hostname");
+        }
+        names.add(name);
       });
     }
-    assertEquals(addresses.size(), new TreeSet<>(addresses).size(), "addresses are unique: " + addresses);
     for (Services s : Services.values()) {
       instances(s).forEach((name, service) -> {
         List<String> members = List.of(environment(name, service).get("CLUSTER_MEMBERS").split("\\s*,\\s*"));
-        assertTrue(members.containsAll(addresses), name + " CLUSTER_MEMBERS " + members + " misses some of " + addresses);
+        assertEquals(new TreeSet<>(names), new TreeSet<>(members), name + " CLUSTER_MEMBERS");
+        assertFalse(environment(name, service).get("CLUSTER_NAME").equals("cotoami"), name + ": not the old shared default cluster name");
       });
     }
   }
 
-  private static boolean inSubnet(String address, String cidr) {
-    String[] parts = cidr.split("/");
-    int bits = Integer.parseInt(parts[1]);
-    long mask = bits == 0 ? 0 : 0xFFFFFFFFL << (32 - bits) & 0xFFFFFFFFL;
-    return (ipv4(address) & mask) == (ipv4(parts[0]) & mask);
-  }
-
-  private static long ipv4(String address) {
-    long value = 0;
-    for (String octet : address.split("\\.")) {
-      value = value << 8 | Integer.parseInt(octet);
-    }
-    return value;
-  }
-
   @Test
-  @DisplayName("publishes the gateway on 8080 and the mail UI on 8025, and no other service's port")
+  @DisplayName("publishes only the gateway (8080) and the mail UI (8025), on 127.0.0.1, with the debug routes off")
   void ports() {
-    assertEquals(List.of("8080:8080"), Yaml.map(services.get("gateway"), "gateway").get("ports"), "gateway ports");
-    List<Object> mailpit = Yaml.list(Yaml.map(services.get("mailpit"), "mailpit").get("ports"), "mailpit ports");
-    assertTrue(mailpit.contains("8025:8025"), "the mail UI is on 8025");
-    for (Services s : Services.values()) {
-      if (s != Services.GATEWAY) {
-        instances(s).forEach((name, service) -> assertFalse(service.containsKey("ports"), name + " publishes a port"));
+    assertEquals(List.of("127.0.0.1:${COTOAMI_GATEWAY_PORT:-8080}:8080"), Yaml.map(services.get("gateway"), "gateway").get("ports"),
+        "gateway ports");
+    assertEquals(List.of("127.0.0.1:${COTOAMI_MAIL_UI_PORT:-8025}:8025"), Yaml.map(services.get("mailpit"), "mailpit").get("ports"),
+        "mailpit ports");
+    services.forEach((name, value) -> {
+      Map<String, Object> service = Yaml.map(value, name);
+      if (!name.equals("gateway") && !name.equals("mailpit")) {
+        assertFalse(service.containsKey("ports"), name + " publishes a port");
       }
+    });
+    Map<String, String> gateway = environment("gateway", Yaml.map(services.get("gateway"), "gateway"));
+    assertEquals("http://localhost:${COTOAMI_GATEWAY_PORT:-8080}", gateway.get("PUBLIC_URL"), "PUBLIC_URL follows the published port");
+    assertEquals(gateway.get("PUBLIC_URL"), gateway.get("ALLOWED_ORIGINS"));
+    assertEquals("false", gateway.get("DEBUG_ROUTES"), "the debug routes are off");
+    assertEquals("false", gateway.get("DEV_MODE"), "dev mode is off");
+  }
+
+  @Test
+  @DisplayName("runs every container read-only, with no capability and no privilege escalation, a tmpfs where it writes")
+  void hardened() {
+    services.forEach((name, value) -> {
+      Map<String, Object> service = Yaml.map(value, name);
+      assertEquals(Boolean.TRUE, service.get("read_only"), name + " read_only");
+      assertEquals(List.of("ALL"), service.get("cap_drop"), name + " cap_drop");
+      assertTrue(Yaml.list(service.get("security_opt"), name + " security_opt").contains("no-new-privileges:true"),
+          name + " no-new-privileges");
+      assertFalse(service.containsKey("privileged"), name + " privileged");
+    });
+    for (String name : List.of("gateway", "coto-service-1", "coto-service-2", "auth-service", "mail-service", "postgres", "mailpit")) {
+      assertTrue(Yaml.list(Yaml.map(services.get(name), name).get("tmpfs"), name + " tmpfs").contains("/tmp"), name + " has a tmpfs /tmp");
+    }
+    assertTrue(Yaml.list(Yaml.map(services.get("postgres"), "postgres").get("tmpfs"), "postgres tmpfs").contains("/var/run/postgresql"),
+        "PostgreSQL writes its socket and lock file");
+    for (String name : List.of("postgres", "redis", "redis-anon", "mailpit")) {
+      assertTrue(String.valueOf(Yaml.map(services.get(name), name).get("user")).matches("[1-9]\\d*:[1-9]\\d*"),
+          name + " runs as a numeric non-root user (without capabilities its entrypoint cannot switch)");
     }
   }
 
   @Test
-  @DisplayName("runs two coto-service instances, built from the services' own Dockerfiles")
+  @DisplayName("runs two coto-service instances, each service built from the one Dockerfile with its SERVICE and HTTP_PORT")
   void builds() {
     assertEquals(2, instances(Services.COTO_SERVICE).size(), "coto-service instances");
     for (Services s : Services.values()) {
       instances(s).forEach((name, service) -> {
         assertEquals(".", Yaml.at(service, "build", "context"), name + " builds from the repository root");
         String dockerfile = String.valueOf(Yaml.at(service, "build", "dockerfile"));
-        assertEquals(s.id + "/Dockerfile", dockerfile, name + " dockerfile");
+        assertEquals(DockerfilesTest.FILE, dockerfile, name + " dockerfile");
         assertTrue(Files.isRegularFile(Repo.path(dockerfile)), dockerfile + " exists");
+        assertEquals(s.id, Yaml.at(service, "build", "args", "SERVICE"), name + " SERVICE");
+        assertEquals(String.valueOf(s.httpPort), String.valueOf(Yaml.at(service, "build", "args", "HTTP_PORT")), name + " HTTP_PORT");
         KubernetesManifestsTest.assertPinned(name, String.valueOf(service.get("image")));
       });
     }
@@ -179,14 +194,23 @@ class ComposeTest {
   void infrastructure() {
     Map<String, Object> postgres = Yaml.map(services.get("postgres"), "postgres");
     assertTrue(String.valueOf(postgres.get("image")).matches("postgres:17\\.\\d+(-[a-z0-9.]+)?"), "postgres image " + postgres.get("image"));
-    Map<String, Object> redis = Yaml.map(services.get("redis"), "redis");
-    assertTrue(String.valueOf(redis.get("image")).matches("redis:7\\.\\d+\\.\\d+(-[a-z0-9.]+)?"), "redis image " + redis.get("image"));
-    assertTrue(String.join(" ", Yaml.list(redis.get("command"), "redis command").stream().map(String::valueOf).toList())
-        .contains("--appendonly yes"), "Redis keeps an append-only file");
+    for (String name : List.of("redis", "redis-anon")) {
+      Map<String, Object> redis = Yaml.map(services.get(name), name);
+      assertTrue(String.valueOf(redis.get("image")).matches("redis:7\\.\\d+\\.\\d+(-[a-z0-9.]+)?"), name + " image " + redis.get("image"));
+      String command = String.join(" ", Yaml.list(redis.get("command"), name + " command").stream().map(String::valueOf).toList());
+      assertTrue(command.contains("--appendonly yes"), name + " keeps an append-only file");
+      assertTrue(command.matches(".*--maxmemory \\d+mb.*") && command.contains("--maxmemory-policy noeviction"),
+          name + " is bounded and refuses writes when full rather than dropping data: " + command);
+    }
+    for (Map.Entry<String, Map<String, Object>> coto : instances(Services.COTO_SERVICE).entrySet()) {
+      Map<String, String> env = environment(coto.getKey(), coto.getValue());
+      assertEquals("redis://redis-anon:6379", env.get("ANON_REDIS_URL"), coto.getKey() + ": anonymous data in its own Redis");
+      assertEquals("redis://redis:6379", env.get("REDIS_URL"), coto.getKey() + ": the rest in the main one");
+    }
     Map<String, Object> mailpit = Yaml.map(services.get("mailpit"), "mailpit");
     assertTrue(String.valueOf(mailpit.get("image")).matches("axllent/mailpit:v\\d+\\.\\d+\\.\\d+"), "mailpit image " + mailpit.get("image"));
     Set<String> volumes = Yaml.map(compose.get("volumes"), "volumes").keySet();
-    for (String name : List.of("postgres", "redis")) {
+    for (String name : List.of("postgres", "redis", "redis-anon")) {
       String mount = String.valueOf(Yaml.list(Yaml.map(services.get(name), name).get("volumes"), name + " volumes").get(0));
       assertTrue(volumes.contains(mount.substring(0, mount.indexOf(':'))), name + " data is on a named volume: " + mount);
     }

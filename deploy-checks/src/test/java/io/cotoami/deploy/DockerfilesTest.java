@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -13,17 +14,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-@DisplayName("The services' Dockerfiles")
+@DisplayName("The one Dockerfile (docker/Dockerfile, ARG SERVICE)")
 class DockerfilesTest {
+  static final String FILE = "docker/Dockerfile";
   private static final Pattern MAVEN_IMAGE = Pattern.compile("ARG MAVEN_IMAGE=maven:3\\.9\\.\\d+-eclipse-temurin-17");
   private static final Pattern RUNTIME_IMAGE =
       Pattern.compile("ARG RUNTIME_IMAGE=eclipse-temurin:17\\.0\\.\\d+_\\d+-jre(-[a-z]+)?");
 
   /** Logical lines: continuations joined, comments dropped. */
-  private static List<String> instructions(Services service) {
+  private static List<String> instructions() {
     List<String> lines = new ArrayList<>();
     StringBuilder current = new StringBuilder();
-    for (String raw : Repo.read(service.id + "/Dockerfile").split("\n")) {
+    for (String raw : Repo.read(FILE).split("\n")) {
       String line = raw.strip();
       if (line.startsWith("#") || line.isEmpty() && current.length() == 0) {
         continue;
@@ -43,83 +45,104 @@ class DockerfilesTest {
     return lines.stream().filter(l -> l.startsWith(keyword + " ")).toList();
   }
 
-  @ParameterizedTest(name = "{0}")
-  @EnumSource(Services.class)
-  @DisplayName("build with Maven and run on a JRE, both pinned by exact version")
-  void pinnedImages(Services service) {
-    List<String> lines = instructions(service);
-    assertTrue(lines.stream().anyMatch(l -> MAVEN_IMAGE.matcher(l).matches()), service + ": Maven image pinned");
-    assertTrue(lines.stream().anyMatch(l -> RUNTIME_IMAGE.matcher(l).matches()), service + ": JRE image pinned");
-    for (String from : starting(lines, "FROM")) {
-      String image = from.split(" ")[1];
-      assertTrue(image.startsWith("${") || image.equals("runtime-base"), service + ": " + from + " is not from a pinned ARG");
-    }
-    assertTrue(lines.stream().noneMatch(l -> l.contains(":latest")), service + ": no latest tag");
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @EnumSource(Services.class)
-  @DisplayName("resolve dependencies from every module's pom.xml before copying any source")
-  void dependencyLayerFirst(Services service) {
-    List<String> lines = instructions(service);
-    String modules = Repo.read("pom.xml").replaceAll("(?s)<!--.*?-->", "");
-    Matcher module = Pattern.compile("<module>([^<]+)</module>").matcher(modules);
-    while (module.find()) {
-      String copy = "COPY " + module.group(1) + "/pom.xml " + module.group(1) + "/";
-      assertTrue(lines.contains(copy), service + ": Maven reads every module of the reactor, missing: " + copy);
-    }
-    int offline = indexOf(lines, "RUN mvn -B -q -Dmaven.repo.local=/build/.m2 -pl " + service.id + " -am dependency:go-offline");
-    int firstSource = indexOf(lines, "COPY common/src common/src");
-    int pkg = indexOf(lines, "RUN mvn -B -q -Dmaven.repo.local=/build/.m2 -pl " + service.id + " -am -DskipTests package");
-    assertTrue(offline < firstSource && firstSource < pkg, service + ": dependencies, then sources, then package");
-    assertTrue(lines.contains("COPY " + service.id + "/src " + service.id + "/src"), service + ": copies its sources");
-  }
-
   private static int indexOf(List<String> lines, String line) {
     int i = lines.indexOf(line);
     assertTrue(i >= 0, "missing: " + line);
     return i;
   }
 
-  @ParameterizedTest(name = "{0}")
-  @EnumSource(Services.class)
-  @DisplayName("run as uid 10001 with container-aware JVM flags, a health check, OCI labels and the service's ports")
-  void runtime(Services service) {
-    List<String> lines = instructions(service);
-    assertEquals(List.of("USER 10001:10001"), starting(lines, "USER"), service + ": non-root user");
-    String entrypoint = starting(lines, "ENTRYPOINT").get(0);
-    assertTrue(entrypoint.contains("\"-XX:MaxRAMPercentage=75\"") && entrypoint.contains("\"-XX:+ExitOnOutOfMemoryError\""),
-        service + ": container-aware JVM flags");
-    assertTrue(entrypoint.contains("\"/app/" + service.id + ".jar\""), service + ": runs its own jar");
-    assertTrue(entrypoint.startsWith("ENTRYPOINT [\"java\""), service + ": exec form, the JVM is PID 1");
-    String healthcheck = starting(lines, "HEALTHCHECK").get(0);
-    assertTrue(healthcheck.contains("\"HealthCheck\"") && healthcheck.contains("\"/health/ready\""), service + ": HEALTHCHECK");
-    assertTrue(lines.contains("COPY --from=healthcheck /opt/healthcheck /opt/healthcheck"), service + ": health check class copied");
-    List<String> expose = starting(lines, "EXPOSE");
-    assertEquals(List.of("EXPOSE " + service.httpPort + " 5701 5702"), expose, service + ": HTTP, Hazelcast and event-bus ports");
-    assertTrue(lines.stream().anyMatch(l -> l.startsWith("ENV HTTP_PORT=" + service.httpPort + " ")),
-        service + ": HTTP_PORT for the health check");
-    String labels = String.join(" ", starting(lines, "LABEL"));
-    for (String label : List.of("title", "description", "source", "version", "revision", "created")) {
-      assertTrue(labels.contains("org.opencontainers.image." + label + "="), service + ": OCI label " + label);
+  @Test
+  @DisplayName("replaces the four per-service Dockerfiles, and everything that builds an image uses it")
+  void oneDockerfile() {
+    for (Services s : Services.values()) {
+      assertFalse(Files.exists(Repo.path(s.id + "/Dockerfile")), s.id + "/Dockerfile is back");
     }
+    assertTrue(Repo.read("scripts/podman-images.sh").contains(FILE), "podman-images.sh builds from " + FILE);
+    assertTrue(Repo.read("scripts/try-containers.sh").contains("docker-compose.yml"), "try-containers.sh runs the compose file");
+  }
+
+  @Test
+  @DisplayName("build with Maven and run on a JRE, both pinned by exact version")
+  void pinnedImages() {
+    List<String> lines = instructions();
+    assertTrue(lines.stream().anyMatch(l -> MAVEN_IMAGE.matcher(l).matches()), "Maven image pinned");
+    assertTrue(lines.stream().anyMatch(l -> RUNTIME_IMAGE.matcher(l).matches()), "JRE image pinned");
+    for (String from : starting(lines, "FROM")) {
+      String image = from.split(" ")[1];
+      assertTrue(image.startsWith("${") || image.equals("runtime-base"), from + " is not from a pinned ARG");
+    }
+    assertTrue(lines.stream().noneMatch(l -> l.contains(":latest")), "no latest tag");
+  }
+
+  @Test
+  @DisplayName("resolve dependencies from every module's pom.xml before copying any source, for the service SERVICE names")
+  void dependencyLayerFirst() {
+    List<String> lines = instructions();
+    String modules = Repo.read("pom.xml").replaceAll("(?s)<!--.*?-->", "");
+    Matcher module = Pattern.compile("<module>([^<]+)</module>").matcher(modules);
+    while (module.find()) {
+      String copy = "COPY " + module.group(1) + "/pom.xml " + module.group(1) + "/";
+      assertTrue(lines.contains(copy), "Maven reads every module of the reactor, missing: " + copy);
+    }
+    int offline = indexOf(lines, "RUN mvn -B -q -Dmaven.repo.local=/build/.m2 -pl ${SERVICE} -am dependency:go-offline");
+    int firstSource = indexOf(lines, "COPY common/src common/src");
+    int pkg = indexOf(lines, "RUN mvn -B -q -Dmaven.repo.local=/build/.m2 -pl ${SERVICE} -am -DskipTests package");
+    assertTrue(offline < firstSource && firstSource < pkg, "dependencies, then sources, then package");
+    assertTrue(lines.contains("COPY ${SERVICE}/src ${SERVICE}/src"), "copies the service's sources");
   }
 
   @ParameterizedTest(name = "{0}")
   @EnumSource(Services.class)
+  @DisplayName("accept exactly each service with its HTTP port, and fail the build on any other pair")
+  void serviceArguments(Services service) {
+    String check = starting(instructions(), "RUN").stream().filter(l -> l.contains("case \"${SERVICE}:${HTTP_PORT}\""))
+        .findFirst().orElseThrow(() -> new AssertionError("no check of SERVICE and HTTP_PORT"));
+    assertTrue(check.contains(service.id + ":" + service.httpPort + "|") || check.contains(service.id + ":" + service.httpPort + ")"),
+        service + " is accepted with " + service.httpPort);
+    assertTrue(check.contains("exit 1"), "any other pair fails the build");
+    assertEquals(Services.values().length, check.split(":\\d{4}").length - 1, "one pair per service");
+  }
+
+  @Test
+  @DisplayName("run as uid 10001 with container-aware JVM flags, a health check on the management port, OCI labels and the ports")
+  void runtime() {
+    List<String> lines = instructions();
+    assertEquals(List.of("USER 10001:10001"), starting(lines, "USER"), "non-root user");
+    String entrypoint = starting(lines, "ENTRYPOINT").get(0);
+    assertTrue(entrypoint.contains("\"-XX:MaxRAMPercentage=75\"") && entrypoint.contains("\"-XX:+ExitOnOutOfMemoryError\""),
+        "container-aware JVM flags");
+    assertTrue(entrypoint.contains("\"/app/service.jar\""), "runs the jar the stages copy");
+    assertTrue(entrypoint.startsWith("ENTRYPOINT [\"java\""), "exec form, the JVM is PID 1");
+    String healthcheck = starting(lines, "HEALTHCHECK").get(0);
+    assertTrue(healthcheck.contains("\"HealthCheck\"") && healthcheck.contains("\"/health/ready\""), "HEALTHCHECK");
+    assertTrue(lines.contains("COPY --from=healthcheck /opt/healthcheck /opt/healthcheck"), "health check class copied");
+    assertEquals(List.of("EXPOSE ${HTTP_PORT} " + Services.MANAGEMENT_PORT + " 5701 5702"), starting(lines, "EXPOSE"),
+        "HTTP, management, Hazelcast and event-bus ports");
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("ENV HTTP_PORT=${HTTP_PORT} MANAGEMENT_PORT=" + Services.MANAGEMENT_PORT + " ")),
+        "HTTP_PORT and MANAGEMENT_PORT (the health check's) are set");
+    String labels = String.join(" ", starting(lines, "LABEL"));
+    for (String label : List.of("title", "description", "source", "version", "revision", "created")) {
+      assertTrue(labels.contains("org.opencontainers.image." + label + "="), "OCI label " + label);
+    }
+    assertTrue(labels.contains("org.opencontainers.image.title=\"cotoami-${SERVICE}\""), "the title names the service");
+  }
+
+  @Test
   @DisplayName("ship either the jar they build or, with --target prebuilt, the jar the tests tested")
-  void twoWaysToGetTheJar(Services service) {
-    List<String> lines = instructions(service);
+  void twoWaysToGetTheJar() {
+    List<String> lines = instructions();
     int prebuilt = indexOf(lines, "FROM runtime-base AS prebuilt");
     int runtime = indexOf(lines, "FROM runtime-base AS runtime");
-    assertEquals("COPY " + service.id + "/target/" + service.id + ".jar /app/" + service.id + ".jar", lines.get(prebuilt + 1),
-        service + ": prebuilt copies the tested jar");
-    assertEquals("COPY --from=build /build/" + service.id + "/target/" + service.id + ".jar /app/" + service.id + ".jar",
-        lines.get(runtime + 1), service + ": the default stage copies the jar it built");
-    assertEquals(runtime + 1, lines.size() - 1, service + ": the default (last) stage is runtime");
+    assertEquals("ARG SERVICE", lines.get(prebuilt + 1), "each stage declares the ARG it uses");
+    assertEquals("COPY ${SERVICE}/target/${SERVICE}.jar /app/service.jar", lines.get(prebuilt + 2), "prebuilt copies the tested jar");
+    assertEquals("COPY --from=build /build/${SERVICE}/target/${SERVICE}.jar /app/service.jar", lines.get(runtime + 2),
+        "the default stage copies the jar it built");
+    assertEquals(runtime + 2, lines.size() - 1, "the default (last) stage is runtime");
     String ignore = Repo.read(".dockerignore");
-    assertTrue(ignore.lines().anyMatch(l -> l.equals("!" + service.id + "/target/" + service.id + ".jar")),
-        service + ": .dockerignore lets the tested jar into the context");
+    for (Services service : Services.values()) {
+      assertTrue(ignore.lines().anyMatch(l -> l.equals("!" + service.id + "/target/" + service.id + ".jar")),
+          service + ": .dockerignore lets the tested jar into the context");
+    }
   }
 
   @Test

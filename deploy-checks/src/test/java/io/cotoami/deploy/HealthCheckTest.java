@@ -9,6 +9,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -18,11 +20,15 @@ import org.junit.jupiter.api.Test;
 class HealthCheckTest {
 
   private static int run(int port) throws IOException, InterruptedException {
+    return run(Map.of("MANAGEMENT_PORT", String.valueOf(port)));
+  }
+
+  private static int run(Map<String, String> env) throws IOException, InterruptedException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     ProcessBuilder builder = new ProcessBuilder(java.toString(), "-Xmx32m",
         Repo.path("docker/healthcheck/HealthCheck.java").toString(), "/health/ready");
-    builder.environment().put("HTTP_PORT", String.valueOf(port));
-    builder.environment().remove("JAVA_TOOL_OPTIONS");
+    builder.environment().keySet().removeAll(List.of("JAVA_TOOL_OPTIONS", "HTTP_PORT", "HTTP_HOST", "MANAGEMENT_HOST"));
+    builder.environment().putAll(env);
     builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
     Process process = builder.start();
     assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the health check finished");
@@ -66,7 +72,25 @@ class HealthCheckTest {
   }
 
   @Test
-  @DisplayName("exits 1 when nothing listens on HTTP_PORT")
+  @DisplayName("asks the management port, not HTTP_PORT (health is no longer on the public port)")
+  void asksTheManagementPort() throws Exception {
+    HttpServer server = server(200);
+    int unused;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      unused = socket.getLocalPort();
+    }
+    try {
+      assertEquals(1, run(Map.of("HTTP_PORT", String.valueOf(server.getAddress().getPort()),
+          "MANAGEMENT_PORT", String.valueOf(unused))));
+      assertEquals(0, run(Map.of("HTTP_HOST", "0.0.0.0", "MANAGEMENT_HOST", "127.0.0.1",
+          "MANAGEMENT_PORT", String.valueOf(server.getAddress().getPort()))), "MANAGEMENT_HOST is asked when set");
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  @Test
+  @DisplayName("exits 1 when nothing listens on MANAGEMENT_PORT")
   void nothingListening() throws Exception {
     int port;
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
