@@ -50,6 +50,7 @@ public final class ServiceInstance {
   private volatile boolean draining;
   private volatile HttpServer server;
   private volatile InstanceAnnouncer announcer;
+  private volatile Router served;
   private Future<Void> shutdown;
 
   private ServiceInstance(InstanceConfig config, ClusteredVertx.Started started, PrometheusMeterRegistry registry) {
@@ -125,8 +126,14 @@ public final class ServiceInstance {
     return router;
   }
 
+  /** The router being served (the API contract test lists its routes); null before {@link #serve}. */
+  public Router servedRouter() {
+    return served;
+  }
+
   /** Binds the HTTP server, then announces the instance to the cluster. */
   public Future<HttpServer> serve(Router router) {
+    served = router;
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.httpHost())
         .setPort(config.httpPort())
