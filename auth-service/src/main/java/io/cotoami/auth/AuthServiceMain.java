@@ -48,7 +48,7 @@ public final class AuthServiceMain {
         .compose(v -> RevokedSessions.listen(instance.vertx()))
         .compose(revoked -> revocations.serve(revoked).map(revoked))
         .compose(revoked -> instance.vertx().deployVerticle(new AuthApiVerticle(instance, settings,
-            plain.withRevocations(revoked), issuer, new UserRepository(pool),
+            plain.withRevocations(revoked), issuer, new UserRepository(pool, config.pg().callTimeout()),
             new SigninTokens(redis, settings.signinTokenTtl()),
             new RateLimits(redis, settings.signinIpLimit(), settings.signinEmailLimit()),
             new MailOutbox(redis), revocations)));

@@ -39,7 +39,7 @@ public record AuthSettings(String privateKeyPem, URI publicUrl, String allowedOr
     if (ipLimit < 1 || emailLimit < 1) {
       throw new ConfigException("SIGNIN_IP_LIMIT and SIGNIN_EMAIL_LIMIT must be at least 1");
     }
-    return new AuthSettings(privateKey(env), publicUrl(env), env.string("ALLOWED_ORIGINS", null), sessionTtl,
+    return new AuthSettings(privateKey(env), env.httpUrl("PUBLIC_URL", "http://localhost:8080"), env.string("ALLOWED_ORIGINS", null), sessionTtl,
         tokenTtl, ipLimit, emailLimit);
   }
 
@@ -59,19 +59,6 @@ public record AuthSettings(String privateKeyPem, URI publicUrl, String allowedOr
       throw new ConfigException("Invalid JWT_PRIVATE_KEY_FILE='" + file + "': expected a PKCS#8 PEM private key");
     }
     return pem;
-  }
-
-  private static URI publicUrl(Env env) {
-    String raw = env.string("PUBLIC_URL", "http://localhost:8080");
-    try {
-      URI uri = URI.create(raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw);
-      if (uri.getHost() == null || uri.getScheme() == null || !uri.getScheme().matches("https?")) {
-        throw new IllegalArgumentException(raw);
-      }
-      return uri;
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("Invalid PUBLIC_URL='" + raw + "': expected an http(s) URL such as https://cotoami.example");
-    }
   }
 
   /** {@code Secure} cookies, except on plain-http localhost where a browser would drop them. */

@@ -43,9 +43,9 @@ public final class CotoServiceMain {
                       return instance.vertx().deployVerticle(api)
                           .compose(id -> instance.vertx().deployVerticle(
                               new AnonymousCotoMoveVerticle(anonymous, api.cotos())))
-                          .compose(id -> instance.vertx().deployVerticle(new TimelineOpenVerticle(new Db(pool),
+                          .compose(id -> instance.vertx().deployVerticle(new TimelineOpenVerticle(new Db(pool, config.pg()),
                               api.cotonomas(), new TimelineEventRepository(), config.replayLimit())))
-                          .compose(id -> instance.vertx().deployVerticle(new TimelineTrimVerticle(new Db(pool),
+                          .compose(id -> instance.vertx().deployVerticle(new TimelineTrimVerticle(new Db(pool, config.pg()),
                               new TimelineEventRepository(), config.replayLimit(), config.trimInterval())));
                     })))
             .map(deployed -> instance));
@@ -53,7 +53,7 @@ public final class CotoServiceMain {
 
   private static CotoApiVerticle api(ServiceInstance instance, CotoServiceConfig config, Pool pool,
       AnonymousCotoRepository anonymous, RevokedSessions revoked) {
-    Db db = new Db(pool);
+    Db db = new Db(pool, config.pg());
     CotoRepository cotos = new CotoRepository();
     CotonomaRepository cotonomas = new CotonomaRepository();
     TimelineEventRepository events = new TimelineEventRepository();

@@ -33,16 +33,7 @@ public record GatewayConfig(InstanceConfig instance, SessionKeys sessions, LiveC
   public static final int DEFAULT_PORT = 8080;
 
   public static GatewayConfig fromEnv(Env env) {
-    String rawUrl = env.string("PUBLIC_URL", "http://localhost:8080");
-    URI publicUrl;
-    try {
-      publicUrl = URI.create(rawUrl);
-      if (publicUrl.getHost() == null || publicUrl.getScheme() == null || !publicUrl.getScheme().matches("https?")) {
-        throw new IllegalArgumentException(rawUrl);
-      }
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("Invalid PUBLIC_URL='" + rawUrl + "': expected an http(s) URL such as https://cotoami.example");
-    }
+    URI publicUrl = env.httpUrl("PUBLIC_URL", "http://localhost:8080");
     return new GatewayConfig(
         InstanceConfig.fromEnv(SERVICE, DEFAULT_PORT, env),
         SessionKeys.fromEnv(env),
@@ -52,7 +43,7 @@ public record GatewayConfig(InstanceConfig instance, SessionKeys sessions, LiveC
         publicUrl,
         allowedOrigins(env, publicUrl),
         env.bool("DEV_MODE", false),
-        url(env, "DEV_MAIL_URL", "http://127.0.0.1:8025"),
+        env.httpUrl("DEV_MAIL_URL", "http://127.0.0.1:8025"),
         affinitySecret(env),
         env.bool("DEBUG_ROUTES", false));
   }
@@ -66,19 +57,6 @@ public record GatewayConfig(InstanceConfig instance, SessionKeys sessions, LiveC
           + "': expected comma-separated origins such as https://app.example,https://m.example");
     }
     return raw;
-  }
-
-  private static URI url(Env env, String name, String defaultValue) {
-    String raw = env.string(name, defaultValue);
-    try {
-      URI uri = URI.create(raw);
-      if (uri.getHost() == null || uri.getScheme() == null || !uri.getScheme().matches("https?")) {
-        throw new IllegalArgumentException(raw);
-      }
-      return uri;
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("Invalid " + name + "='" + raw + "': expected an http(s) URL");
-    }
   }
 
   private static String affinitySecret(Env env) {

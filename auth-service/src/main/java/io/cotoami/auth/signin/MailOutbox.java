@@ -1,6 +1,7 @@
 package io.cotoami.auth.signin;
 
 import io.cotoami.common.bus.Addresses;
+import io.cotoami.common.store.DeadlineRedis;
 import io.vertx.core.Future;
 import io.vertx.redis.client.RedisAPI;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.UUID;
  * so mail-service sends it once even if it sees it twice.
  */
 public final class MailOutbox {
+  private static final String XADD = "return redis.call('XADD', KEYS[1], '*', unpack(ARGV))";
   private final RedisAPI redis;
 
   public MailOutbox(RedisAPI redis) {
@@ -21,7 +23,8 @@ public final class MailOutbox {
   /** Appends the mail; answers its message id. */
   public Future<String> enqueue(SigninMail mail) {
     String messageId = UUID.randomUUID().toString();
-    return redis.xadd(List.of(Addresses.MAIL_OUTBOX_STREAM, "*",
+    // Guarded: a mail that Redis reaches after we answered 503 is not queued (a retry asks again).
+    return DeadlineRedis.evalGuarded(redis, XADD, List.of(Addresses.MAIL_OUTBOX_STREAM), List.of(
             "messageId", messageId,
             "kind", "signin",
             "to", mail.to(),

@@ -1,6 +1,7 @@
 package io.cotoami.auth.signin;
 
 import io.cotoami.common.http.Problem;
+import io.cotoami.common.store.DeadlineRedis;
 import io.vertx.core.Future;
 import io.vertx.redis.client.RedisAPI;
 import java.time.Duration;
@@ -38,7 +39,8 @@ public final class RateLimits {
   }
 
   private Future<Void> hit(String key, Duration window, int limit) {
-    return redis.eval(List.of(COUNT, "1", key, String.valueOf(window.toMillis()))).compose(reply -> {
+    List<String> args = List.of(String.valueOf(window.toMillis()));
+    return DeadlineRedis.evalGuarded(redis, COUNT, List.of(key), args).compose(reply -> {
       long count = reply.get(0).toLong();
       long remainingMillis = reply.get(1).toLong();
       if (count <= limit) {

@@ -5,9 +5,11 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /** The {@code auth.users} table; every SQL statement of auth-service is here. */
 public final class UserRepository {
@@ -19,9 +21,16 @@ public final class UserRepository {
   private static final String RENAME = "UPDATE users SET name = $2 WHERE id = $1 RETURNING id, email, name, created_at";
 
   private final Pool pool;
+  private final long timeoutMillis;
 
-  public UserRepository(Pool pool) {
+  /**
+   * @param timeout deadline of each statement, waiting for a connection included; every statement
+   *                here is safe to repeat (an upsert, a read, setting a name), so one that
+   *                PostgreSQL runs after we gave up changes nothing a retry would not
+   */
+  public UserRepository(Pool pool, Duration timeout) {
     this.pool = pool;
+    this.timeoutMillis = timeout.toMillis();
   }
 
   /** The result of signing in with an email: the user, and whether this sign-in created it. */
@@ -30,6 +39,7 @@ public final class UserRepository {
 
   public Future<SignedIn> findOrCreate(String email, String defaultName) {
     return pool.preparedQuery(UPSERT).execute(Tuple.of(UUID.randomUUID(), email, defaultName))
+        .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
         .map(rows -> {
           Row row = rows.iterator().next();
           return new SignedIn(user(row), row.getBoolean("created"));
@@ -37,11 +47,13 @@ public final class UserRepository {
   }
 
   public Future<Optional<User>> find(UUID id) {
-    return pool.preparedQuery(BY_ID).execute(Tuple.of(id)).map(UserRepository::first);
+    return pool.preparedQuery(BY_ID).execute(Tuple.of(id))
+        .timeout(timeoutMillis, TimeUnit.MILLISECONDS).map(UserRepository::first);
   }
 
   public Future<Optional<User>> rename(UUID id, String name) {
-    return pool.preparedQuery(RENAME).execute(Tuple.of(id, name)).map(UserRepository::first);
+    return pool.preparedQuery(RENAME).execute(Tuple.of(id, name))
+        .timeout(timeoutMillis, TimeUnit.MILLISECONDS).map(UserRepository::first);
   }
 
   private static Optional<User> first(RowSet<Row> rows) {

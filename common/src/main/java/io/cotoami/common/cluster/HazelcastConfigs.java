@@ -8,6 +8,12 @@ import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 
 /** Builds the Hazelcast configuration from {@link ClusterConfig}: TCP/IP on loopback locally, DNS discovery on Kubernetes. */
 public final class HazelcastConfigs {
+  /** A member silent this long is removed (heartbeats go every second). */
+  public static final java.time.Duration MAX_NO_HEARTBEAT = java.time.Duration.ofSeconds(8);
+  public static final java.time.Duration MERGE_FIRST_RUN = java.time.Duration.ofSeconds(5);
+  public static final java.time.Duration MERGE_NEXT_RUN = java.time.Duration.ofSeconds(2);
+  public static final java.time.Duration GRACEFUL_SHUTDOWN_MAX_WAIT = java.time.Duration.ofSeconds(5);
+
   private HazelcastConfigs() {
   }
 
@@ -24,7 +30,14 @@ public final class HazelcastConfigs {
     config.setProperty("hazelcast.max.wait.seconds.before.join", "3");
     // A member that vanishes without saying goodbye (kill -9) is suspected within seconds.
     config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
-    config.setProperty("hazelcast.max.no.heartbeat.seconds", "8");
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(MAX_NO_HEARTBEAT.toSeconds()));
+    // Split clusters look for each other every few seconds (Hazelcast waits 300 s, then 120 s), so
+    // a member cut off by a pause or a network blip is merged back within seconds of healing.
+    config.setProperty("hazelcast.merge.first.run.delay.seconds", String.valueOf(MERGE_FIRST_RUN.toSeconds()));
+    config.setProperty("hazelcast.merge.next.run.delay.seconds", String.valueOf(MERGE_NEXT_RUN.toSeconds()));
+    // A graceful leave hands over partitions, then says goodbye; bounded well under our own
+    // LEAVE_TIMEOUT, so the goodbye is sent before the process exits.
+    config.setProperty("hazelcast.graceful.shutdown.max.wait", String.valueOf(GRACEFUL_SHUTDOWN_MAX_WAIT.toSeconds()));
 
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(cluster.port()).setPortAutoIncrement(true).setPortCount(cluster.portCount());

@@ -15,6 +15,7 @@ import java.util.Locale;
  * @param members         TCP discovery: members to contact ({@code host} or {@code host:port})
  * @param kubernetesServiceDns Kubernetes discovery: the headless Service's DNS name
  * @param eventBusPort    event-bus TCP port (0 picks a free one)
+ * @param minMembers      readiness: fewer members than this (this one included) and the instance is not ready
  */
 public record ClusterConfig(
     String name,
@@ -25,9 +26,16 @@ public record ClusterConfig(
     int portCount,
     List<String> members,
     String kubernetesServiceDns,
-    int eventBusPort) {
+    int eventBusPort,
+    int minMembers) {
 
   public enum Discovery { TCP, KUBERNETES }
+
+  /** Without a minimum cluster size (readiness still refuses an instance that lost all its peers). */
+  public ClusterConfig(String name, Discovery discovery, String host, String publicHost, int port, int portCount,
+                       List<String> members, String kubernetesServiceDns, int eventBusPort) {
+    this(name, discovery, host, publicHost, port, portCount, members, kubernetesServiceDns, eventBusPort, 1);
+  }
 
   public static ClusterConfig fromEnv(Env env) {
     Discovery discovery = env.choice("CLUSTER_DISCOVERY", Discovery.TCP, Discovery.class);
@@ -37,10 +45,7 @@ public record ClusterConfig(
       throw new ConfigException("CLUSTER_KUBERNETES_SERVICE_DNS is required when CLUSTER_DISCOVERY=kubernetes");
     }
     List<String> members = List.of(env.string("CLUSTER_MEMBERS", "127.0.0.1").split("\\s*,\\s*"));
-    int portCount = env.integer("CLUSTER_PORT_COUNT", 20);
-    if (portCount < 1 || portCount > 100) {
-      throw new ConfigException("Invalid CLUSTER_PORT_COUNT='" + portCount + "': expected 1 to 100");
-    }
+    int portCount = env.integer("CLUSTER_PORT_COUNT", 20, 1, 100);
     return new ClusterConfig(
         env.string("CLUSTER_NAME", "cotoami"),
         discovery,
@@ -50,7 +55,8 @@ public record ClusterConfig(
         portCount,
         members,
         dns,
-        env.port("EVENTBUS_PORT", 0));
+        env.port("EVENTBUS_PORT", 0),
+        env.integer("CLUSTER_MIN_MEMBERS", 1, 1, 1000));
   }
 
   /**

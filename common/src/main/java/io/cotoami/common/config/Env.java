@@ -1,5 +1,6 @@
 package io.cotoami.common.config;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -45,6 +46,15 @@ public final class Env {
     return parse(name, defaultValue, Integer::parseInt, "an integer");
   }
 
+  /** An integer from {@code min} to {@code max} (inclusive). */
+  public int integer(String name, int defaultValue, int min, int max) {
+    int value = integer(name, defaultValue);
+    if (value < min || value > max) {
+      throw invalid(name, string(name, String.valueOf(value)), "an integer from " + min + " to " + max);
+    }
+    return value;
+  }
+
   public long bytes(String name, long defaultValue) {
     return parse(name, defaultValue, Env::parseBytes, "a size such as 65536, 64k or 1m");
   }
@@ -56,6 +66,29 @@ public final class Env {
   /** Durations as {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 30d} or ISO-8601 ({@code PT30S}). */
   public Duration duration(String name, Duration defaultValue) {
     return parse(name, defaultValue, Env::parseDuration, "a duration such as 500ms, 30s, 5m or 30d");
+  }
+
+  /** A duration from {@code min} to {@code max} (inclusive). */
+  public Duration duration(String name, Duration defaultValue, Duration min, Duration max) {
+    Duration value = duration(name, defaultValue);
+    if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+      throw invalid(name, string(name, value.toString()), "a duration from " + show(min) + " to " + show(max));
+    }
+    return value;
+  }
+
+  /** An absolute {@code http} or {@code https} URL with a host; a trailing slash is dropped. */
+  public URI httpUrl(String name, String defaultValue) {
+    String raw = string(name, defaultValue);
+    try {
+      URI uri = URI.create(raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw);
+      if (uri.getHost() == null || uri.getScheme() == null || !uri.getScheme().matches("https?")) {
+        throw new IllegalArgumentException(raw);
+      }
+      return uri;
+    } catch (IllegalArgumentException e) {
+      throw invalid(name, raw, "an http(s) URL such as https://cotoami.example");
+    }
   }
 
   public <E extends Enum<E>> E choice(String name, E defaultValue, Class<E> type) {
@@ -88,6 +121,15 @@ public final class Env {
 
   private static ConfigException invalid(String name, String value, String expected) {
     return new ConfigException("Invalid " + name + "='" + value + "': expected " + expected);
+  }
+
+  private static String show(Duration d) {
+    long ms = d.toMillis();
+    if (ms % 1000 != 0) {
+      return ms + "ms";
+    }
+    long seconds = ms / 1000;
+    return seconds % 60 != 0 || seconds == 0 ? seconds + "s" : seconds / 60 + "m";
   }
 
   private static boolean parseBool(String raw) {

@@ -1,9 +1,21 @@
 package io.cotoami.common.config;
 
 import java.net.URI;
+import java.time.Duration;
 
-/** Redis connection, as one URL ({@code redis://[:password@]host:port[/db]}). */
-public record RedisConfig(String url, int poolSize) {
+/**
+ * Redis connection, as one URL ({@code redis://[:password@]host:port[/db]}).
+ *
+ * @param commandTimeout how long a command may take, waiting for a pooled connection included;
+ *                       a guarded script that Redis starts later than that does nothing
+ */
+public record RedisConfig(String url, int poolSize, Duration commandTimeout) {
+  public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(1500);
+
+  /** With the default command timeout. */
+  public RedisConfig(String url, int poolSize) {
+    this(url, poolSize, DEFAULT_COMMAND_TIMEOUT);
+  }
 
   public static RedisConfig fromEnv(Env env) {
     String url = env.string("REDIS_URL", "redis://localhost:6379");
@@ -15,7 +27,8 @@ public record RedisConfig(String url, int poolSize) {
     } catch (IllegalArgumentException e) {
       throw new ConfigException("Invalid REDIS_URL='" + url + "': expected redis://host:port");
     }
-    return new RedisConfig(url, env.integer("REDIS_POOL_MAX_SIZE", 8));
+    return new RedisConfig(url, env.integer("REDIS_POOL_MAX_SIZE", 8),
+        env.duration("REDIS_COMMAND_TIMEOUT", DEFAULT_COMMAND_TIMEOUT, Duration.ofMillis(100), Duration.ofSeconds(10)));
   }
 
   /** Where, for error messages; never the password. */

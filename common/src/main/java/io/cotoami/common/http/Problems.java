@@ -1,6 +1,7 @@
 package io.cotoami.common.http;
 
 import io.cotoami.common.bus.FailureCodes;
+import io.cotoami.common.failure.Failures;
 import io.vertx.core.Handler;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpServerResponse;
@@ -71,7 +72,7 @@ public final class Problems {
         if (status >= 400 && status < 500) {
           return Problem.of(status, "client-error", "Request refused", null);
         }
-        if (dependencyDown(failure)) {
+        if (Failures.unavailable(failure)) {
           LOG.atWarn().addKeyValue("requestId", RequestIds.of(ctx))
               .log("A dependency is unreachable on {} {}: {}", ctx.request().method(), safePath(ctx), failure);
           return Problem.unavailable("A store this request needs is unreachable. Please retry shortly.");
@@ -96,21 +97,6 @@ public final class Problems {
     }
     // 4xx replies carry a message written for people by the service that refused.
     return Problem.of(status, slugFor(status), titleFor(status), reply.getMessage());
-  }
-
-  /** A database or cache that cannot be reached is a 503 (retry later), not a 500. */
-  static boolean dependencyDown(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      String message = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
-      if (t instanceof java.net.ConnectException || t instanceof java.nio.channels.ClosedChannelException
-          || message.contains("connection refused") || message.contains("connection is closed")
-          || message.contains("connection closed") || message.contains("connection reset")
-          || message.contains("timeout waiting for connection") || message.contains("timeout waiting for a connection")
-          || t instanceof java.net.SocketException) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static String slugFor(int status) {

@@ -1,5 +1,6 @@
 package io.cotoami.common.runtime;
 
+import io.cotoami.common.cluster.ClusterReadiness;
 import io.cotoami.common.cluster.ClusteredVertx;
 import io.cotoami.common.config.InstanceConfig;
 import io.cotoami.common.http.Problems;
@@ -45,6 +46,7 @@ public final class ServiceInstance {
   private final HazelcastClusterManager clusterManager;
   private final PrometheusMeterRegistry registry;
   private final HealthChecks readiness;
+  private final ClusterReadiness cluster;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final long startedAt = System.currentTimeMillis();
   private volatile boolean draining;
@@ -59,9 +61,11 @@ public final class ServiceInstance {
     this.clusterManager = started.clusterManager();
     this.registry = registry;
     this.readiness = HealthChecks.create(vertx);
-    readinessCheck("cluster", () -> clusterManager.isActive()
-        ? Future.succeededFuture()
-        : Future.failedFuture("not a member of the cluster"));
+    this.cluster = ClusterReadiness.install(vertx, clusterManager, config.cluster().minMembers());
+    readinessCheck("cluster", () -> {
+      String problem = cluster.problem();
+      return problem == null ? Future.succeededFuture() : Future.failedFuture(problem);
+    });
   }
 
   /** Joins the cluster. Nothing is served until {@link #serve(Router)}. */
@@ -87,6 +91,11 @@ public final class ServiceInstance {
 
   public HazelcastClusterManager clusterManager() {
     return clusterManager;
+  }
+
+  /** This instance's place in the cluster; register what must be reloaded after a merge with {@code afterMerge}. */
+  public ClusterReadiness cluster() {
+    return cluster;
   }
 
   public boolean draining() {

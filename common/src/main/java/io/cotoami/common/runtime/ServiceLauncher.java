@@ -1,6 +1,7 @@
 package io.cotoami.common.runtime;
 
 import io.cotoami.common.config.ConfigException;
+import io.cotoami.common.failure.Failures;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -38,7 +39,7 @@ public final class ServiceLauncher {
       Runtime.getRuntime().halt(1);
       return;
     } catch (ExecutionException e) {
-      String reason = rootMessage(e.getCause());
+      String reason = Failures.describe(e.getCause());
       LOG.error("{} failed to start: {}", service, reason);
       System.err.println(service + ": failed to start: " + reason);
       // Non-daemon cluster threads may be running: leave without waiting for them.
@@ -56,19 +57,8 @@ public final class ServiceLauncher {
       instance.shutdown().toCompletionStage().toCompletableFuture().get(budget.toMillis(), TimeUnit.MILLISECONDS);
       Runtime.getRuntime().halt(0);
     } catch (Exception e) {
-      LOG.error("Shutdown did not complete cleanly: {}", rootMessage(e));
+      LOG.error("Shutdown did not complete cleanly: {}", Failures.describe(e));
       Runtime.getRuntime().halt(1);
     }
-  }
-
-  /** One line: our own failures already say what and where; others are described by their deepest cause. */
-  static String rootMessage(Throwable e) {
-    Throwable described = e;
-    while (described.getMessage() == null && described.getCause() != null && described.getCause() != described) {
-      described = described.getCause();
-    }
-    String message = String.valueOf(described.getMessage()).strip();
-    int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline).strip();
   }
 }

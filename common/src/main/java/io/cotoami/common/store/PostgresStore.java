@@ -1,6 +1,7 @@
 package io.cotoami.common.store;
 
 import io.cotoami.common.config.PgConfig;
+import io.cotoami.common.failure.Failures;
 import io.cotoami.common.runtime.ServiceInstance;
 import io.vertx.core.Future;
 import io.vertx.core.net.NetClientOptions;
@@ -31,7 +32,7 @@ public final class PostgresStore {
   public static Future<Pool> start(ServiceInstance instance, PgConfig pg, String schema, String locations) {
     return instance.vertx().executeBlocking(() -> migrate(pg, schema, locations), false)
         .recover(e -> Future.failedFuture(new IllegalStateException(
-            "PostgreSQL unreachable or not migratable at " + pg.describe() + ": " + rootMessage(e), e)))
+            "PostgreSQL unreachable or not migratable at " + pg.describe() + ": " + Failures.describe(Failures.root(e)), e)))
         .map(result -> {
           LOG.info("Schema '{}' at version {} ({} migration(s) applied)", schema,
               result.targetSchemaVersion == null ? "current" : result.targetSchemaVersion, result.migrationsExecuted);
@@ -59,12 +60,15 @@ public final class PostgresStore {
         .setUser(pg.user())
         .setPassword(pg.password())
         .setReconnectAttempts(0)
-        .setProperties(Map.of("search_path", schema, "application_name", instance.config().service()));
+        // The server cancels a statement running longer than this (SQLSTATE 57014: a 503).
+        .setProperties(Map.of("search_path", schema, "application_name", instance.config().service(),
+            "statement_timeout", String.valueOf(pg.statementTimeout().toMillis())));
     PoolOptions options = new PoolOptions()
         .setMaxSize(pg.poolSize())
         .setMaxWaitQueueSize(512)
         // A request waits this long at most for a connection; when PostgreSQL is down it fails fast.
-        .setConnectionTimeout(3)
+        .setConnectionTimeout((int) pg.acquireTimeout().toMillis())
+        .setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
         .setName(instance.config().service() + "-pg")
         .setShared(false);
     return PgBuilder.pool()
@@ -73,13 +77,5 @@ public final class PostgresStore {
         .connectingTo(connect)
         .using(instance.vertx())
         .build();
-  }
-
-  static String rootMessage(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return String.valueOf(root.getMessage());
   }
 }

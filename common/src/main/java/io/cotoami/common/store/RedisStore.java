@@ -1,6 +1,7 @@
 package io.cotoami.common.store;
 
 import io.cotoami.common.config.RedisConfig;
+import io.cotoami.common.failure.Failures;
 import io.cotoami.common.runtime.ServiceInstance;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Redis;
@@ -8,7 +9,7 @@ import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.RedisOptions;
 import java.util.List;
 
-/** A service's Redis: a pooled client, checked at start and by readiness. */
+/** A service's Redis: a pooled client whose commands have a deadline, checked at start and by readiness. */
 public final class RedisStore {
   private RedisStore() {
   }
@@ -19,10 +20,10 @@ public final class RedisStore {
         .setMaxPoolSize(config.poolSize())
         .setMaxPoolWaiting(512)
         .setPoolRecycleTimeout(15_000));
-    RedisAPI api = RedisAPI.api(client);
+    RedisAPI api = new DeadlineRedis(RedisAPI.api(client), config.commandTimeout());
     return api.ping(List.of())
         .recover(e -> Future.failedFuture(new IllegalStateException(
-            "Redis unreachable at " + config.describe() + ": " + PostgresStore.rootMessage(e), e)))
+            "Redis unreachable at " + config.describe() + ": " + Failures.describe(Failures.root(e)), e)))
         .map(pong -> {
           instance.readinessCheck("redis", () -> api.ping(List.of()));
           return api;

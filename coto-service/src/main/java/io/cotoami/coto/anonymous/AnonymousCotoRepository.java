@@ -1,5 +1,6 @@
 package io.cotoami.coto.anonymous;
 
+import io.cotoami.common.store.DeadlineRedis;
 import io.vertx.core.Future;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
@@ -64,9 +65,9 @@ public final class AnonymousCotoRepository {
 
   public Future<AnonymousCoto> post(String anonymousId, String content, String summary) {
     AnonymousCoto draft = new AnonymousCoto(UUID.randomUUID().toString(), 0, content, summary, Instant.now(), null);
-    List<String> args = new ArrayList<>(List.of(POST_SCRIPT, "3", seqKey(anonymousId), timelineKey(anonymousId),
-        bodiesKey(anonymousId), draft.id(), draft.toStored(), String.valueOf(retention.toSeconds())));
-    return redis.eval(args).map(seq -> new AnonymousCoto(draft.id(), seq.toLong(), content, summary, draft.postedAt(),
+    // Guarded: a post that Redis reaches after we answered 503 is not stored.
+    return DeadlineRedis.evalGuarded(redis, POST_SCRIPT, keys(anonymousId),
+        List.of(draft.id(), draft.toStored(), String.valueOf(retention.toSeconds()))).map(seq -> new AnonymousCoto(draft.id(), seq.toLong(), content, summary, draft.postedAt(),
         null));
   }
 
@@ -114,18 +115,21 @@ public final class AnonymousCotoRepository {
 
   /** Replaces content and summary; null when the visitor has no coto with that id. */
   public Future<Change> edit(String anonymousId, String id, String content, String summary) {
-    return redis.eval(List.of(EDIT_SCRIPT, "3", seqKey(anonymousId), timelineKey(anonymousId),
-            bodiesKey(anonymousId), id, content, summary == null ? "" : summary, Instant.now().toString(),
-            String.valueOf(retention.toSeconds())))
+    return DeadlineRedis.evalGuarded(redis, EDIT_SCRIPT, keys(anonymousId), List.of(id, content,
+            summary == null ? "" : summary, Instant.now().toString(), String.valueOf(retention.toSeconds())))
         .map(result -> result == null || result.size() == 0 ? null
             : new Change(result.get(0).toLong(), AnonymousCoto.fromStored(result.get(1).toString())));
   }
 
   /** Deletes; null when the visitor has no coto with that id. */
   public Future<Change> delete(String anonymousId, String id) {
-    return redis.eval(List.of(DELETE_SCRIPT, "3", seqKey(anonymousId), timelineKey(anonymousId),
-            bodiesKey(anonymousId), id, String.valueOf(retention.toSeconds())))
+    return DeadlineRedis.evalGuarded(redis, DELETE_SCRIPT, keys(anonymousId),
+            List.of(id, String.valueOf(retention.toSeconds())))
         .map(result -> result == null ? null : new Change(result.toLong(), null));
+  }
+
+  private static List<String> keys(String anonymousId) {
+    return List.of(seqKey(anonymousId), timelineKey(anonymousId), bodiesKey(anonymousId));
   }
 
   private Future<Void> touch(String anonymousId) {

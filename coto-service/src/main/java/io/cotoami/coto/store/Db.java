@@ -1,77 +1,80 @@
 package io.cotoami.coto.store;
 
+import io.cotoami.common.config.PgConfig;
+import io.cotoami.common.failure.Failures;
 import io.cotoami.common.http.Problem;
 import io.cotoami.common.http.ProblemException;
 import io.vertx.core.Future;
-import io.vertx.pgclient.PgException;
-import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
-import java.net.ConnectException;
-import java.util.Locale;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * How coto-service talks to PostgreSQL: transactions whose commit is durable before we answer,
- * and PostgreSQL being unreachable turned into a 503 problem (retry later) instead of a 500.
+ * every call within a deadline, and PostgreSQL being unreachable or too slow turned into a 503
+ * problem (retry later) instead of a 500 or a hang.
+ *
+ * <p>A transaction past its deadline is abandoned so that it cannot complete later: the work
+ * fails (so the transaction rolls back, even if PostgreSQL runs the statements when it resumes),
+ * and a COMMIT that PostgreSQL reaches after the deadline is refused by the commit-time check of
+ * {@code V3__commit_deadline.sql}.
  */
 public final class Db {
   private static final Logger LOG = LoggerFactory.getLogger(Db.class);
+  /** The server's deadline is this much earlier than ours, so its refusal reaches us in time. */
+  static final Duration SERVER_MARGIN = Duration.ofMillis(300);
+  private static final String BEGIN = "SELECT set_config('synchronous_commit', 'on', true), "
+      + "set_config('cotoami.deadline', ((extract(epoch FROM clock_timestamp()) * 1000)::bigint + $1)::text, true)";
   private final Pool pool;
+  private final Duration timeout;
 
-  public Db(Pool pool) {
+  public Db(Pool pool, PgConfig pg) {
     this.pool = pool;
+    this.timeout = pg.callTimeout();
   }
 
   /** Runs {@code work} in one transaction; it commits when the returned future succeeds. */
   public <T> Future<T> tx(Function<SqlConnection, Future<T>> work) {
-    return pool.<T>withTransaction(conn -> conn
-            // A coto is acknowledged only once its commit is on disk, whatever the server's default.
-            .query("SET LOCAL synchronous_commit TO on").execute()
-            .compose(v -> work.apply(conn)))
+    long deadline = System.nanoTime() + timeout.toNanos();
+    return pool.<T>withTransaction(conn -> {
+          long left = remainingMillis(deadline);
+          // A coto is acknowledged only once its commit is on disk, whatever the server's default.
+          return conn.preparedQuery(BEGIN).execute(Tuple.of(Math.max(0, left - SERVER_MARGIN.toMillis())))
+              .compose(v -> work.apply(conn))
+              // Failing the work rolls the transaction back, whenever PostgreSQL gets to it.
+              .timeout(Math.max(1, left), TimeUnit.MILLISECONDS);
+        })
+        .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
         .recover(Db::unreachableIsUnavailable);
   }
 
   /** Runs read-only {@code work} on one pooled connection. */
   public <T> Future<T> read(Function<SqlConnection, Future<T>> work) {
-    return pool.withConnection(work).recover(Db::unreachableIsUnavailable);
+    return pool.withConnection(work)
+        .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .recover(Db::unreachableIsUnavailable);
   }
 
   /** The SQLSTATE of a failure from PostgreSQL, or null. */
   public static String sqlState(Throwable failure) {
-    return failure instanceof PgException ? ((PgException) failure).getSqlState() : null;
+    return Failures.sqlState(failure);
   }
 
   static <T> Future<T> unreachableIsUnavailable(Throwable failure) {
-    if (unreachable(failure)) {
-      LOG.warn("PostgreSQL is unreachable: {}", failure.toString());
+    if (Failures.unavailable(failure)) {
+      LOG.warn("PostgreSQL is unreachable or too slow: {}", failure.toString());
       return Future.failedFuture(new ProblemException(
           Problem.unavailable("A store this request needs is unreachable. Please retry shortly.")));
     }
     return Future.failedFuture(failure);
   }
 
-  /** Connection refused, reset, lost, or not obtained in time; or the server shutting down or starting up. */
-  static boolean unreachable(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof ConnectException || t instanceof java.net.SocketException
-          || t instanceof ClosedConnectionException
-          || t instanceof java.nio.channels.ClosedChannelException
-          || t instanceof io.netty.channel.ConnectTimeoutException) {
-        return true;
-      }
-      String state = sqlState(t);
-      if (state != null && (state.startsWith("08") || state.startsWith("57P"))) {
-        return true;
-      }
-      String message = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
-      if (message.contains("timeout waiting for connection") || message.contains("connection refused")
-          || message.contains("connection is closed") || message.contains("connection closed")) {
-        return true;
-      }
-    }
-    return false;
+  private static long remainingMillis(long deadline) {
+    return TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
   }
 }

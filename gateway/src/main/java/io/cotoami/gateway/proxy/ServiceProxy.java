@@ -1,5 +1,6 @@
 package io.cotoami.gateway.proxy;
 
+import io.cotoami.common.failure.Failures;
 import io.cotoami.common.http.Problem;
 import io.cotoami.common.http.Problems;
 import io.cotoami.common.http.RequestIds;
@@ -28,7 +29,6 @@ import java.util.HashSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -174,7 +174,7 @@ public final class ServiceProxy {
   private static void failed(RoutingContext ctx, String service, InstanceInfo instance, Throwable failure) {
     LOG.atWarn().addKeyValue("requestId", RequestIds.of(ctx))
         .log("Upstream {} at {}:{} failed: {}", service, instance.host(), instance.port(), failure.toString());
-    if (failure instanceof TimeoutException || String.valueOf(failure.getMessage()).contains("timeout")) {
+    if (Failures.timedOut(failure)) {
       Problems.send(ctx, Problem.of(504, "upstream-timeout", "Upstream timeout", service + " did not answer in time."));
     } else {
       Problems.send(ctx, Problem.unavailable(service + " is unavailable. Please retry shortly."));
