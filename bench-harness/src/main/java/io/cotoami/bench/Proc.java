@@ -19,13 +19,16 @@ final class Proc implements AutoCloseable {
 
   final String name;
   final int httpPort;
+  /** Where {@code /health/ready} answers: a service's management port, a reference server's HTTP port. */
+  final int readyPort;
   final Process process;
   final Path log;
   final long startedNanos;
 
-  private Proc(String name, int httpPort, Process process, Path log, long startedNanos) {
+  private Proc(String name, int httpPort, int readyPort, Process process, Path log, long startedNanos) {
     this.name = name;
     this.httpPort = httpPort;
+    this.readyPort = readyPort;
     this.process = process;
     this.log = log;
     this.startedNanos = startedNanos;
@@ -34,6 +37,12 @@ final class Proc implements AutoCloseable {
   /** {@code java <options> <launch...>} where launch is {@code -jar x.jar} or {@code -cp cp Main args}. */
   static Proc start(String name, Bench.Settings settings, List<String> javaOptions, List<String> launch,
                     Map<String, String> env, int httpPort) throws IOException {
+    return start(name, settings, javaOptions, launch, env, httpPort, httpPort);
+  }
+
+  /** A service: its readiness is on its management port. */
+  static Proc start(String name, Bench.Settings settings, List<String> javaOptions, List<String> launch,
+                    Map<String, String> env, int httpPort, int readyPort) throws IOException {
     List<String> command = new ArrayList<>(settings.serverPrefix());
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(javaOptions);
@@ -42,7 +51,7 @@ final class Proc implements AutoCloseable {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(env);
     long started = System.nanoTime();
-    return new Proc(name, httpPort, builder.start(), log, started);
+    return new Proc(name, httpPort, readyPort, builder.start(), log, started);
   }
 
   long pid() {
@@ -52,7 +61,7 @@ final class Proc implements AutoCloseable {
   /** Polls {@code path} every 20 ms until it answers 200; returns the time since the process started. */
   Duration awaitReady(String path, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + readyPort + path))
         .timeout(Duration.ofSeconds(2)).GET().build();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {

@@ -55,10 +55,11 @@ final class Stack implements AutoCloseable {
     }
   }
 
-  Map<String, String> env(String service, int port, Map<String, String> extra) {
+  Map<String, String> env(String service, int port, int managementPort, Map<String, String> extra) {
     Map<String, String> env = new HashMap<>(TestConfigs.env(cluster, keys.env()));
     env.putAll(TestConfigs.stores(pg, redis));
     env.put("HTTP_PORT", String.valueOf(port));
+    env.put("MANAGEMENT_PORT", String.valueOf(managementPort));
     env.put("LOG_LEVEL", "WARN");
     env.put("LOG_FORMAT", "text");
     if (smtp != null) {
@@ -73,8 +74,9 @@ final class Stack implements AutoCloseable {
   /** Starts a service from its jar; returns at once (see {@link Proc#awaitReady}). */
   Proc start(String service, Map<String, String> extra) throws Exception {
     int port = FreePorts.next();
+    int management = FreePorts.next();
     Proc proc = Proc.start(service, settings, settings.javaOptions(), List.of("-jar", settings.jar(service).toString()),
-        env(service, port, extra), port);
+        env(service, port, management, extra), port, management);
     processes.add(proc);
     return proc;
   }

@@ -49,9 +49,11 @@ final class StartupBench {
           proc = Proc.start("echo-startup", settings, settings.javaOptions(),
               settings.harness("echo-node", cluster, String.valueOf(port)), Map.of(), port);
         } else {
+          int management = FreePorts.next();
           proc = Proc.start(target + "-startup", settings, settings.javaOptions(),
-              List.of("-jar", settings.jar(target).toString()), stack.env(target, port, Map.of("CLUSTER_NAME", cluster,
-                  "CLUSTER_PORT", String.valueOf(ClusterConfig.loopback(cluster).port()))), port);
+              List.of("-jar", settings.jar(target).toString()), stack.env(target, port, management,
+                  Map.of("CLUSTER_NAME", cluster, "CLUSTER_PORT", String.valueOf(ClusterConfig.loopback(cluster).port()))),
+              port, management);
         }
         try (proc) {
           Duration ready = proc.awaitReady("/health/ready", Duration.ofMinutes(3));

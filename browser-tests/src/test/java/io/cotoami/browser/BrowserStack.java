@@ -94,6 +94,11 @@ final class BrowserStack implements AutoCloseable {
     return baseUrl + path;
   }
 
+  /** The gateway's management port ({@code /health/*}, {@code /metrics}), never the public one. */
+  String managementUrl(String path) {
+    return "http://127.0.0.1:" + services.get(0).managementPort() + path;
+  }
+
   /** Waits until the gateway has heard from coto-service and auth-service. */
   private void awaitRouted() throws Exception {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();

@@ -58,7 +58,9 @@ class PageServingTest {
     assertEquals(404, api.statusCode());
     assertTrue(api.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
     assertEquals(200, get(stack, "/openapi.yaml").statusCode());
-    assertEquals(200, get(stack, "/health/ready").statusCode());
+    assertEquals(404, get(stack, "/health/ready").statusCode(), "health is on the management port only");
+    assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(stack.managementUrl("/health/ready"))).build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode());
     assertEquals(404, get(stack, "/no-such-page").statusCode());
     assertEquals(404, get(stack, "/signin/short").statusCode(), "auth-service still answers /signin/*");
   }

@@ -46,6 +46,8 @@ class CotoServiceTest {
   private static ServiceInstance service;
   private static Vertx clientVertx;
   private static WebClient client;
+  /** The management port: health, readiness and metrics. */
+  private static WebClient management;
 
   @BeforeAll
   static void start() throws Exception {
@@ -60,6 +62,8 @@ class CotoServiceTest {
     clientVertx = Vertx.vertx();
     client = WebClient.create(clientVertx, new WebClientOptions()
         .setDefaultHost("127.0.0.1").setDefaultPort(service.httpPort()));
+    management = WebClient.create(clientVertx, new WebClientOptions()
+        .setDefaultHost("127.0.0.1").setDefaultPort(service.managementPort()));
   }
 
   @AfterAll
@@ -293,14 +297,17 @@ class CotoServiceTest {
   }
 
   @Test
-  @DisplayName("Health, readiness with its checks, and Prometheus metrics are served")
+  @DisplayName("Health, readiness with its checks, and Prometheus metrics are served on the management port, not the public one")
   void healthAndMetrics() throws Exception {
-    assertEquals(200, get("/health/live", null).statusCode());
-    HttpResponse<Buffer> ready = get("/health/ready", null);
+    for (String path : new String[] {"/health/live", "/health/ready", "/metrics"}) {
+      assertEquals(404, get(path, null).statusCode(), "public " + path);
+    }
+    assertEquals(200, manage("/health/live").statusCode());
+    HttpResponse<Buffer> ready = manage("/health/ready");
     assertEquals(200, ready.statusCode(), ready.bodyAsString());
     String checks = ready.bodyAsString();
     assertTrue(checks.contains("postgresql") && checks.contains("redis") && checks.contains("cluster"), checks);
-    String metrics = get("/metrics", null).bodyAsString();
+    String metrics = manage("/metrics").bodyAsString();
     assertTrue(metrics.contains("vertx_http_server_requests_total"), "HTTP metrics");
     assertTrue(metrics.contains("vertx_pool_"), "pool metrics");
     assertTrue(metrics.contains("jvm_memory_used_bytes"), "JVM metrics");
@@ -348,7 +355,7 @@ class CotoServiceTest {
   private static boolean poll(String path, int status) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline) {
-      if (get(path, null).statusCode() == status) {
+      if (manage(path).statusCode() == status) {
         return true;
       }
       Thread.onSpinWait();
@@ -394,6 +401,10 @@ class CotoServiceTest {
       request.putHeader("Cookie", cookie);
     }
     return await(request.send().toCompletionStage().toCompletableFuture());
+  }
+
+  private static HttpResponse<Buffer> manage(String path) throws Exception {
+    return await(management.get(path).send().toCompletionStage().toCompletableFuture());
   }
 
   private static HttpResponse<Buffer> get(String path, String cookie) throws Exception {

@@ -13,10 +13,12 @@ import java.util.Map;
  * @param home      the project checkout (service jars are under {@code <module>/target/})
  * @param dataDir   PostgreSQL and Redis data, kept across restarts
  * @param scale     instances per service
+ * @param bind      interface of the gateway's public port ({@code COTOAMI_BIND}, loopback by default);
+ *                  every other port of the dev stack is on loopback always
  */
 public record DevStackConfig(Path home, Path dataDir, int gatewayPort, int postgresPort, int redisPort, int smtpPort,
                              int mailUiPort, int clusterPort, String clusterName, String javaOptions,
-                             String logFormat, Map<String, Integer> scale) {
+                             String logFormat, Map<String, Integer> scale, String bind) {
   public static final List<String> SERVICES = List.of("coto-service", "auth-service", "mail-service", "gateway");
 
   public static DevStackConfig from(Env env, List<String> args) {
@@ -45,7 +47,8 @@ public record DevStackConfig(Path home, Path dataDir, int gatewayPort, int postg
         env.string("COTOAMI_CLUSTER_NAME", "cotoami-dev"),
         env.string("COTOAMI_JAVA_OPTS", "-Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"),
         env.string("COTOAMI_LOG_FORMAT", "text"),
-        scale);
+        scale,
+        env.string("COTOAMI_BIND", "127.0.0.1"));
   }
 
   private static void parseScale(String spec, Map<String, Integer> scale) {
@@ -67,6 +70,11 @@ public record DevStackConfig(Path home, Path dataDir, int gatewayPort, int postg
       throw new ConfigException("Invalid --scale '" + spec + "': locally there is one gateway, on COTOAMI_PORT");
     }
     scale.put(parts[0], count);
+  }
+
+  /** Whether the gateway stays on loopback (the default); {@code COTOAMI_BIND=0.0.0.0} opens it to the LAN. */
+  public boolean loopbackOnly() {
+    return bind.equals("127.0.0.1") || bind.equals("localhost") || bind.equals("::1");
   }
 
   public Path jar(String service) {

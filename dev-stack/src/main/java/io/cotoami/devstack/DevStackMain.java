@@ -104,19 +104,27 @@ public final class DevStackMain {
       for (int i = 1; i <= count; i++) {
         String name = count == 1 ? service : service + "-" + i;
         int port = service.equals("gateway") ? config.gatewayPort() : FreePorts.next();
+        int managementPort = FreePorts.next();
         Map<String, String> env = new HashMap<>(shared);
         env.put("HTTP_PORT", String.valueOf(port));
-        env.put("HTTP_HOST", service.equals("gateway") ? "0.0.0.0" : "127.0.0.1");
+        // Only the gateway may face the LAN, and only when asked (COTOAMI_BIND); nothing else ever does.
+        env.put("HTTP_HOST", service.equals("gateway") ? config.bind() : "127.0.0.1");
+        env.put("MANAGEMENT_HOST", "127.0.0.1");
+        env.put("MANAGEMENT_PORT", String.valueOf(managementPort));
         if (service.equals("auth-service")) {
           env.put("JWT_PRIVATE_KEY_FILE", keys.privateKeyFile().toString());
         }
-        processes.add(ServiceProcess.start(name, config.jar(service), javaOptions, env, port, out));
+        processes.add(ServiceProcess.start(name, config.jar(service), javaOptions, env, port, managementPort, out));
       }
     }
     say("Started " + processes.size() + " service processes; waiting until each is ready");
     awaitReady();
     say("");
     say("Cotoami is up at http://localhost:" + config.gatewayPort());
+    if (!config.loopbackOnly()) {
+      say("WARNING: COTOAMI_BIND=" + config.bind() + ": the gateway is open to your network, and with it "
+          + "/dev/mail, where anyone who reaches it can read every sign-in link. Use only on a network you trust.");
+    }
     say("Mail inbox at http://localhost:" + config.mailUiPort() + " (SMTP on localhost:" + config.smtpPort() + ")");
     say("Press Ctrl-C to stop everything.");
   }
@@ -155,7 +163,8 @@ public final class DevStackMain {
               + " before it was ready (its log is above)");
         }
         if (process.ready()) {
-          say(process.name() + " is ready on port " + process.httpPort() + " (pid " + process.pid() + ")");
+          say(process.name() + " is ready on port " + process.httpPort() + " (management on 127.0.0.1:"
+              + process.managementPort() + ", pid " + process.pid() + ")");
           waiting.remove(process);
         }
       }

@@ -22,16 +22,18 @@ final class ServiceProcess {
 
   private final String name;
   private final int httpPort;
+  private final int managementPort;
   private final Process process;
 
-  private ServiceProcess(String name, int httpPort, Process process) {
+  private ServiceProcess(String name, int httpPort, int managementPort, Process process) {
     this.name = name;
     this.httpPort = httpPort;
+    this.managementPort = managementPort;
     this.process = process;
   }
 
   static ServiceProcess start(String name, Path jar, List<String> javaOptions, Map<String, String> env, int httpPort,
-                              PrintStream out) throws IOException {
+                              int managementPort, PrintStream out) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(javaOptions);
@@ -43,7 +45,7 @@ final class ServiceProcess {
     Thread pump = new Thread(() -> pump(name, process, out), name + "-log");
     pump.setDaemon(true);
     pump.start();
-    return new ServiceProcess(name, httpPort, process);
+    return new ServiceProcess(name, httpPort, managementPort, process);
   }
 
   private static void pump(String name, Process process, PrintStream out) {
@@ -67,6 +69,11 @@ final class ServiceProcess {
     return httpPort;
   }
 
+  /** Where its {@code /health/*}, {@code /metrics} and {@code /debug} answer (loopback). */
+  int managementPort() {
+    return managementPort;
+  }
+
   long pid() {
     return process.pid();
   }
@@ -81,7 +88,7 @@ final class ServiceProcess {
 
   boolean ready() {
     try {
-      HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health/ready"))
+      HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/health/ready"))
           .timeout(Duration.ofSeconds(2)).GET().build();
       return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
     } catch (IOException e) {

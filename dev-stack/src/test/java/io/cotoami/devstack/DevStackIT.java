@@ -58,7 +58,21 @@ class DevStackIT {
           .toList();
       assertEquals(4, children.size(), "four service JVMs");
 
-      assertEquals(200, get("http://127.0.0.1:" + gateway + "/health/ready").statusCode());
+      String ready = output.stream().filter(l -> l.contains("| gateway is ready on port")).findFirst().orElseThrow();
+      java.util.regex.Matcher management = java.util.regex.Pattern.compile("management on 127\\.0\\.0\\.1:(\\d+)")
+          .matcher(ready);
+      assertTrue(management.find(), ready);
+      assertEquals(200, get("http://127.0.0.1:" + management.group(1) + "/health/ready").statusCode());
+      assertEquals(404, get("http://127.0.0.1:" + gateway + "/health/ready").statusCode(), "not on the public port");
+      assertFalse(output.stream().anyMatch(l -> l.contains("WARNING: COTOAMI_BIND")), "no LAN warning by default");
+      for (InetAddress lan : lanAddresses()) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+          socket.connect(new java.net.InetSocketAddress(lan, gateway), 1000);
+          throw new AssertionError("the gateway answers on " + lan + ": the dev stack must stay on loopback");
+        } catch (IOException expected) {
+          // Refused: only loopback is bound.
+        }
+      }
       HttpResponse<String> posted = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway + "/api/cotos"))
           .header("Content-Type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString("{\"content\":\"from the launcher test\"}")).build(),
@@ -112,6 +126,13 @@ class DevStackIT {
 
   private static HttpResponse<String> get(String url) throws Exception {
     return HTTP.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** This machine's addresses other than loopback: where the LAN would reach it. */
+  private static List<InetAddress> lanAddresses() throws IOException {
+    return java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+        .flatMap(n -> java.util.Collections.list(n.getInetAddresses()).stream())
+        .filter(a -> !a.isLoopbackAddress() && !a.isLinkLocalAddress()).toList();
   }
 
   private static int freePort() throws IOException {

@@ -45,6 +45,8 @@ public final class PostgresServer extends EmbeddedServer {
           .setPort(port)
           .setPGStartupWait(Duration.ofSeconds(60))
           .setServerConfig("max_connections", "200")
+          // Loopback only: the dev stack and the tests are never reachable from the network.
+          .setServerConfig("listen_addresses", "localhost")
           .start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start embedded PostgreSQL on port " + port + " in " + dataDir, e);

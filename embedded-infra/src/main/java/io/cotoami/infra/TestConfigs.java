@@ -35,6 +35,7 @@ public final class TestConfigs {
     env.put("CLUSTER_PORT", String.valueOf(ClusterConfig.loopback(clusterName).port()));
     env.put("HTTP_HOST", "127.0.0.1");
     env.put("HTTP_PORT", "0");
+    env.put("MANAGEMENT_PORT", "0");
     env.put("SHUTDOWN_GRACE_PERIOD", "5s");
     // Tests ask gateways which instance answered.
     env.put("DEBUG_ROUTES", "true");

@@ -21,7 +21,8 @@ import java.time.Duration;
  * @param devMailUrl             dev mode: the local inbox whose pages {@code /dev/mail} shows
  * @param affinitySecret         key of the route cookies' HMAC; when unset, the gateways of the
  *                               cluster share a random one through the cluster
- * @param debugRoutes            serves {@code /api/debug/{service}} and {@code /api/instances}
+ * @param debugRoutes            ({@code DEBUG_ROUTES} or {@code DEV_MODE}) serves
+ *                               {@code /api/debug/{service}} and {@code /api/instances}
  *                               (which instance answered, the live table): for development and
  *                               tests, not for the public
  */
@@ -45,7 +46,7 @@ public record GatewayConfig(InstanceConfig instance, SessionKeys sessions, LiveC
         env.bool("DEV_MODE", false),
         env.httpUrl("DEV_MAIL_URL", "http://127.0.0.1:8025"),
         affinitySecret(env),
-        env.bool("DEBUG_ROUTES", false));
+        env.bool("DEBUG_ROUTES", false) || env.bool("DEV_MODE", false));
   }
 
   private static String allowedOrigins(Env env, URI publicUrl) {

@@ -27,6 +27,11 @@ public final class GatewayVerticle extends VerticleBase {
   private final InstanceRegistry registry;
   private final AffinityCookies affinity;
   private final SessionVerifier sessions;
+  /** Held debug answers ({@code ?delay=}) per client address, so that they cannot fill the upstream pools. */
+  private final java.util.Map<String, Integer> delayedDebug = new java.util.HashMap<>();
+  private int delayedDebugTotal;
+  static final int MAX_DELAYED_DEBUG_PER_CLIENT = 2;
+  static final int MAX_DELAYED_DEBUG = 16;
 
   public GatewayVerticle(ServiceInstance instance, GatewayConfig config, InstanceRegistry registry,
                          AffinityCookies affinity, SessionVerifier sessions) {
@@ -88,8 +93,10 @@ public final class GatewayVerticle extends VerticleBase {
 
   private void route(RoutingContext ctx, ServiceProxy proxy) {
     String path = ctx.normalizedPath();
+    String query = ctx.request().query();
+    // The path routed on is the path forwarded: no dot segment can reach past the prefix upstream.
     UpstreamRoutes.serviceFor(path).ifPresentOrElse(
-        service -> proxy.forward(ctx, service, ctx.request().uri()),
+        service -> proxy.forward(ctx, service, query == null ? path : path + "?" + query),
         () -> Problems.send(ctx, Problem.notFound("No API at " + path)));
   }
 
@@ -101,6 +108,25 @@ public final class GatewayVerticle extends VerticleBase {
       return;
     }
     String query = ctx.request().query();
+    String delay = ctx.request().getParam("delay");
+    if (delay == null || delay.equals("0")) {
+      proxy.forward(ctx, service, "/debug" + (query == null ? "" : "?" + query));
+      return;
+    }
+    String client = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+    int held = delayedDebug.getOrDefault(client, 0);
+    if (held >= MAX_DELAYED_DEBUG_PER_CLIENT || delayedDebugTotal >= MAX_DELAYED_DEBUG) {
+      ctx.response().putHeader("Retry-After", "5");
+      Problems.send(ctx, Problem.of(429, "too-many-requests", "Too many requests",
+          "At most " + MAX_DELAYED_DEBUG_PER_CLIENT + " delayed debug requests at once per client."));
+      return;
+    }
+    delayedDebug.put(client, held + 1);
+    delayedDebugTotal++;
+    ctx.addEndHandler(v -> {
+      delayedDebugTotal--;
+      delayedDebug.computeIfPresent(client, (k, n) -> n <= 1 ? null : n - 1);
+    });
     proxy.forward(ctx, service, "/debug" + (query == null ? "" : "?" + query));
   }
 

@@ -107,7 +107,7 @@ class ClusteredSystemTest {
   void oneCluster() throws Exception {
     assertEquals(5, gateway.clusterManager().getNodes().size());
     for (ServiceInstance instance : new ServiceInstance[] {gateway, coto1, coto2, auth, mail}) {
-      try (Http direct = new Http(instance.httpPort())) {
+      try (Http direct = new Http(instance.managementPort())) {
         HttpResponse<Buffer> ready = direct.get("/health/ready");
         assertEquals(200, ready.statusCode(), instance.config().service() + ": " + ready.bodyAsString());
       }
@@ -136,7 +136,9 @@ class ClusteredSystemTest {
       assertEquals("through the gateway",
           home.bodyAsJsonObject().getJsonArray("cotos").getJsonObject(0).getString("content"));
     }
-    http.until("/metrics", r -> eventsIn(r.bodyAsString()) >= eventsBefore + 1, 10);
+    try (Http management = new Http(gateway.managementPort())) {
+      management.until("/metrics", r -> eventsIn(r.bodyAsString()) >= eventsBefore + 1, 10);
+    }
   }
 
   @Test
@@ -240,7 +242,9 @@ class ClusteredSystemTest {
     assertEquals(503, down.statusCode());
     assertEquals("application/problem+json", down.getHeader("Content-Type"));
     assertNotNull(down.getHeader("Retry-After"));
-    assertEquals(200, http.get("/health/ready").statusCode(), "the gateway itself stays ready");
+    try (Http management = new Http(gateway.managementPort())) {
+      assertEquals(200, management.get("/health/ready").statusCode(), "the gateway itself stays ready");
+    }
     assertEquals(200, http.get("/api/debug/coto-service").statusCode(), "other services are unaffected");
 
     Map<String, String> authEnv = new HashMap<>(stores);
@@ -260,7 +264,9 @@ class ClusteredSystemTest {
   }
 
   private static double eventsReceived() throws Exception {
-    return eventsIn(http.get("/metrics").bodyAsString());
+    try (Http management = new Http(gateway.managementPort())) {
+      return eventsIn(management.get("/metrics").bodyAsString());
+    }
   }
 
   private static double eventsIn(String metrics) {

@@ -213,11 +213,11 @@ class GatewayAffinityTest {
   @Test
   @DisplayName("kill -9 of the pinned instance under load: clients move with a new cookie and no idempotent request fails")
   void killNine() throws Exception {
-    int portA = FreePorts.next();
-    int portB = FreePorts.next();
-    Process a = startProcess(portA);
-    Process b = startProcess(portB);
-    try (Http direct = new Http(portA); Http directB = new Http(portB)) {
+    int managementA = FreePorts.next();
+    int managementB = FreePorts.next();
+    Process a = startProcess(FreePorts.next(), managementA);
+    Process b = startProcess(FreePorts.next(), managementB);
+    try (Http direct = new Http(managementA); Http directB = new Http(managementB)) {
       direct.until("/health/ready", r -> r.statusCode() == 200, 90);
       directB.until("/health/ready", r -> r.statusCode() == 200, 90);
     }
@@ -236,9 +236,10 @@ class GatewayAffinityTest {
     assertTrue(load.lastInstanceOf(0) != null && !load.lastInstanceOf(0).equals(victim), "client 0 moved");
   }
 
-  private Process startProcess(int port) throws Exception {
+  private Process startProcess(int port, int managementPort) throws Exception {
     Map<String, String> env = new HashMap<>(mailEnv());
     env.put("HTTP_PORT", String.valueOf(port));
+    env.put("MANAGEMENT_PORT", String.valueOf(managementPort));
     ServiceProcess process = ServiceProcess.start(MailServiceMain.class, cluster, env);
     processes.add(process.process());
     return process.process();

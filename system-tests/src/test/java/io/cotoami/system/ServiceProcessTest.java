@@ -74,7 +74,8 @@ class ServiceProcessTest {
     try (RedisServer redis = RedisServer.startTemporary(); SmtpServer smtp = SmtpServer.start(0)) {
       int port = FreePorts.next();
       Map<String, String> env = new HashMap<>();
-      env.put("HTTP_PORT", String.valueOf(port));
+      env.put("HTTP_PORT", String.valueOf(FreePorts.next()));
+      env.put("MANAGEMENT_PORT", String.valueOf(port));
       env.put("REDIS_URL", redis.config().url());
       env.put("SMTP_HOST", "127.0.0.1");
       env.put("SMTP_PORT", String.valueOf(smtp.port()));

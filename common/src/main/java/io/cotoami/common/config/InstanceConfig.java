@@ -20,6 +20,12 @@ import java.util.HexFormat;
  * @param busTimeout     timeout of every event-bus request this instance sends
  * @param shutdownGrace  how long in-flight work may take after SIGTERM
  * @param cluster        cluster membership
+ * @param managementHost interface the management server ({@code /health/*}, {@code /metrics},
+ *                       {@code /debug}) binds to
+ * @param managementPort port of the management server (0 picks a free one)
+ * @param debugRoutes    the public port serves the debug routes too ({@code DEBUG_ROUTES} or
+ *                       {@code DEV_MODE}): for development and tests only
+ * @param connections    timeouts and caps of the public port's connections
  */
 public record InstanceConfig(
     String service,
@@ -30,20 +36,30 @@ public record InstanceConfig(
     long bodyLimit,
     Duration busTimeout,
     Duration shutdownGrace,
-    ClusterConfig cluster) {
+    ClusterConfig cluster,
+    String managementHost,
+    int managementPort,
+    boolean debugRoutes,
+    ConnectionLimits connections) {
+  public static final int DEFAULT_MANAGEMENT_PORT = 9090;
 
   public static InstanceConfig fromEnv(String service, int defaultPort, Env env) {
     ClusterConfig cluster = ClusterConfig.fromEnv(env);
+    String httpHost = env.string("HTTP_HOST", "0.0.0.0");
     return new InstanceConfig(
         service,
         env.string("INSTANCE_ID", defaultInstanceId()),
-        env.string("HTTP_HOST", "0.0.0.0"),
+        httpHost,
         env.port("HTTP_PORT", defaultPort),
         env.string("ANNOUNCE_HOST", cluster.publicHost()),
         env.bytes("HTTP_BODY_LIMIT", 64 * 1024),
         env.duration("BUS_TIMEOUT", Duration.ofSeconds(5)),
         env.duration("SHUTDOWN_GRACE_PERIOD", Duration.ofSeconds(20)),
-        cluster);
+        cluster,
+        env.string("MANAGEMENT_HOST", httpHost),
+        env.port("MANAGEMENT_PORT", DEFAULT_MANAGEMENT_PORT),
+        env.bool("DEBUG_ROUTES", false) || env.bool("DEV_MODE", false),
+        ConnectionLimits.fromEnv(env));
   }
 
   /** Hostname and pid identify the process for a person; the suffix keeps ids unique across restarts. */
@@ -61,12 +77,12 @@ public record InstanceConfig(
 
   public InstanceConfig withHttpPort(int port) {
     return new InstanceConfig(service, instanceId, httpHost, port, announceHost, bodyLimit, busTimeout,
-        shutdownGrace, cluster);
+        shutdownGrace, cluster, managementHost, managementPort, debugRoutes, connections);
   }
 
   public InstanceConfig withCluster(ClusterConfig newCluster) {
     return new InstanceConfig(service, instanceId, httpHost, httpPort, announceHost, bodyLimit, busTimeout,
-        shutdownGrace, newCluster);
+        shutdownGrace, newCluster, managementHost, managementPort, debugRoutes, connections);
   }
 
   public static String pid() {

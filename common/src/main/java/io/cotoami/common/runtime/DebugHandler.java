@@ -13,10 +13,10 @@ import java.util.Set;
 
 /**
  * The http-debug-server: says which instance answered and what request it saw. {@code ?delay=ms}
- * (at most 30 s) holds the answer, to watch draining and failover with a request in flight.
+ * (at most 5 s) holds the answer, to watch draining and failover with a request in flight.
  */
 final class DebugHandler implements Handler<RoutingContext> {
-  static final long MAX_DELAY_MS = 30_000;
+  static final long MAX_DELAY_MS = 5_000;
   /**
    * Never echoed: a page script could otherwise read its own HttpOnly session cookie through this
    * route (cross-site tracing), and bearer tokens do not belong in answers either.

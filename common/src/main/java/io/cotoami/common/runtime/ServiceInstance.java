@@ -51,6 +51,8 @@ public final class ServiceInstance {
   private final long startedAt = System.currentTimeMillis();
   private volatile boolean draining;
   private volatile HttpServer server;
+  private volatile HttpServer management;
+  private volatile ConnectionGuard publicConnections;
   private volatile InstanceAnnouncer announcer;
   private volatile Router served;
   private Future<Void> shutdown;
@@ -112,6 +114,16 @@ public final class ServiceInstance {
     return server == null ? -1 : server.actualPort();
   }
 
+  /** The management port actually bound: {@code /health/*}, {@code /metrics}, {@code /debug}. */
+  public int managementPort() {
+    return management == null ? -1 : management.actualPort();
+  }
+
+  /** Connections open now on the public port. */
+  public int publicConnections() {
+    return publicConnections == null ? 0 : publicConnections.open();
+  }
+
   /** Adds a readiness check: the instance is ready only when every check succeeds within two seconds. */
   public void readinessCheck(String name, Supplier<Future<?>> probe) {
     readiness.register(name, 2000, promise -> probe.get().onComplete(ar -> {
@@ -123,8 +135,22 @@ public final class ServiceInstance {
     }));
   }
 
-  /** A router with request ids, in-flight tracking, health, metrics, debug and problem+json errors. */
+  /**
+   * The public router: request ids, in-flight tracking and problem+json errors, and {@code /debug}
+   * only with {@code DEBUG_ROUTES} or {@code DEV_MODE}. Health, metrics and debug are always on the
+   * management port ({@link #serve(Router)} binds it).
+   */
   public Router router() {
+    Router router = Router.router(vertx);
+    router.route().handler(new RequestIds()).handler(this::trackInFlight);
+    if (config.debugRoutes()) {
+      router.get("/debug").handler(new DebugHandler(config, startedAt));
+    }
+    Problems.install(router);
+    return router;
+  }
+
+  private Router managementRouter() {
     Router router = Router.router(vertx);
     router.route().handler(new RequestIds()).handler(this::trackInFlight);
     router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
@@ -140,31 +166,66 @@ public final class ServiceInstance {
     return served;
   }
 
-  /** Binds the HTTP server, then announces the instance to the cluster. */
+  /**
+   * Options every server of ours shares: HTTP/1.1 only (no h2c, by prior knowledge or by Upgrade:
+   * one protocol to get right at the edge), the idle timeout, and bounded WebSocket messages.
+   */
+  private HttpServerOptions serverOptions(String host, int port) {
+    return new HttpServerOptions()
+        .setHost(host)
+        .setPort(port)
+        .setHttp2ClearTextEnabled(false)
+        .setIdleTimeout((int) Math.max(1, config.connections().idleTimeout().toMillis()))
+        .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /** Binds the public and the management HTTP servers, then announces the instance to the cluster. */
   public Future<HttpServer> serve(Router router) {
     served = router;
-    HttpServerOptions options = new HttpServerOptions()
-        .setHost(config.httpHost())
-        .setPort(config.httpPort())
+    HttpServerOptions options = serverOptions(config.httpHost(), config.httpPort())
         .setCompressionSupported(true)
         // A hard bound on what one WebSocket message may make us hold; the gateway refuses much
         // less (64 KiB) itself, with a proper 1009 close.
         .setMaxWebSocketFrameSize(256 * 1024)
         .setMaxWebSocketMessageSize(256 * 1024)
         .setMaxFormAttributeSize((int) Math.min(Integer.MAX_VALUE, config.bodyLimit()));
+    ConnectionGuard guard = new ConnectionGuard(vertx, config.connections(), "public", true, registry);
+    publicConnections = guard;
+    ConnectionGuard managementGuard = new ConnectionGuard(vertx, config.connections(), "management", false, registry);
     return vertx.createHttpServer(options)
-        .requestHandler(router)
+        .connectionHandler(guard::connected)
+        .requestHandler(request -> {
+          guard.requested(request);
+          router.handle(request);
+        })
         .listen()
         .recover(e -> Future.failedFuture(new IllegalStateException(
             "cannot listen on " + config.httpHost() + ":" + config.httpPort() + ": " + e.getMessage(), e)))
         .compose(bound -> {
           server = bound;
+          Router managementRoutes = managementRouter();
+          return vertx.createHttpServer(serverOptions(config.managementHost(), config.managementPort()))
+              .connectionHandler(managementGuard::connected)
+              .requestHandler(request -> {
+                managementGuard.requested(request);
+                managementRoutes.handle(request);
+              })
+              .listen()
+              .recover(e -> Future.failedFuture(new IllegalStateException("cannot listen on "
+                  + config.managementHost() + ":" + config.managementPort() + " (MANAGEMENT_PORT): " + e.getMessage(), e)))
+              .map(m -> {
+                management = m;
+                return bound;
+              });
+        })
+        .compose(bound -> {
           announcer = new InstanceAnnouncer(vertx, new InstanceInfo(config.service(), config.instanceId(),
               clusterManager.getNodeId(), config.announceHost(), bound.actualPort(), InstanceInfo.State.READY,
               startedAt));
           return announcer.start().map(bound);
         })
-        .onSuccess(bound -> LOG.info("{} listening on {}:{}", config.service(), config.httpHost(), bound.actualPort()));
+        .onSuccess(bound -> LOG.info("{} listening on {}:{}, management on {}:{}", config.service(),
+            config.httpHost(), bound.actualPort(), config.managementHost(), management.actualPort()));
   }
 
   /**

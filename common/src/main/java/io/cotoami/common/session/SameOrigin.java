@@ -53,6 +53,14 @@ public final class SameOrigin implements Handler<RoutingContext> {
     return allowed;
   }
 
+  /**
+   * Whether an {@code Origin} header names one of our origins. Anything that is not a
+   * {@code scheme://host[:port]} URL, such as a port that is not a number, is simply not ours.
+   */
+  public boolean allowsOrigin(String origin) {
+    return origin != null && !origin.equals("null") && allowed.contains(normalize(origin));
+  }
+
   @Override
   public void handle(RoutingContext ctx) {
     if (allows(ctx.request())) {
@@ -70,7 +78,7 @@ public final class SameOrigin implements Handler<RoutingContext> {
     }
     String origin = request.getHeader("Origin");
     if (origin != null && !origin.equals("null")) {
-      return allowed.contains(normalize(origin));
+      return allowsOrigin(origin);
     }
     String fetchSite = request.getHeader("Sec-Fetch-Site");
     if (fetchSite != null) {

@@ -3,6 +3,7 @@ package io.cotoami.gateway.live;
 import io.cotoami.common.bus.TimelineNames;
 import io.cotoami.common.session.Session;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -36,6 +37,9 @@ final class LiveClient {
   private long refusingSince;
   /** Set once the gateway decided to close: nothing more is read or queued for this client. */
   private boolean closing;
+  /** Bytes of the data message being received so far, over all its fragments. */
+  private long messageBytes;
+  private long pongedAt = System.nanoTime();
 
   LiveClient(ServerWebSocket ws, Session session, String anonymousId, LiveConfig config, LiveSockets sockets) {
     this.ws = ws;
@@ -71,6 +75,40 @@ final class LiveClient {
 
   Collection<Subscription> subscriptions() {
     return new ArrayList<>(subscriptions.values());
+  }
+
+  /**
+   * Every frame, before Vert.x joins fragments into a message: a message over the limit closes the
+   * socket with 1009 however it is fragmented (Vert.x alone would drop it without a word).
+   */
+  void frame(WebSocketFrame frame) {
+    if (closing || !(frame.isText() || frame.isBinary() || frame.isContinuation())) {
+      return;
+    }
+    if (!frame.isContinuation()) {
+      messageBytes = 0;
+    }
+    messageBytes += frame.binaryData().length();
+    if (messageBytes > LiveConfig.MAX_FRAME_BYTES) {
+      close((short) 1009, "message over 64 KiB");
+    }
+  }
+
+  void ponged() {
+    pongedAt = System.nanoTime();
+  }
+
+  /** Pings the client, or closes it when it answered none of the last two pings. */
+  void ping(long intervalNanos) {
+    if (closing || ws.isClosed()) {
+      return;
+    }
+    if (System.nanoTime() - pongedAt > 2 * intervalNanos + intervalNanos / 2) {
+      LOG.info("Closed a live socket that answered no ping (user {})", session == null ? "anonymous" : session.userId());
+      close((short) 1001, "no pong");
+      return;
+    }
+    ws.writePing(io.vertx.core.buffer.Buffer.buffer("ping"));
   }
 
   void received(String text) {

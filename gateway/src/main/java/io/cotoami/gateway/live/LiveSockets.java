@@ -19,6 +19,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -63,6 +64,8 @@ public final class LiveSockets {
     }
     // Renewed at a third of the time to live: a live socket's entry never lapses, a dead gateway's does.
     vertx.setPeriodic(Math.max(100, presence.ttl().toMillis() / 3), id -> renewPresence());
+    long ping = config.pingInterval().toMillis();
+    vertx.setPeriodic(ping, id -> List.copyOf(clients).forEach(c -> c.ping(ping * 1_000_000)));
     return all
         .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.SESSION_REVOKED,
             m -> signedOut(m.body().getString("sessionId"))).completion())
@@ -171,8 +174,7 @@ public final class LiveSockets {
     boolean bearer = Optional.ofNullable(request.getHeader("Authorization"))
         .map(a -> a.regionMatches(true, 0, "Bearer ", 0, 7)).orElse(false);
     String origin = request.getHeader("Origin");
-    if (!bearer && (origin == null || !origins.allowed().contains(SameOrigin.origin(java.net.URI.create(
-        origin.matches("https?://[^/\\s]+") ? origin : "http://invalid"))))) {
+    if (!bearer && !origins.allowsOrigin(origin)) {
       Problems.send(ctx, Problem.of(403, "origin-not-allowed", "Origin not allowed",
           "Live updates are only for pages of this site and for clients with a bearer token."));
       return;
@@ -192,6 +194,8 @@ public final class LiveSockets {
     clients.add(client);
     ws.closeHandler(v -> closed(client));
     ws.exceptionHandler(e -> LOG.debug("WebSocket error: {}", e.toString()));
+    ws.frameHandler(client::frame);
+    ws.pongHandler(pong -> client.ponged());
     ws.textMessageHandler(client::received);
     ws.binaryMessageHandler(b -> client.refuse(null, "bad-frame", "Send JSON text frames."));
   }
