@@ -4,11 +4,12 @@ import io.cotoami.common.config.Env;
 import io.cotoami.common.config.InstanceConfig;
 import io.cotoami.common.config.PgConfig;
 import io.cotoami.common.config.RedisConfig;
+import io.cotoami.common.session.RevocationConfig;
 import io.cotoami.common.session.SessionKeys;
 
 /** auth-service's configuration, parsed once from the environment. */
 public record AuthServiceConfig(InstanceConfig instance, PgConfig pg, RedisConfig redis, SessionKeys keys,
-                                AuthSettings auth) {
+                                AuthSettings auth, RevocationConfig revocations) {
   public static final String SERVICE = "auth-service";
   public static final int DEFAULT_PORT = 8082;
 
@@ -18,6 +19,7 @@ public record AuthServiceConfig(InstanceConfig instance, PgConfig pg, RedisConfi
         PgConfig.fromEnv(env),
         RedisConfig.fromEnv(env),
         SessionKeys.fromEnv(env),
-        AuthSettings.fromEnv(env));
+        AuthSettings.fromEnv(env),
+        RevocationConfig.fromEnv(env));
   }
 }

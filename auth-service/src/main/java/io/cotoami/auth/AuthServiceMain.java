@@ -44,8 +44,10 @@ public final class AuthServiceMain {
     SessionIssuer issuer = new SessionIssuer(instance.vertx(), config.keys(), settings);
     SessionVerifier plain = SessionVerifier.create(instance.vertx(), config.keys());
     Revocations revocations = new Revocations(instance.vertx(), redis, settings.sessionTtl());
+    RevokedSessions known = RevokedSessions.create(instance.vertx(), revocations, config.revocations());
+    instance.readinessCheck("revocations", known::readiness);
     return checkKeyPair(issuer, plain)
-        .compose(v -> RevokedSessions.listen(instance.vertx()))
+        .compose(v -> known.followMembership(instance.clusterManager()).start())
         .compose(revoked -> revocations.serve(revoked).map(revoked))
         .compose(revoked -> instance.vertx().deployVerticle(new AuthApiVerticle(instance, settings,
             plain.withRevocations(revoked), issuer, new UserRepository(pool, config.pg().callTimeout()),

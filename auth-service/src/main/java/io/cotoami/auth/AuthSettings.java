@@ -16,12 +16,13 @@ import java.time.Duration;
  * @param publicUrl          the base of the links in sign-in mails; never taken from a request
  * @param allowedOrigins     origins besides {@code publicUrl}'s that may send state-changing requests
  * @param sessionTtl         how long a session lives after it was issued or last renewed
+ * @param sessionMaxAge      how long a session lives at most after sign-in, however often renewed
  * @param signinTokenTtl     how long an emailed sign-in link works (at most 15 minutes)
  * @param signinIpLimit      sign-in requests per client address per hour
  * @param signinEmailLimit   sign-in mails per address per hour (and never more than one a minute)
  */
 public record AuthSettings(String privateKeyPem, URI publicUrl, String allowedOrigins, Duration sessionTtl,
-                           Duration signinTokenTtl, int signinIpLimit, int signinEmailLimit) {
+                           Duration sessionMaxAge, Duration signinTokenTtl, int signinIpLimit, int signinEmailLimit) {
   static final Duration MAX_SIGNIN_TOKEN_TTL = Duration.ofMinutes(15);
 
   public static AuthSettings fromEnv(Env env) {
@@ -34,13 +35,18 @@ public record AuthSettings(String privateKeyPem, URI publicUrl, String allowedOr
     if (sessionTtl.toSeconds() < 60) {
       throw new ConfigException("Invalid SESSION_TTL='" + env.string("SESSION_TTL", "") + "': expected at least 1m");
     }
+    Duration maxAge = env.duration("SESSION_MAX_AGE", Duration.ofDays(90));
+    if (maxAge.compareTo(sessionTtl) < 0) {
+      throw new ConfigException("Invalid SESSION_MAX_AGE='" + env.string("SESSION_MAX_AGE", "")
+          + "': expected at least SESSION_TTL (" + sessionTtl + ")");
+    }
     int ipLimit = env.integer("SIGNIN_IP_LIMIT", 30);
     int emailLimit = env.integer("SIGNIN_EMAIL_LIMIT", 5);
     if (ipLimit < 1 || emailLimit < 1) {
       throw new ConfigException("SIGNIN_IP_LIMIT and SIGNIN_EMAIL_LIMIT must be at least 1");
     }
     return new AuthSettings(privateKey(env), env.httpUrl("PUBLIC_URL", "http://localhost:8080"), env.string("ALLOWED_ORIGINS", null), sessionTtl,
-        tokenTtl, ipLimit, emailLimit);
+        maxAge, tokenTtl, ipLimit, emailLimit);
   }
 
   private static String privateKey(Env env) {

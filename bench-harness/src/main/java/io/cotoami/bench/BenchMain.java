@@ -93,6 +93,8 @@ public final class BenchMain {
         current = stack;
         Proc gateway = null;
         if (items.contains("post") || items.contains("fanout")) {
+          // Sessions are only served once auth-service has told the others which ones are revoked.
+          Proc auth = stack.startReady("auth-service", Map.of());
           Proc coto = stack.startReady("coto-service", Map.of());
           gateway = stack.startReady("gateway", Map.of());
           awaitRoute(gateway);
@@ -109,6 +111,7 @@ public final class BenchMain {
           }
           stack.stop(gateway);
           stack.stop(coto);
+          stack.stop(auth);
         }
         if (items.contains("connections")) {
           Bench.say("item 3: connections");
@@ -137,6 +140,7 @@ public final class BenchMain {
         !"0".equals(System.getenv().getOrDefault("PIN", "1")));
     Stack stack = new Stack(settings, false);
     Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
+    stack.startReady("auth-service", Map.of());
     stack.startReady("coto-service", Map.of());
     Proc gateway = stack.startReady("gateway", Map.of());
     awaitRoute(gateway);

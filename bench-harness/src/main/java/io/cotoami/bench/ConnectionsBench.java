@@ -50,6 +50,8 @@ final class ConnectionsBench {
   void run(Stack stack, Vertx vertx, Report report) throws Exception {
     String user = UUID.randomUUID().toString();
     String token = stack.keys.token(vertx, user, "idle@example.com", "idle");
+    // The gateway is ready, and serves sessions, once auth-service has told it the revoked ones.
+    Proc auth = stack.startReady("auth-service", Map.of());
     Proc gateway = stack.startReady("gateway", Map.of());
     Result system;
     try {
@@ -57,6 +59,7 @@ final class ConnectionsBench {
       system = measure(gateway, vertx, "/api/ws", token);
     } finally {
       stack.stop(gateway);
+      stack.stop(auth);
     }
     int port = FreePorts.next();
     Result reference;

@@ -4,6 +4,7 @@ import io.cotoami.common.config.Env;
 import io.cotoami.common.config.InstanceConfig;
 import io.cotoami.common.config.PgConfig;
 import io.cotoami.common.config.RedisConfig;
+import io.cotoami.common.session.RevocationConfig;
 import io.cotoami.common.session.SessionKeys;
 import java.time.Duration;
 
@@ -14,9 +15,10 @@ import java.time.Duration;
  * @param anonymousRetention how long anonymous cotos are kept after their owner's last visit
  * @param replayLimit        how many events of a timeline are kept and replayed to a returning client
  * @param trimInterval       how often events beyond {@code replayLimit} are deleted
+ * @param revocations        how closely the revoked sessions are followed
  */
 public record CotoServiceConfig(InstanceConfig instance, PgConfig pg, RedisConfig redis, SessionKeys sessions,
-    Duration anonymousRetention, int replayLimit, Duration trimInterval) {
+    Duration anonymousRetention, int replayLimit, Duration trimInterval, RevocationConfig revocations) {
   public static final String SERVICE = "coto-service";
   public static final int DEFAULT_PORT = 8081;
 
@@ -28,7 +30,8 @@ public record CotoServiceConfig(InstanceConfig instance, PgConfig pg, RedisConfi
         SessionKeys.fromEnv(env),
         env.duration("ANONYMOUS_COTO_RETENTION", Duration.ofDays(30)),
         replayLimit(env),
-        trimInterval(env));
+        trimInterval(env),
+        RevocationConfig.fromEnv(env));
   }
 
   private static Duration trimInterval(Env env) {

@@ -36,7 +36,7 @@ public final class CotoServiceMain {
     return ServiceInstance.start(config.instance()).compose(instance ->
         PostgresStore.start(instance, config.pg(), "coto", "classpath:db/coto")
             .compose(pool -> RedisStore.start(instance, config.redis())
-                .compose(redis -> RevokedSessions.startFromAuthService(instance.vertx(), instance.config().busTimeout())
+                .compose(redis -> revocations(instance, config)
                     .compose(revoked -> {
                       AnonymousCotoRepository anonymous = new AnonymousCotoRepository(redis, config.anonymousRetention());
                       CotoApiVerticle api = api(instance, config, pool, anonymous, revoked);
@@ -49,6 +49,14 @@ public final class CotoServiceMain {
                               new TimelineEventRepository(), config.replayLimit(), config.trimInterval())));
                     })))
             .map(deployed -> instance));
+  }
+
+  /** Followed from auth-service; until known to be current, signed-in requests get 503 and the instance is not ready. */
+  private static Future<RevokedSessions> revocations(ServiceInstance instance, CotoServiceConfig config) {
+    RevokedSessions known = RevokedSessions.create(instance.vertx(),
+        RevokedSessions.fromAuthService(instance.vertx(), config.revocations()), config.revocations());
+    instance.readinessCheck("revocations", known::readiness);
+    return known.followMembership(instance.clusterManager()).start();
   }
 
   private static CotoApiVerticle api(ServiceInstance instance, CotoServiceConfig config, Pool pool,

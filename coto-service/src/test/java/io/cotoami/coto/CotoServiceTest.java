@@ -10,6 +10,7 @@ import io.cotoami.common.bus.Addresses;
 import io.cotoami.common.config.ConfigException;
 import io.cotoami.common.config.PgConfig;
 import io.cotoami.common.runtime.ServiceInstance;
+import io.cotoami.infra.NoRevocations;
 import io.cotoami.infra.PostgresServer;
 import io.cotoami.infra.RedisServer;
 import io.cotoami.infra.SessionKeyPair;
@@ -59,11 +60,14 @@ class CotoServiceTest {
     env.putAll(keys.env());
     CotoServiceConfig config = CotoServiceConfig.fromEnv(TestConfigs.of(TestConfigs.newClusterName(), env));
     service = await(CotoServiceMain.start(config).toCompletionStage().toCompletableFuture());
+    // No auth-service here: this stands in for its answer that nothing was revoked.
+    await(NoRevocations.serve(service.vertx()).toCompletionStage().toCompletableFuture());
     clientVertx = Vertx.vertx();
     client = WebClient.create(clientVertx, new WebClientOptions()
         .setDefaultHost("127.0.0.1").setDefaultPort(service.httpPort()));
     management = WebClient.create(clientVertx, new WebClientOptions()
         .setDefaultHost("127.0.0.1").setDefaultPort(service.managementPort()));
+    assertTrue(poll("/health/ready", 200), "ready once the revocations are known");
   }
 
   @AfterAll

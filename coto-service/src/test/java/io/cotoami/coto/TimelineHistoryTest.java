@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cotoami.common.bus.Addresses;
 import io.cotoami.common.config.PgConfig;
 import io.cotoami.common.runtime.ServiceInstance;
+import io.cotoami.infra.NoRevocations;
 import io.cotoami.infra.PostgresServer;
 import io.cotoami.infra.RedisServer;
 import io.cotoami.infra.TestConfigs;
@@ -49,9 +50,18 @@ class TimelineHistoryTest {
     env.put("TIMELINE_REPLAY_LIMIT", String.valueOf(KEEP));
     env.put("TIMELINE_TRIM_INTERVAL", "200ms");
     service = await(CotoServiceMain.start(CotoServiceConfig.fromEnv(TestConfigs.of(TestConfigs.newClusterName(), env))));
+    // No auth-service here: this stands in for its answer that nothing was revoked.
+    await(NoRevocations.serve(service.vertx()));
     clientVertx = Vertx.vertx();
     client = WebClient.create(clientVertx, new WebClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(service.httpPort()));
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (await(client.get("/health/ready").send()).statusCode() != 200) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("coto-service not ready within 30 s");
+      }
+      java.util.concurrent.TimeUnit.MILLISECONDS.sleep(50);
+    }
   }
 
   @AfterAll

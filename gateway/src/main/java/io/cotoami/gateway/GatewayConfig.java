@@ -4,6 +4,7 @@ import io.cotoami.common.config.ConfigException;
 import io.cotoami.common.config.Env;
 import io.cotoami.common.config.InstanceConfig;
 import io.cotoami.common.session.SameOrigin;
+import io.cotoami.common.session.RevocationConfig;
 import io.cotoami.common.session.SessionKeys;
 import io.cotoami.gateway.live.LiveConfig;
 import java.net.URI;
@@ -25,11 +26,12 @@ import java.time.Duration;
  *                               {@code /api/debug/{service}} and {@code /api/instances}
  *                               (which instance answered, the live table): for development and
  *                               tests, not for the public
+ * @param revocations            how closely the revoked sessions are followed
  */
 public record GatewayConfig(InstanceConfig instance, SessionKeys sessions, LiveConfig live,
                             Duration upstreamConnectTimeout, Duration upstreamTimeout,
                             URI publicUrl, String allowedOrigins, boolean devMode, URI devMailUrl,
-                            String affinitySecret, boolean debugRoutes) {
+                            String affinitySecret, boolean debugRoutes, RevocationConfig revocations) {
   public static final String SERVICE = "gateway";
   public static final int DEFAULT_PORT = 8080;
 
@@ -46,7 +48,8 @@ public record GatewayConfig(InstanceConfig instance, SessionKeys sessions, LiveC
         env.bool("DEV_MODE", false),
         env.httpUrl("DEV_MAIL_URL", "http://127.0.0.1:8025"),
         affinitySecret(env),
-        env.bool("DEBUG_ROUTES", false) || env.bool("DEV_MODE", false));
+        env.bool("DEBUG_ROUTES", false) || env.bool("DEV_MODE", false),
+        RevocationConfig.fromEnv(env));
   }
 
   private static String allowedOrigins(Env env, URI publicUrl) {

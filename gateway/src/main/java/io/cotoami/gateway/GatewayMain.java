@@ -23,9 +23,12 @@ public final class GatewayMain {
   public static Future<ServiceInstance> start(GatewayConfig config) {
     return ServiceInstance.start(config.instance()).compose(instance -> {
       InstanceRegistry registry = new InstanceRegistry(instance.vertx(), instance.clusterManager());
+      RevokedSessions known = RevokedSessions.create(instance.vertx(),
+          RevokedSessions.fromAuthService(instance.vertx(), config.revocations()), config.revocations());
+      instance.readinessCheck("revocations", known::readiness);
       return registry.start()
           .compose(v -> instance.vertx().deployVerticle(new GatewayEventsVerticle(instance.meterRegistry())))
-          .compose(id -> RevokedSessions.startFromAuthService(instance.vertx(), instance.config().busTimeout()))
+          .compose(id -> known.followMembership(instance.clusterManager()).start())
           .compose(revoked -> AffinityCookies.shared(instance.vertx(), config.affinitySecret())
               .compose(affinity -> instance.vertx().deployVerticle(new GatewayVerticle(instance, config, registry,
                   affinity, SessionVerifier.create(instance.vertx(), config.sessions()).withRevocations(revoked)))))

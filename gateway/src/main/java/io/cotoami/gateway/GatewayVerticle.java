@@ -55,6 +55,7 @@ public final class GatewayVerticle extends VerticleBase {
     // A browser's cookie must not let another site change anything (cross-site request forgery):
     // state-changing requests with the session cookie must come from our own pages.
     router.route("/api/*").handler(sameOrigin);
+    router.route("/api/*").handler(this::requireCurrentRevocations);
     router.route("/api/*").handler(this::limitBody);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.instance().bodyLimit()));
     if (config.debugRoutes()) {
@@ -69,6 +70,19 @@ public final class GatewayVerticle extends VerticleBase {
     return WebClientRoutes.mount(router, vertx)
         .compose(v -> live.start())
         .compose(v -> instance.serve(router));
+  }
+
+  /**
+   * A signed-in request is refused with 503 while this gateway does not know the revocations to be
+   * current: the services behind it check the session again, but a gateway that may have missed a
+   * sign-out never forwards a session it cannot vouch for.
+   */
+  private void requireCurrentRevocations(RoutingContext ctx) {
+    if (!sessions.revocationsCurrent() && SessionVerifier.tokenOf(ctx.request()).isPresent()) {
+      Problems.send(ctx, Problem.unavailable("Sessions cannot be checked on this instance right now. Please retry shortly."));
+      return;
+    }
+    ctx.next();
   }
 
   /** Refuses a declared body over the limit before anything is forwarded. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cotoami.common.config.PgConfig;
+import io.cotoami.auth.AuthServiceMain;
 import io.cotoami.coto.CotoServiceMain;
 import io.cotoami.gateway.GatewayMain;
 import io.cotoami.infra.FreePorts;
@@ -56,6 +57,7 @@ class LiveProcessTest {
   private static RedisServer redis;
   private static ServiceProcess gatewayA;
   private static ServiceProcess gatewayB;
+  private static ServiceProcess auth;
   private static final List<ServiceProcess> cotoServices = new ArrayList<>();
   private static int portA;
   private static int portB;
@@ -77,9 +79,12 @@ class LiveProcessTest {
     for (int i = 0; i < 2; i++) {
       cotoServices.add(ServiceProcess.start(CotoServiceMain.class, CLUSTER, TestConfigs.stores(pg, redis)));
     }
+    // Gateways and coto-services serve sessions once auth-service told them the revoked ones.
+    auth = ServiceProcess.start(AuthServiceMain.class, CLUSTER, TestConfigs.stores(pg, redis));
     httpA = new Http(portA);
     for (int port : List.of(portA, portB)) {
       try (Http http = new Http(port)) {
+        http.until("/health/ready", r -> r.statusCode() == 200, 180);
         http.until("/api/instances", r -> r.bodyAsJsonObject().getJsonArray("instances").stream()
             .map(JsonObject.class::cast)
             .filter(i -> "coto-service".equals(i.getString("service")) && "READY".equals(i.getString("state")))
@@ -118,6 +123,9 @@ class LiveProcessTest {
     }
     for (ServiceProcess process : cotoServices) {
       process.close();
+    }
+    if (auth != null) {
+      auth.close();
     }
     redis.close();
     postgres.close();

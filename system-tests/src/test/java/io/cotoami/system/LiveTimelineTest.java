@@ -10,6 +10,7 @@ import io.cotoami.coto.CotoServiceConfig;
 import io.cotoami.coto.CotoServiceMain;
 import io.cotoami.gateway.GatewayConfig;
 import io.cotoami.gateway.GatewayMain;
+import io.cotoami.infra.NoRevocations;
 import io.cotoami.infra.PostgresServer;
 import io.cotoami.infra.RedisServer;
 import io.cotoami.infra.TestConfigs;
@@ -56,8 +57,15 @@ class LiveTimelineTest {
     gateway = started.get(0);
     gateway2 = started.get(1);
     coto = started.get(2);
+    // No auth-service here: this stands in for its answer that nothing was revoked.
+    Http.await(NoRevocations.serve(coto.vertx()));
     http = new Http(gateway.httpPort());
     http.until("/api/instances", r -> r.bodyAsString().contains("coto-service"), 30);
+    for (ServiceInstance instance : started) {
+      try (Http direct = new Http(instance.httpPort())) {
+        direct.until("/health/ready", r -> r.statusCode() == 200, 30);
+      }
+    }
     vertx = Vertx.vertx();
     sockets = vertx.createWebSocketClient();
   }

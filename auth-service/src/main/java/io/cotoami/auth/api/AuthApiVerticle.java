@@ -96,9 +96,9 @@ public final class AuthApiVerticle extends VerticleBase {
         .compose(session -> users.find(UUID.fromString(session.userId())).map(user -> user.map(u -> {
           JsonObject answer = new JsonObject().put("anonymous", false).put("user", u.toJson())
               .put("expiresAt", session.expiresAt().toString());
-          if (issuer.dueForRenewal(session.expiresAt())) {
-            SessionIssuer.Issued renewed = issuer.renew(u, session.sessionId());
-            deliver(ctx, renewed, answer, bearer(ctx));
+          if (issuer.dueForRenewal(session)) {
+            SessionIssuer.Issued renewed = issuer.renew(u, session);
+            deliver(ctx, renewed, answer, SessionVerifier.bearer(ctx.request()).isPresent());
           }
           return answer;
         })))
@@ -208,17 +208,21 @@ public final class AuthApiVerticle extends VerticleBase {
     }
   }
 
-  private static boolean bearer(RoutingContext ctx) {
-    String authorization = ctx.request().getHeader("Authorization");
-    return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7);
-  }
-
-  /** Revokes the caller's session everywhere; without a valid session there is nothing to revoke. */
+  /**
+   * Revokes the caller's session on every instance, or with {@code ?everywhere=true} every session
+   * of the caller; without a valid session there is nothing to revoke.
+   */
   private void signout(RoutingContext ctx) {
+    String everywhere = ctx.request().getParam("everywhere");
+    if (everywhere != null && !everywhere.equals("true") && !everywhere.equals("false")) {
+      throw new ProblemException(Problem.validation("'everywhere' must be true or false."));
+    }
     Optional<String> token = SessionVerifier.tokenOf(ctx.request());
     Future<Void> revoked = token.isEmpty() ? Future.succeededFuture()
-        : verifier.verify(token.get()).compose(revocations::revoke)
-            .recover(e -> e instanceof ProblemException ? Future.succeededFuture() : Future.failedFuture(e));
+        : verifier.verify(token.get())
+            .compose("true".equals(everywhere) ? revocations::revokeEverywhere : revocations::revoke)
+            .recover(e -> e instanceof ProblemException && ((ProblemException) e).problem().status() == 401
+                ? Future.succeededFuture() : Future.failedFuture(e));
     revoked.onSuccess(v -> {
       if (ctx.request().getCookie(SessionVerifier.COOKIE) != null) {
         ctx.response().addCookie(issuer.expiredCookie());

@@ -1,26 +1,35 @@
 package io.cotoami.auth.session;
 
 import io.cotoami.common.bus.Addresses;
+import io.cotoami.common.bus.FailureCodes;
+import io.cotoami.common.session.Revocation;
+import io.cotoami.common.session.RevocationPage;
 import io.cotoami.common.session.RevokedSessions;
 import io.cotoami.common.session.Session;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Sign-out: the session id is kept in Redis ({@code auth:revoked:<sid>}, expiring when no token of
- * that session can still be valid) and published on {@link Addresses#SESSION_REVOKED}, so every
- * instance of every service refuses it at once. auth-service also answers
- * {@link Addresses#REVOKED_SESSIONS_LIST} from Redis for instances that start later.
+ * Sign-out. Every revocation is appended to the Redis stream {@code auth:revocations} (durable
+ * with the append-only file; entries older than one session lifetime are trimmed, since every
+ * token they cover has expired by then) and published on {@link Addresses#SESSION_REVOKED}, so
+ * every instance refuses the session within moments. The stream's entry ids are the versions
+ * instances catch up from: auth-service answers {@link Addresses#REVOKED_SESSIONS_LIST} with what
+ * was stored after the version asked, so an instance that missed the event still learns it at its
+ * next reconcile.
  */
-public final class Revocations {
-  private static final String PREFIX = "auth:revoked:";
+public final class Revocations implements RevokedSessions.Source {
+  private static final Logger LOG = LoggerFactory.getLogger(Revocations.class);
+  static final String STREAM = "auth:revocations";
+  static final int PAGE = 1000;
 
   private final Vertx vertx;
   private final RedisAPI redis;
@@ -39,55 +48,71 @@ public final class Revocations {
    * so that is one whole session lifetime from now.
    */
   public Future<Void> revoke(Session session) {
-    long until = System.currentTimeMillis() + sessionTtl.toMillis();
-    return redis.set(List.of(PREFIX + session.sessionId(), String.valueOf(until), "PX", String.valueOf(sessionTtl.toMillis())))
-        .map(ok -> {
-          if (local != null) {
-            local.add(session.sessionId(), until);
-          }
-          vertx.eventBus().publish(Addresses.SESSION_REVOKED,
-              new JsonObject().put("sessionId", session.sessionId()).put("until", until));
-          return null;
-        });
+    return store(Revocation.ofSession(session.sessionId(), System.currentTimeMillis() + sessionTtl.toMillis()));
   }
 
-  /** Every revoked session still in Redis, as {@code [{"sessionId", "until"}]}. */
-  public Future<JsonArray> all() {
-    return scan("0", new ArrayList<>()).compose(keys -> {
-      if (keys.isEmpty()) {
-        return Future.succeededFuture(new JsonArray());
+  /** Revokes every session of the user started until now, this one included ("sign out everywhere"). */
+  public Future<Void> revokeEverywhere(Session session) {
+    long now = System.currentTimeMillis();
+    return store(Revocation.ofUser(session.userId(), now, now + sessionTtl.toMillis()));
+  }
+
+  private Future<Void> store(Revocation revocation) {
+    long oldest = System.currentTimeMillis() - sessionTtl.toMillis();
+    List<String> command = new ArrayList<>(List.of(STREAM, "MINID", "~", String.valueOf(oldest), "*"));
+    revocation.toJson().forEach(field -> {
+      command.add(field.getKey());
+      command.add(String.valueOf(field.getValue()));
+    });
+    return redis.xadd(command).map(id -> {
+      if (local != null) {
+        local.apply(revocation);
       }
-      return redis.mget(keys).map(values -> {
-        JsonArray list = new JsonArray();
-        for (int i = 0; i < keys.size(); i++) {
-          Response value = values.get(i);
-          if (value != null) {
-            list.add(new JsonObject().put("sessionId", keys.get(i).substring(PREFIX.length()))
-                .put("until", value.toLong()));
-          }
+      vertx.eventBus().publish(Addresses.SESSION_REVOKED, revocation.toJson());
+      return null;
+    });
+  }
+
+  /** The revocations stored after {@code version} (a stream id; {@code null}: all), a page at a time. */
+  @Override
+  public Future<RevocationPage> after(String version) {
+    String start = version == null ? "-" : "(" + version;
+    return redis.xrange(List.of(STREAM, start, "+", "COUNT", String.valueOf(PAGE))).map(entries -> {
+      List<Revocation> revocations = new ArrayList<>(entries.size());
+      String last = version;
+      for (Response entry : entries) {
+        last = entry.get(0).toString();
+        JsonObject fields = new JsonObject();
+        Response pairs = entry.get(1);
+        for (int i = 0; i + 1 < pairs.size(); i += 2) {
+          String name = pairs.get(i).toString();
+          String value = pairs.get(i + 1).toString();
+          fields.put(name, name.equals("until") || name.equals("before") ? (Object) Long.valueOf(value) : value);
         }
-        return list;
-      });
+        try {
+          revocations.add(Revocation.fromJson(fields));
+        } catch (RuntimeException e) {
+          LOG.warn("Skipped a malformed entry {} of {}: {}", last, STREAM, e.getMessage());
+        }
+      }
+      return new RevocationPage(revocations, last, entries.size() == PAGE);
     });
   }
 
-  private Future<List<String>> scan(String cursor, List<String> keys) {
-    return redis.scan(List.of(cursor, "MATCH", PREFIX + "*", "COUNT", "500")).compose(reply -> {
-      reply.get(1).forEach(key -> keys.add(key.toString()));
-      String next = reply.get(0).toString();
-      return next.equals("0") ? Future.succeededFuture(keys) : scan(next, keys);
-    });
-  }
-
-  /** Seeds this instance's copy from Redis and answers other instances' requests for the list. */
+  /** Keeps this instance's copy current on sign-out, and answers other instances' catch-ups. */
   public Future<Void> serve(RevokedSessions local) {
     this.local = local;
-    return all().compose(list -> {
-      local.seed(list);
-      return vertx.eventBus().<JsonObject>consumer(Addresses.REVOKED_SESSIONS_LIST, message -> all()
-              .onSuccess(revoked -> message.reply(new JsonObject().put("revoked", revoked)))
-              .onFailure(e -> message.fail(503, "revoked sessions unavailable")))
-          .completion();
-    });
+    return vertx.eventBus().<JsonObject>consumer(Addresses.REVOKED_SESSIONS_LIST, message -> {
+      String after;
+      try {
+        after = RevocationPage.Query.fromJson(message.body()).after();
+      } catch (RuntimeException e) {
+        message.fail(FailureCodes.BAD_REQUEST, "malformed query");
+        return;
+      }
+      after(after)
+          .onSuccess(page -> message.reply(page.toJson()))
+          .onFailure(e -> message.fail(FailureCodes.UNAVAILABLE, "revoked sessions unavailable"));
+    }).completion();
   }
 }

@@ -2,6 +2,7 @@ package io.cotoami.auth.session;
 
 import io.cotoami.auth.AuthSettings;
 import io.cotoami.auth.user.User;
+import io.cotoami.common.session.Session;
 import io.cotoami.common.session.SessionKeys;
 import io.cotoami.common.session.SessionVerifier;
 import io.vertx.core.Vertx;
@@ -20,8 +21,11 @@ import java.util.List;
 
 /**
  * Signs session tokens (JWT, ES256, header {@code kid}) with auth-service's private key, and makes
- * the browser's cookie. Claims: {@code iss}, {@code aud}, {@code sub} (user id), {@code sid}
- * (session id, what sign-out revokes), {@code email}, {@code name}, {@code iat}, {@code exp}.
+ * the browser's cookie. Header {@code typ: JWT}. Claims: {@code iss}, {@code aud}, {@code sub}
+ * (user id), {@code sid} (session id, what sign-out revokes), {@code sst} (when the person signed
+ * in, epoch ms; renewals keep it), {@code email}, {@code name}, {@code iat}, {@code exp}. A
+ * session slides by {@code SESSION_TTL} at each renewal but never past {@code sst} plus
+ * {@code SESSION_MAX_AGE}.
  */
 public final class SessionIssuer {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -43,19 +47,22 @@ public final class SessionIssuer {
 
   /** A new session for the user. */
   public Issued issue(User user) {
-    return sign(user, newSessionId());
+    return sign(user, newSessionId(), Instant.now());
   }
 
-  /** The same session with a fresh expiry (sliding sessions). */
-  public Issued renew(User user, String sessionId) {
-    return sign(user, sessionId);
+  /** The same session with a fresh expiry (sliding sessions), within its absolute lifetime. */
+  public Issued renew(User user, Session session) {
+    return sign(user, session.sessionId(), session.startedAt());
   }
 
-  private Issued sign(User user, String sessionId) {
-    Instant expiresAt = Instant.now().plus(settings.sessionTtl());
+  private Issued sign(User user, String sessionId, Instant startedAt) {
+    Instant sliding = Instant.now().plus(settings.sessionTtl());
+    Instant absolute = startedAt.plus(settings.sessionMaxAge());
+    Instant expiresAt = sliding.isBefore(absolute) ? sliding : absolute;
     JsonObject claims = new JsonObject()
         .put("sub", user.id().toString())
         .put("sid", sessionId)
+        .put("sst", startedAt.toEpochMilli())
         .put("email", user.email())
         .put("name", user.name())
         .put("exp", expiresAt.getEpochSecond());
@@ -63,13 +70,19 @@ public final class SessionIssuer {
         .setAlgorithm(SessionKeys.ALGORITHM)
         .setIssuer(keys.issuer())
         .setAudience(List.of(keys.audience()))
-        .setHeader(new JsonObject().put("kid", keys.keyId()));
+        .setHeader(new JsonObject().put("kid", keys.keyId()).put("typ", "JWT"));
     return new Issued(signer.generateToken(claims, options), sessionId, expiresAt);
   }
 
-  /** True once less than half of the session's lifetime is left: then it is renewed. */
-  public boolean dueForRenewal(Instant expiresAt) {
-    return Duration.between(Instant.now(), expiresAt).compareTo(settings.sessionTtl().dividedBy(2)) < 0;
+  /**
+   * True once less than half of the session's lifetime is left, unless it already ends at its
+   * absolute limit (a renewal could not extend it): then it is renewed.
+   */
+  public boolean dueForRenewal(Session session) {
+    boolean atLimit = !session.expiresAt().isBefore(session.startedAt().plus(settings.sessionMaxAge())
+        .minusSeconds(1));
+    return !atLimit && Duration.between(Instant.now(), session.expiresAt())
+        .compareTo(settings.sessionTtl().dividedBy(2)) < 0;
   }
 
   public Cookie cookie(Issued issued) {

@@ -92,9 +92,7 @@ public final class SameOrigin implements Handler<RoutingContext> {
   }
 
   private static boolean cookieAuthenticated(HttpServerRequest request) {
-    String authorization = request.getHeader("Authorization");
-    boolean bearer = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7);
-    return !bearer && request.getCookie(SessionVerifier.COOKIE) != null;
+    return SessionVerifier.bearer(request).isEmpty() && request.getCookie(SessionVerifier.COOKIE) != null;
   }
 
   private static String normalize(String origin) {

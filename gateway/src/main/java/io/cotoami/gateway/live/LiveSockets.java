@@ -4,9 +4,11 @@ import io.cotoami.common.bus.Addresses;
 import io.cotoami.common.bus.FailureCodes;
 import io.cotoami.common.http.Problem;
 import io.cotoami.common.http.Problems;
+import io.cotoami.common.session.Revocation;
 import io.cotoami.common.session.SameOrigin;
 import io.cotoami.common.session.Session;
 import io.cotoami.common.session.SessionVerifier;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -66,9 +68,10 @@ public final class LiveSockets {
     vertx.setPeriodic(Math.max(100, presence.ttl().toMillis() / 3), id -> renewPresence());
     long ping = config.pingInterval().toMillis();
     vertx.setPeriodic(ping, id -> List.copyOf(clients).forEach(c -> c.ping(ping * 1_000_000)));
+    // Every revocation this gateway learns, from the event or from a catch-up after a lost one.
+    Context context = vertx.getOrCreateContext();
+    verifier.onRevoked(revocation -> context.runOnContext(v -> signedOut(revocation)));
     return all
-        .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.SESSION_REVOKED,
-            m -> signedOut(m.body().getString("sessionId"))).completion())
         .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.PRESENCE_CHANGED,
             m -> schedulePresence(m.body().getString("timeline"))).completion())
         .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.TYPING, m -> typing(m.body())).completion());
@@ -171,8 +174,7 @@ public final class LiveSockets {
   /** The handshake: refused before any frame when the origin or the session is not acceptable. */
   public void handshake(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
-    boolean bearer = Optional.ofNullable(request.getHeader("Authorization"))
-        .map(a -> a.regionMatches(true, 0, "Bearer ", 0, 7)).orElse(false);
+    boolean bearer = SessionVerifier.bearer(request).isPresent();
     String origin = request.getHeader("Origin");
     if (!bearer && !origins.allowsOrigin(origin)) {
       Problems.send(ctx, Problem.of(403, "origin-not-allowed", "Origin not allowed",
@@ -250,9 +252,9 @@ public final class LiveSockets {
     }
   }
 
-  private void signedOut(String sessionId) {
+  private void signedOut(Revocation revocation) {
     for (LiveClient client : Set.copyOf(clients)) {
-      if (client.session() != null && client.session().sessionId().equals(sessionId)) {
+      if (client.session() != null && revocation.covers(client.session())) {
         client.close((short) 1008, "signed out");
       }
     }
