@@ -256,16 +256,8 @@ public final class AuthApiVerticle extends VerticleBase {
     return new ProblemException(Problem.of(401, "unauthorized", "Unauthorized", "Sign in first."));
   }
 
-  /** The client's address as the gateway saw it (it sets X-Forwarded-For; services are not public). */
-  private static String clientAddress(RoutingContext ctx) {
-    String forwarded = ctx.request().getHeader("X-Forwarded-For");
-    if (forwarded != null && !forwarded.isBlank()) {
-      String[] hops = forwarded.split(",");
-      String last = hops[hops.length - 1].trim();
-      if (!last.isEmpty() && last.length() <= 64) {
-        return last;
-      }
-    }
-    return ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+  /** The client's address: X-Forwarded-For only from a trusted proxy (TRUSTED_PROXIES), else the peer. */
+  private String clientAddress(RoutingContext ctx) {
+    return settings.clientAddress().of(ctx.request());
   }
 }
