@@ -9,6 +9,7 @@ import io.cotoami.auth.signin.SigninTokens;
 import io.cotoami.auth.user.User;
 import io.cotoami.auth.user.UserRepository;
 import io.cotoami.common.config.Env;
+import io.cotoami.common.mail.OutboxSeal;
 import io.cotoami.common.runtime.ServiceInstance;
 import io.cotoami.common.runtime.ServiceLauncher;
 import io.cotoami.common.session.RevokedSessions;
@@ -46,14 +47,17 @@ public final class AuthServiceMain {
     Revocations revocations = new Revocations(instance.vertx(), redis, settings.sessionTtl());
     RevokedSessions known = RevokedSessions.create(instance.vertx(), revocations, config.revocations());
     instance.readinessCheck("revocations", known::readiness);
+    // The seal is ready before the API is deployed (the chain below waits for it).
+    Future<OutboxSeal> seal = OutboxSeal.start(instance.vertx(), config.mailOutboxKey());
     return checkKeyPair(issuer, plain)
+        .compose(v -> seal)
         .compose(v -> known.followMembership(instance.clusterManager()).start())
         .compose(revoked -> revocations.serve(revoked).map(revoked))
         .compose(revoked -> instance.vertx().deployVerticle(new AuthApiVerticle(instance, settings,
             plain.withRevocations(revoked), issuer, new UserRepository(pool, config.pg().callTimeout()),
             new SigninTokens(redis, settings.signinTokenTtl()),
             new RateLimits(redis, settings.signinIpLimit(), settings.signinEmailLimit()),
-            new MailOutbox(redis), revocations)));
+            new MailOutbox(redis, seal.result()), revocations)));
   }
 
   /** A private key that does not match the public one would issue sessions nobody accepts: refuse to start. */

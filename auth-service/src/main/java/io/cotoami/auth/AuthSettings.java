@@ -2,6 +2,7 @@ package io.cotoami.auth;
 
 import io.cotoami.common.config.ConfigException;
 import io.cotoami.common.config.Env;
+import io.cotoami.common.http.ClientAddress;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -20,9 +21,12 @@ import java.time.Duration;
  * @param signinTokenTtl     how long an emailed sign-in link works (at most 15 minutes)
  * @param signinIpLimit      sign-in requests per client address per hour
  * @param signinEmailLimit   sign-in mails per address per hour (and never more than one a minute)
+ * @param clientAddress      who a request comes from: {@code X-Forwarded-For} is believed only from
+ *                           {@code TRUSTED_PROXIES} (the gateways)
  */
 public record AuthSettings(String privateKeyPem, URI publicUrl, String allowedOrigins, Duration sessionTtl,
-                           Duration sessionMaxAge, Duration signinTokenTtl, int signinIpLimit, int signinEmailLimit) {
+                           Duration sessionMaxAge, Duration signinTokenTtl, int signinIpLimit, int signinEmailLimit,
+                           ClientAddress clientAddress) {
   static final Duration MAX_SIGNIN_TOKEN_TTL = Duration.ofMinutes(15);
 
   public static AuthSettings fromEnv(Env env) {
@@ -46,7 +50,7 @@ public record AuthSettings(String privateKeyPem, URI publicUrl, String allowedOr
       throw new ConfigException("SIGNIN_IP_LIMIT and SIGNIN_EMAIL_LIMIT must be at least 1");
     }
     return new AuthSettings(privateKey(env), env.httpUrl("PUBLIC_URL", "http://localhost:8080"), env.string("ALLOWED_ORIGINS", null), sessionTtl,
-        maxAge, tokenTtl, ipLimit, emailLimit);
+        maxAge, tokenTtl, ipLimit, emailLimit, ClientAddress.fromEnv(env));
   }
 
   private static String privateKey(Env env) {

@@ -13,6 +13,8 @@ import io.cotoami.common.bus.Addresses;
 import io.cotoami.common.config.ConfigException;
 import io.cotoami.common.config.Env;
 import io.cotoami.common.config.PgConfig;
+import io.cotoami.common.mail.OutboxMail;
+import io.cotoami.common.mail.OutboxSeal;
 import io.cotoami.common.runtime.ServiceInstance;
 import io.cotoami.infra.PostgresServer;
 import io.cotoami.infra.RedisServer;
@@ -33,6 +35,7 @@ import io.vertx.redis.client.Response;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -53,6 +56,7 @@ class AuthServiceTest {
   private static final String PUBLIC_URL = "https://cotoami.test";
   private static final Pattern LINK = Pattern.compile(Pattern.quote(PUBLIC_URL) + "/signin/([A-Za-z0-9_-]+)");
   private static final AtomicInteger ADDRESSES = new AtomicInteger();
+  private static final byte[] OUTBOX_KEY = "auth-service-test-outbox-key-32b".getBytes(StandardCharsets.US_ASCII);
   private static PostgresServer postgres;
   private static RedisServer redisServer;
   private static SessionKeyPair keys;
@@ -62,6 +66,7 @@ class AuthServiceTest {
   private static Vertx vertx;
   private static WebClient one;
   private static WebClient two;
+  private static WebClient untrusted;
   private static RedisAPI redis;
 
   @BeforeAll
@@ -74,12 +79,17 @@ class AuthServiceTest {
     env.putAll(keys.env());
     env.put("PUBLIC_URL", PUBLIC_URL);
     env.put("SIGNIN_IP_LIMIT", "5");
+    env.put("MAIL_OUTBOX_KEY", Base64.getEncoder().encodeToString(OUTBOX_KEY));
+    // The test's own clients are the trusted proxy (127.0.0.1); `untrusted` connects from 127.0.0.2.
+    env.put("TRUSTED_PROXIES", "127.0.0.1/32");
     String cluster = TestConfigs.newClusterName();
     first = await(AuthServiceMain.start(AuthServiceConfig.fromEnv(TestConfigs.of(cluster, env))));
     second = await(AuthServiceMain.start(AuthServiceConfig.fromEnv(TestConfigs.of(cluster, env))));
     vertx = Vertx.vertx();
     one = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(first.httpPort()));
     two = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(second.httpPort()));
+    untrusted = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(first.httpPort())
+        .setLocalAddress("127.0.0.2"));
     redis = RedisAPI.api(Redis.createClient(vertx, redisServer.config().url()));
   }
 
@@ -315,7 +325,8 @@ class AuthServiceTest {
     try {
       String anonymousId = "abcdefghijklmnopqrstuv";
       String token = requestToken(newEmail(), "anonymous_id=" + anonymousId, true);
-      HttpResponse<Buffer> created = redeem(two, token, null);
+      HttpResponse<Buffer> created = redeem(two.post("/api/auth/sessions").putHeader("Cookie", "anonymous_id=" + anonymousId),
+          token);
       assertEquals(201, created.statusCode());
       assertEquals(1, asked.size());
       assertEquals(anonymousId, asked.get(0).getString("anonymousId"));
@@ -324,11 +335,105 @@ class AuthServiceTest {
       assertProblem(redeem(one, token, null), 401, "invalid-signin-token");
       assertEquals(1, asked.size(), "a retried sign-in asks nothing more");
       String unticked = requestToken(newEmail(), "anonymous_id=" + anonymousId, false);
-      assertEquals(201, redeem(one, unticked, null).statusCode());
+      assertEquals(201, redeem(one.post("/api/auth/sessions").putHeader("Cookie", "anonymous_id=" + anonymousId),
+          unticked).statusCode());
       assertEquals(1, asked.size(), "unticked: nothing is moved");
     } finally {
       await(fakeCotoService.unregister());
     }
+  }
+
+  @Test
+  @DisplayName("A link asked for with 'save anonymous cotos' but opened in another browser (no cookie, or another visitor's) signs in without moving anything, and the answer and the mail say so")
+  void anonymousCotosMoveOnlyForTheBrowserThatAsked() throws Exception {
+    List<JsonObject> asked = new CopyOnWriteArrayList<>();
+    MessageConsumer<JsonObject> fakeCotoService = first.vertx().eventBus().consumer(Addresses.ANONYMOUS_COTOS_MOVE,
+        message -> {
+          asked.add(message.body());
+          message.reply(new JsonObject().put("moved", 1));
+        });
+    await(fakeCotoService.completion());
+    try {
+      String attacker = "attackerattackerattack";
+      String victim = newEmail();
+      String planted = requestToken(victim, "anonymous_id=" + attacker, true);
+      assertTrue(mailTo(victim).getString("text").contains("same browser you asked from"), mailTo(victim).getString("text"));
+      for (String cookie : new String[] {null, "anonymous_id=victimvictimvictimvicti"}) {
+        HttpRequest<Buffer> request = one.post("/api/auth/sessions");
+        if (cookie != null) {
+          request.putHeader("Cookie", cookie);
+        }
+        HttpResponse<Buffer> created = redeem(request, planted);
+        assertEquals(201, created.statusCode(), created.bodyAsString());
+        JsonObject cotos = created.bodyAsJsonObject().getJsonObject("anonymousCotos");
+        assertEquals("other-browser", cotos.getString("skipped"), cotos.encode());
+        assertTrue(cotos.getBoolean("requested"));
+        assertNull(cotos.getInteger("moved"));
+        allowAnotherMail(victim);
+        planted = requestToken(victim, "anonymous_id=" + attacker, true);
+      }
+      assertTrue(asked.isEmpty(), "coto-service was never asked to move the attacker's cotos: " + asked);
+      allowAnotherMail(victim);
+      String plain = requestToken(victim, null, false);
+      assertFalse(mailTo(victim).getString("text").contains("same browser"), "no promise about cotos when none are saved");
+      assertFalse(redeem(one, plain, null).bodyAsJsonObject().getJsonObject("anonymousCotos").getBoolean("requested"));
+    } finally {
+      await(fakeCotoService.unregister());
+    }
+  }
+
+  @Test
+  @DisplayName("A redemption that fails because PostgreSQL is down answers 503 and leaves the link usable: once PostgreSQL is back the same link signs in, once")
+  void failedRedemptionKeepsTheLink() throws Exception {
+    String token = requestToken(newEmail(), null);
+    postgres.stop();
+    try {
+      HttpResponse<Buffer> failed = redeem(one, token, null);
+      assertProblem(failed, 503, "service-unavailable");
+    } finally {
+      postgres.restart();
+    }
+    HttpResponse<Buffer> created = null;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < deadline) {
+      created = redeem(two, token, null);
+      if (created.statusCode() != 503) {
+        break;
+      }
+      TimeUnit.MILLISECONDS.sleep(200);
+    }
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    assertProblem(redeem(one, token, null), 401, "invalid-signin-token");
+  }
+
+  @Test
+  @DisplayName("X-Forwarded-For sent straight to auth-service by a client that is not a trusted proxy is ignored: a rotating one is still rate-limited by the real address")
+  void forgedForwardedForIsIgnored() throws Exception {
+    for (int i = 0; i < 6; i++) {
+      HttpResponse<Buffer> response = send(untrusted.post("/api/auth/signin-requests")
+          .putHeader("X-Forwarded-For", "198.18.0." + (i + 1)), new JsonObject().put("email", newEmail()));
+      if (i < 5) {
+        assertEquals(202, response.statusCode(), "request " + i);
+      } else {
+        assertProblem(response, 429, "too-many-requests");
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("Behind a trusted proxy, two clients named by X-Forwarded-For have separate buckets, and hops a client prepends do not split its own")
+  void trustedProxyClientsHaveTheirOwnBuckets() throws Exception {
+    String a = "192.0.2." + ADDRESSES.incrementAndGet() % 250;
+    String b = "198.51.100." + ADDRESSES.incrementAndGet() % 250;
+    for (int i = 0; i < 5; i++) {
+      // The client prepends a random hop each time: only the hop the proxy appended counts.
+      assertEquals(202, send(one.post("/api/auth/signin-requests").putHeader("X-Forwarded-For", "10.9.9." + i + ", " + a),
+          new JsonObject().put("email", newEmail())).statusCode());
+    }
+    assertProblem(send(one.post("/api/auth/signin-requests").putHeader("X-Forwarded-For", "10.8.8.8, " + a),
+        new JsonObject().put("email", newEmail())), 429, "too-many-requests");
+    assertEquals(202, send(two.post("/api/auth/signin-requests").putHeader("X-Forwarded-For", b),
+        new JsonObject().put("email", newEmail())).statusCode(), "the other client is not limited");
   }
 
   @Test
@@ -422,15 +527,21 @@ class AuthServiceTest {
     Response entries = await(redis.xrevrange(List.of(Addresses.MAIL_OUTBOX_STREAM, "+", "-", "COUNT", "200")));
     for (Response entry : entries) {
       Response fields = entry.get(1);
-      JsonObject mail = new JsonObject();
+      Map<String, String> stored = new HashMap<>();
       for (int i = 0; i + 1 < fields.size(); i += 2) {
-        mail.put(fields.get(i).toString(), fields.get(i + 1).toString(StandardCharsets.UTF_8));
+        stored.put(fields.get(i).toString(), fields.get(i + 1).toString(StandardCharsets.UTF_8));
       }
+      OutboxMail opened = OutboxSeal.withKey(OUTBOX_KEY).open(stored.get("messageId"), stored);
+      JsonObject mail = opened.toJson().put("messageId", opened.messageId());
       if (email.equals(mail.getString("to"))) {
         return mail;
       }
     }
     throw new AssertionError("no mail to " + email);
+  }
+
+  private static HttpResponse<Buffer> redeem(HttpRequest<Buffer> request, String token) throws Exception {
+    return send(request, new JsonObject().put("token", token));
   }
 
   private static HttpResponse<Buffer> redeem(WebClient client, String token, String kind) throws Exception {

@@ -3,6 +3,7 @@ package io.cotoami.gateway;
 import io.cotoami.common.config.ConfigException;
 import io.cotoami.common.config.Env;
 import io.cotoami.common.config.InstanceConfig;
+import io.cotoami.common.http.ClientAddress;
 import io.cotoami.common.session.SameOrigin;
 import io.cotoami.common.session.RevocationConfig;
 import io.cotoami.common.session.SessionKeys;
@@ -27,11 +28,14 @@ import java.time.Duration;
  *                               (which instance answered, the live table): for development and
  *                               tests, not for the public
  * @param revocations            how closely the revoked sessions are followed
+ * @param clientAddress          who a request comes from: {@code TRUSTED_PROXIES} (the Ingress)
+ *                               whose {@code X-Forwarded-For} is believed
  */
 public record GatewayConfig(InstanceConfig instance, SessionKeys sessions, LiveConfig live,
                             Duration upstreamConnectTimeout, Duration upstreamTimeout,
                             URI publicUrl, String allowedOrigins, boolean devMode, URI devMailUrl,
-                            String affinitySecret, boolean debugRoutes, RevocationConfig revocations) {
+                            String affinitySecret, boolean debugRoutes, RevocationConfig revocations,
+                            ClientAddress clientAddress) {
   public static final String SERVICE = "gateway";
   public static final int DEFAULT_PORT = 8080;
 
@@ -49,7 +53,8 @@ public record GatewayConfig(InstanceConfig instance, SessionKeys sessions, LiveC
         env.httpUrl("DEV_MAIL_URL", "http://127.0.0.1:8025"),
         affinitySecret(env),
         env.bool("DEBUG_ROUTES", false) || env.bool("DEV_MODE", false),
-        RevocationConfig.fromEnv(env));
+        RevocationConfig.fromEnv(env),
+        ClientAddress.fromEnv(env));
   }
 
   private static String allowedOrigins(Env env, URI publicUrl) {

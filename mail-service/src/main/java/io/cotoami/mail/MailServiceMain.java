@@ -1,6 +1,7 @@
 package io.cotoami.mail;
 
 import io.cotoami.common.config.Env;
+import io.cotoami.common.mail.OutboxSeal;
 import io.cotoami.common.runtime.ServiceInstance;
 import io.cotoami.common.runtime.ServiceLauncher;
 import io.cotoami.common.store.RedisStore;
@@ -27,8 +28,11 @@ public final class MailServiceMain {
     return ServiceInstance.start(config.instance()).compose(instance -> {
       SmtpProbe smtp = new SmtpProbe(instance.vertx(), config.smtp());
       return RedisStore.start(instance, config.redis())
-          .compose(redis -> smtp.check().compose(v -> instance.vertx().deployVerticle(new OutboxVerticle(redis,
-              new SmtpSender(instance.vertx(), config.smtp()), config.instance().instanceId(), CLAIM_IDLE))))
+          .compose(redis -> smtp.check()
+              .compose(v -> OutboxSeal.start(instance.vertx(), config.mailOutboxKey()))
+              .compose(seal -> instance.vertx().deployVerticle(new OutboxVerticle(redis,
+                  new SmtpSender(instance.vertx(), config.smtp(), config.concurrency()), seal,
+                  config.instance().instanceId(), CLAIM_IDLE, config.concurrency(), instance.meterRegistry()))))
           .compose(v -> {
             instance.readinessCheck("smtp", smtp::check);
             return instance.serve(instance.router());

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cotoami.common.bus.Addresses;
+import io.cotoami.common.mail.OutboxMail;
+import io.cotoami.common.mail.OutboxSeal;
 import io.cotoami.common.runtime.ServiceInstance;
 import io.cotoami.infra.ReceivedMail;
 import io.cotoami.infra.RedisServer;
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.Test;
 
 /** mail-service on real embedded Redis and SMTP (GreenMail): the outbox is sent, once, whatever stops. */
 class MailOutboxTest {
+  private static final byte[] KEY = "0123456789abcdef0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   private static RedisServer redisServer;
   private static SmtpServer smtp;
   private static Vertx vertx;
@@ -48,6 +51,7 @@ class MailOutboxTest {
     env.put("SMTP_PORT", String.valueOf(smtp.port()));
     env.put("SMTP_STARTTLS", "disabled");
     env.put("MAIL_FROM", "Cotoami <no-reply@cotoami.test>");
+    env.put("MAIL_OUTBOX_KEY", java.util.Base64.getEncoder().encodeToString(KEY));
   }
 
   @BeforeEach
@@ -132,8 +136,10 @@ class MailOutboxTest {
   }
 
   private static void enqueue(String messageId, String to, String subject) throws Exception {
-    await(redis.xadd(List.of(Addresses.MAIL_OUTBOX_STREAM, "*", "messageId", messageId, "kind", "test", "to", to,
-        "subject", subject, "text", "plain body", "html", "<p><b>html body</b></p>")));
+    List<String> args = new java.util.ArrayList<>(List.of(Addresses.MAIL_OUTBOX_STREAM, "*"));
+    args.addAll(OutboxSeal.withKey(KEY).fields(new OutboxMail(messageId, "test", to, subject, "plain body",
+        "<p><b>html body</b></p>")));
+    await(redis.xadd(args));
   }
 
   private static List<ReceivedMail> inbox(String subject) {

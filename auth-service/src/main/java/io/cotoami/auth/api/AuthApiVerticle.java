@@ -28,6 +28,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -126,14 +128,13 @@ public final class AuthApiVerticle extends VerticleBase {
     if (save != null && !(save instanceof Boolean)) {
       throw new ProblemException(Problem.validation("'saveAnonymousCotos' must be true or false."));
     }
-    Cookie anonymous = ctx.request().getCookie(ANONYMOUS_COOKIE);
-    String anonymousId = anonymous != null && ANONYMOUS_ID.matcher(anonymous.getValue()).matches()
-        ? anonymous.getValue() : null;
+    String anonymousId = anonymousId(ctx);
+    boolean saves = Boolean.TRUE.equals(save) && anonymousId != null;
     SigninMail.Language language = SigninMail.language(ctx.request().getHeader("Accept-Language"));
     limits.check(clientAddress(ctx), email)
         .compose(v -> tokens.issue(new SigninTokens.Request(email, Boolean.TRUE.equals(save), anonymousId)))
         .compose(token -> outbox.enqueue(SigninMail.render(email, settings.signinLink(token),
-            settings.signinTokenTtl(), language)))
+            settings.signinTokenTtl(), language, saves)))
         .onSuccess(messageId -> {
           LOG.atInfo().addKeyValue("requestId", RequestIds.of(ctx)).log("Sign-in mail {} queued", messageId);
           ctx.response().setStatusCode(202);
@@ -149,7 +150,12 @@ public final class AuthApiVerticle extends VerticleBase {
         });
   }
 
-  /** Redeems an emailed token: the first sign-in with an address creates the user. */
+  /**
+   * Redeems an emailed token: the first sign-in with an address creates the user. The token is
+   * reserved, then consumed only once the session is issued; if issuing fails (PostgreSQL down,
+   * say) it is released, so the same link works again. Anonymous cotos move only when this browser
+   * is the one that asked for the link (same {@code anonymous_id} cookie).
+   */
   private void createSession(RoutingContext ctx) {
     JsonObject body = JsonBodies.object(ctx);
     String token = JsonBodies.optionalString(body, "token");
@@ -157,19 +163,22 @@ public final class AuthApiVerticle extends VerticleBase {
     if (client != null && !client.equals("browser") && !client.equals("mobile")) {
       throw new ProblemException(Problem.validation("'client' must be \"browser\" or \"mobile\"."));
     }
-    tokens.redeem(token)
-        .compose(request -> request.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(
-            new ProblemException(Problem.of(401, "invalid-signin-token", "Invalid sign-in link",
-                "This sign-in link is unknown, expired or already used. Ask for a new one.")))))
-        .compose(request -> users.findOrCreate(request.email(), Emails.localPart(request.email()))
-            .compose(signedIn -> moveAnonymousCotos(ctx, request, signedIn.user()).map(moved -> {
-              SessionIssuer.Issued issued = issuer.issue(signedIn.user());
+    tokens.reserve(token)
+        .compose(reservation -> reservation.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(
+            invalidSigninToken())))
+        .compose(reservation -> users.findOrCreate(reservation.request().email(),
+                Emails.localPart(reservation.request().email()))
+            .map(signedIn -> new Signin(signedIn.user(), signedIn.created(), issuer.issue(signedIn.user())))
+            .compose(signin -> tokens.consume(reservation).map(signin))
+            .recover(e -> tokens.release(reservation).transform(released -> Future.failedFuture(
+                e instanceof SigninTokens.Lost ? invalidSigninToken() : e)))
+            .compose(signin -> moveAnonymousCotos(ctx, reservation.request(), signin.user()).map(moved -> {
               JsonObject answer = new JsonObject()
-                  .put("user", signedIn.user().toJson())
-                  .put("newUser", signedIn.created())
-                  .put("expiresAt", issued.expiresAt().toString())
+                  .put("user", signin.user().toJson())
+                  .put("newUser", signin.created())
+                  .put("expiresAt", signin.issued().expiresAt().toString())
                   .put("anonymousCotos", moved);
-              deliver(ctx, issued, answer, "mobile".equals(client));
+              deliver(ctx, signin.issued(), answer, "mobile".equals(client));
               return answer;
             })))
         .onSuccess(answer -> {
@@ -179,13 +188,33 @@ public final class AuthApiVerticle extends VerticleBase {
         .onFailure(ctx::fail);
   }
 
+  /** A session issued for a redeemed link, not yet delivered. */
+  private record Signin(User user, boolean created, SessionIssuer.Issued issued) {
+  }
+
+  private static ProblemException invalidSigninToken() {
+    return new ProblemException(Problem.of(401, "invalid-signin-token", "Invalid sign-in link",
+        "This sign-in link is unknown, expired or already used. Ask for a new one."));
+  }
+
   /**
-   * Asks coto-service to move the anonymous cotos into the account. The sign-in does not depend on
-   * it: if coto-service cannot do it now, the cotos stay where they were (anonymous, in Redis).
+   * Asks coto-service to move the anonymous cotos into the account, when the link asked for it and
+   * this browser holds the anonymous id the link was asked from; a link opened elsewhere (another
+   * browser, a mail scanner, someone who planted it) signs in without moving anything, and says
+   * so ({@code "skipped": "other-browser"}). The sign-in does not depend on the move: if
+   * coto-service cannot do it now, the cotos stay where they were (anonymous, in Redis).
    */
   private Future<JsonObject> moveAnonymousCotos(RoutingContext ctx, SigninTokens.Request request, User user) {
     if (!request.saveAnonymousCotos() || request.anonymousId() == null) {
       return Future.succeededFuture(new JsonObject().put("requested", false));
+    }
+    String here = anonymousId(ctx);
+    if (here == null || !MessageDigest.isEqual(here.getBytes(StandardCharsets.US_ASCII),
+        request.anonymousId().getBytes(StandardCharsets.US_ASCII))) {
+      LOG.atInfo().addKeyValue("requestId", RequestIds.of(ctx))
+          .log("Anonymous cotos not moved for user {}: the link was opened in another browser", user.id());
+      return Future.succeededFuture(new JsonObject().put("requested", true).put("moved", (Integer) null)
+          .put("skipped", "other-browser"));
     }
     JsonObject move = new JsonObject().put("anonymousId", request.anonymousId()).put("userId", user.id().toString());
     return vertx.eventBus().<JsonObject>request(Addresses.ANONYMOUS_COTOS_MOVE, move,
@@ -197,6 +226,12 @@ public final class AuthApiVerticle extends VerticleBase {
           return Future.succeededFuture(new JsonObject().put("requested", true).put("moved", (Integer) null)
               .put("error", "not-moved"));
         });
+  }
+
+  /** The browser's well-formed {@code anonymous_id} cookie, or null. */
+  private static String anonymousId(RoutingContext ctx) {
+    Cookie anonymous = ctx.request().getCookie(ANONYMOUS_COOKIE);
+    return anonymous != null && ANONYMOUS_ID.matcher(anonymous.getValue()).matches() ? anonymous.getValue() : null;
   }
 
   /** A browser gets the token in the HttpOnly cookie only; a mobile client in the body only. */
@@ -260,16 +295,8 @@ public final class AuthApiVerticle extends VerticleBase {
     return new ProblemException(Problem.of(401, "unauthorized", "Unauthorized", "Sign in first."));
   }
 
-  /** The client's address as the gateway saw it (it sets X-Forwarded-For; services are not public). */
-  private static String clientAddress(RoutingContext ctx) {
-    String forwarded = ctx.request().getHeader("X-Forwarded-For");
-    if (forwarded != null && !forwarded.isBlank()) {
-      String[] hops = forwarded.split(",");
-      String last = hops[hops.length - 1].trim();
-      if (!last.isEmpty() && last.length() <= 64) {
-        return last;
-      }
-    }
-    return ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+  /** The client's address: X-Forwarded-For only from a trusted proxy (TRUSTED_PROXIES), else the peer. */
+  private String clientAddress(RoutingContext ctx) {
+    return settings.clientAddress().of(ctx.request());
   }
 }

@@ -38,6 +38,13 @@ final class SigninPage {
     String title = ja ? "Cotoami にサインイン" : "Sign in to Cotoami";
     String button = ja ? "サインイン" : "Sign in";
     String failed = ja ? "サインインできませんでした。" : "Could not sign in.";
+    String elsewhere = ja ? "サインインしました。このリンクは申し込みをしたのとは別のブラウザで開かれたため、匿名のコトは保存していません。"
+        + "保存するには、申し込んだブラウザからもう一度サインインしてください。"
+        : "You are signed in. Your anonymous cotos were not saved: this link was opened in another browser than "
+        + "the one that asked for it. To save them, sign in again from that browser.";
+    String notMoved = ja ? "サインインしました。匿名のコトは今は保存できませんでした。"
+        : "You are signed in. Your anonymous cotos could not be saved just now.";
+    String home = ja ? "Cotoami へ進む" : "Continue to Cotoami";
     return head(ja, title)
         + "<h1>" + title + "</h1>"
         + "<p>" + (ja ? "ボタンを押すとサインインします。" : "Press the button to sign in.") + "</p>"
@@ -49,7 +56,10 @@ final class SigninPage {
         + "b.addEventListener('click',async()=>{b.disabled=true;m.textContent='';"
         + "try{const r=await fetch('/api/auth/sessions',{method:'POST',credentials:'same-origin',"
         + "headers:{'Content-Type':'application/json'},body:JSON.stringify({token:b.dataset.token,client:'browser'})});"
-        + "if(r.ok){location.replace('/');return;}"
+        + "if(r.ok){const a=((await r.json().catch(()=>({}))).anonymousCotos)||{};"
+        + "if(a.skipped==='other-browser'||a.error){m.textContent=a.error?'" + notMoved + "':'" + elsewhere + "';"
+        + "b.hidden=true;const l=document.createElement('a');l.href='/';l.textContent='" + home + "';"
+        + "m.after(l);return;}location.replace('/');return;}"
         + "const p=await r.json().catch(()=>({}));m.textContent=p.detail||'" + failed + "';}"
         + "catch(e){m.textContent='" + failed + "';}b.disabled=false;});"
         + "</script></body></html>";

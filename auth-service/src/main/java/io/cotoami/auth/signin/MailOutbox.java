@@ -2,6 +2,8 @@ package io.cotoami.auth.signin;
 
 import io.cotoami.common.bus.Addresses;
 import io.cotoami.common.store.DeadlineRedis;
+import io.cotoami.common.mail.OutboxMail;
+import io.cotoami.common.mail.OutboxSeal;
 import io.vertx.core.Future;
 import io.vertx.redis.client.RedisAPI;
 import java.util.List;
@@ -9,28 +11,26 @@ import java.util.UUID;
 
 /**
  * Queues mail for mail-service in the durable Redis stream {@link Addresses#MAIL_OUTBOX_STREAM}
- * (append-only file on, entries removed only once sent). Each entry has a {@code messageId},
- * so mail-service sends it once even if it sees it twice.
+ * (append-only file on, entries removed once sent). Each entry has a {@code messageId}, so
+ * mail-service sends it once even if it sees it twice; everything else is sealed
+ * ({@link OutboxSeal}), so the link it carries is never readable at rest.
  */
 public final class MailOutbox {
   private static final String XADD = "return redis.call('XADD', KEYS[1], '*', unpack(ARGV))";
   private final RedisAPI redis;
+  private final OutboxSeal seal;
 
-  public MailOutbox(RedisAPI redis) {
+  public MailOutbox(RedisAPI redis, OutboxSeal seal) {
     this.redis = redis;
+    this.seal = seal;
   }
 
   /** Appends the mail; answers its message id. */
   public Future<String> enqueue(SigninMail mail) {
     String messageId = UUID.randomUUID().toString();
     // Guarded: a mail that Redis reaches after we answered 503 is not queued (a retry asks again).
-    return DeadlineRedis.evalGuarded(redis, XADD, List.of(Addresses.MAIL_OUTBOX_STREAM), List.of(
-            "messageId", messageId,
-            "kind", "signin",
-            "to", mail.to(),
-            "subject", mail.subject(),
-            "text", mail.text(),
-            "html", mail.html()))
+    List<String> fields = seal.fields(new OutboxMail(messageId, "signin", mail.to(), mail.subject(), mail.text(), mail.html()));
+    return DeadlineRedis.evalGuarded(redis, XADD, List.of(Addresses.MAIL_OUTBOX_STREAM), fields)
         .map(id -> messageId);
   }
 }

@@ -16,13 +16,34 @@ import java.util.regex.Pattern;
 
 /**
  * Emailed sign-in tokens: 256 bits from {@link SecureRandom}. Redis keeps only the SHA-256 of a
- * token (so a copy of Redis cannot sign anyone in), with a TTL; redeeming is one {@code GETDEL},
- * so a token works once however many requests race for it.
+ * token (so a copy of Redis cannot sign anyone in), with a TTL. Redeeming reserves the token (one
+ * Lua script: one winner however many requests race), then consumes it once the session is
+ * issued, or releases it if issuing failed, so a failed redemption does not burn the link.
  */
 public final class SigninTokens {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Pattern FORMAT = Pattern.compile("[A-Za-z0-9_-]{43}");
   private static final String PREFIX = "auth:signin:";
+  /** How long a redemption may hold a token before another may take it (well over the gateway's upstream timeout). */
+  static final Duration RESERVATION = Duration.ofSeconds(30);
+  /**
+   * The value is the request's JSON, or {@code R<until ms>:<holder>|<json>} while reserved. The
+   * key's own TTL is kept through every rewrite.
+   */
+  private static final String RESERVE = "local v = redis.call('GET', KEYS[1]) if not v then return nil end "
+      + "if string.sub(v, 1, 1) == 'R' then "
+      + "  local bar = string.find(v, '|', 1, true) local colon = string.find(v, ':', 1, true) "
+      + "  if tonumber(string.sub(v, 2, colon - 1)) > tonumber(ARGV[2]) then return nil end "
+      + "  v = string.sub(v, bar + 1) end "
+      + "local ttl = redis.call('PTTL', KEYS[1]) if ttl <= 0 then return nil end "
+      + "redis.call('SET', KEYS[1], 'R' .. (tonumber(ARGV[2]) + tonumber(ARGV[3])) .. ':' .. ARGV[1] .. '|' .. v, 'PX', ttl) "
+      + "return v";
+  private static final String HELD = "local v = redis.call('GET', KEYS[1]) if not v or string.sub(v, 1, 1) ~= 'R' "
+      + "then return nil end local bar = string.find(v, '|', 1, true) local colon = string.find(v, ':', 1, true) "
+      + "if string.sub(v, colon + 1, bar - 1) ~= ARGV[1] then return nil end ";
+  private static final String CONSUME = HELD + "redis.call('DEL', KEYS[1]) return 1";
+  private static final String RELEASE = HELD + "local ttl = redis.call('PTTL', KEYS[1]) "
+      + "if ttl > 0 then redis.call('SET', KEYS[1], string.sub(v, bar + 1), 'PX', ttl) end return 1";
 
   private final RedisAPI redis;
   private final Duration ttl;
@@ -54,14 +75,44 @@ public final class SigninTokens {
         .map(ok -> token);
   }
 
-  /** The request behind a token, once: the token is gone after this. Empty when unknown or expired. */
-  public Future<Optional<Request>> redeem(String token) {
+  /**
+   * Reserves a token for one redemption: answers what it stands for, and no other redemption gets
+   * it until this one {@link #consume}s it (the session was issued) or {@link #release}s it
+   * (issuing failed: the link works again). A reservation lapses after {@link #RESERVATION}, so a
+   * crashed instance cannot burn a link. Empty when unknown, expired, or reserved by another.
+   */
+  public Future<Optional<Reservation>> reserve(String token) {
     if (token == null || !FORMAT.matcher(token).matches()) {
       return Future.succeededFuture(Optional.empty());
     }
-    return redis.getdel(key(token)).map(value -> value == null
-        ? Optional.<Request>empty()
-        : Optional.of(Request.fromJson(new JsonObject(value.toString(StandardCharsets.UTF_8)))));
+    String key = key(token);
+    String holder = Long.toHexString(RANDOM.nextLong());
+    return redis.eval(List.of(RESERVE, "1", key, holder, String.valueOf(System.currentTimeMillis()),
+            String.valueOf(RESERVATION.toMillis())))
+        .map(value -> value == null ? Optional.<Reservation>empty() : Optional.of(new Reservation(key, holder,
+            Request.fromJson(new JsonObject(value.toString(StandardCharsets.UTF_8))))));
+  }
+
+  /** The session is issued: the token is gone. Fails with {@link Lost} when the reservation lapsed and another took it. */
+  public Future<Void> consume(Reservation reservation) {
+    return redis.eval(List.of(CONSUME, "1", reservation.key(), reservation.holder())).compose(done -> done != null
+        && done.toInteger() == 1 ? Future.succeededFuture() : Future.failedFuture(new Lost()));
+  }
+
+  /** Issuing failed: the token works again (until its own expiry). Best effort: a lapsed reservation frees it too. */
+  public Future<Void> release(Reservation reservation) {
+    return redis.eval(List.of(RELEASE, "1", reservation.key(), reservation.holder())).mapEmpty();
+  }
+
+  /** A token held by one redemption: its key, who holds it, and what it stands for. */
+  public record Reservation(String key, String holder, Request request) {
+  }
+
+  /** The reservation lapsed and another redemption took the token: this one must not sign in. */
+  public static final class Lost extends RuntimeException {
+    Lost() {
+      super("sign-in token reservation lapsed", null, false, false);
+    }
   }
 
   public static boolean wellFormed(String token) {

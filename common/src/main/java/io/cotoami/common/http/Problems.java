@@ -122,7 +122,6 @@ public final class Problems {
   }
 
   private static String safePath(RoutingContext ctx) {
-    String path = ctx.request().path();
-    return path == null ? "/" : path.length() > 200 ? path.substring(0, 200) + "…" : path;
+    return Redaction.uri(ctx.request().path());
   }
 }

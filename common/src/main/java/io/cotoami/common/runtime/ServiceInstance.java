@@ -4,6 +4,7 @@ import io.cotoami.common.cluster.ClusterReadiness;
 import io.cotoami.common.cluster.ClusteredVertx;
 import io.cotoami.common.config.InstanceConfig;
 import io.cotoami.common.http.Problems;
+import io.cotoami.common.http.Redaction;
 import io.cotoami.common.http.RequestIds;
 import io.cotoami.common.log.LogContext;
 import io.cotoami.common.registry.InstanceAnnouncer;
@@ -281,7 +282,7 @@ public final class ServiceInstance {
       String path = ctx.request().path();
       if (path != null && !path.startsWith("/health/") && !path.equals("/metrics")) {
         LOG.atInfo().addKeyValue("requestId", RequestIds.of(ctx))
-            .log("{} {} {} {}ms", ctx.request().method(), path, ctx.response().getStatusCode(),
+            .log("{} {} {} {}ms", ctx.request().method(), Redaction.uri(path), ctx.response().getStatusCode(),
                 (System.nanoTime() - start) / 1_000_000);
       }
     });

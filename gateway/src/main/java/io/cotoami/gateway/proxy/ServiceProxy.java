@@ -140,11 +140,10 @@ public final class ServiceProxy {
         headers.add(header.getKey(), header.getValue());
       }
     });
-    // Incoming X-Forwarded-* headers are not trusted (anyone can send them): the client is who
-    // connected to us, and the scheme is the one people use to reach us (PUBLIC_URL), since TLS
-    // usually ends in front of the gateway.
-    String client = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
-    headers.set("X-Forwarded-For", client);
+    // Incoming X-Forwarded-* headers are believed only as far as TRUSTED_PROXIES (the Ingress)
+    // vouch for them; the instance gets the one resolved client address. The scheme is the one
+    // people use to reach us (PUBLIC_URL), since TLS usually ends in front of the gateway.
+    headers.set("X-Forwarded-For", config.clientAddress().of(request));
     headers.set("X-Forwarded-Proto", request.isSSL() ? "https" : config.publicUrl().getScheme());
     headers.set("X-Forwarded-Host", String.valueOf(request.authority()));
     headers.set(RequestIds.HEADER, RequestIds.of(ctx));

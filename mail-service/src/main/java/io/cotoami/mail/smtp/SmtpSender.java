@@ -8,13 +8,14 @@ import io.vertx.ext.mail.MailClient;
 import io.vertx.ext.mail.MailConfig;
 import io.vertx.ext.mail.MailMessage;
 import io.vertx.ext.mail.StartTLSOptions;
+import java.util.concurrent.TimeUnit;
 
-/** Sends one mail (plain text and HTML alternatives) through the configured SMTP server. */
+/** Sends one mail (plain text and HTML alternatives) through the configured SMTP server, within its timeouts. */
 public final class SmtpSender {
   private final MailClient client;
   private final SmtpConfig config;
 
-  public SmtpSender(Vertx vertx, SmtpConfig config) {
+  public SmtpSender(Vertx vertx, SmtpConfig config, int maxConnections) {
     this.config = config;
     MailConfig mail = new MailConfig()
         .setHostname(config.host())
@@ -28,8 +29,12 @@ public final class SmtpSender {
         .setUsername(config.username())
         .setPassword(config.password())
         // A fresh connection per mail: nothing stale survives an SMTP server restart.
-        .setKeepAlive(false);
-    mail.setConnectTimeout(5000);
+        .setKeepAlive(false)
+        .setMaxPoolSize(maxConnections);
+    mail.setConnectTimeout((int) config.connectTimeout().toMillis());
+    // A server silent mid-conversation closes the connection, so the send fails rather than hangs.
+    mail.setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+    mail.setIdleTimeout((int) config.sendTimeout().toMillis());
     this.client = MailClient.create(vertx, mail);
   }
 
@@ -41,7 +46,8 @@ public final class SmtpSender {
         .setText(text)
         .setHtml(html)
         .setHeaders(MultiMap.caseInsensitiveMultiMap().add("X-Cotoami-Message-Id", messageId));
-    return client.sendMail(message).mapEmpty();
+    // The whole conversation is bounded too: a server that trickles answers cannot hold a mail forever.
+    return client.sendMail(message).<Void>mapEmpty().timeout(config.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
   }
 
   public Future<Void> close() {
