@@ -6,19 +6,20 @@ import io.cotoami.common.config.PgConfig;
 import io.cotoami.common.config.RedisConfig;
 import io.cotoami.common.session.RevocationConfig;
 import io.cotoami.common.session.SessionKeys;
+import io.cotoami.coto.anonymous.AnonymousConfig;
 import java.time.Duration;
 
 /**
  * coto-service's configuration, parsed once from the environment.
  *
  * @param sessions           the key session tokens are verified with (required: authorization is enforced here)
- * @param anonymousRetention how long anonymous cotos are kept after their owner's last visit
+ * @param anonymous          the anonymous store (its own Redis), retention, quotas and rate limits
  * @param replayLimit        how many events of a timeline are kept and replayed to a returning client
  * @param trimInterval       how often events beyond {@code replayLimit} are deleted
  * @param revocations        how closely the revoked sessions are followed
  */
 public record CotoServiceConfig(InstanceConfig instance, PgConfig pg, RedisConfig redis, SessionKeys sessions,
-    Duration anonymousRetention, int replayLimit, Duration trimInterval, RevocationConfig revocations) {
+    AnonymousConfig anonymous, int replayLimit, Duration trimInterval, RevocationConfig revocations) {
   public static final String SERVICE = "coto-service";
   public static final int DEFAULT_PORT = 8081;
 
@@ -28,7 +29,7 @@ public record CotoServiceConfig(InstanceConfig instance, PgConfig pg, RedisConfi
         PgConfig.fromEnv(env),
         RedisConfig.fromEnv(env),
         SessionKeys.fromEnv(env),
-        env.duration("ANONYMOUS_COTO_RETENTION", Duration.ofDays(30)),
+        AnonymousConfig.fromEnv(env),
         replayLimit(env),
         trimInterval(env),
         RevocationConfig.fromEnv(env));

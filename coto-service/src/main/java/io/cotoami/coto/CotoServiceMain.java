@@ -10,7 +10,7 @@ import io.cotoami.coto.events.TimelineOpenVerticle;
 import io.cotoami.coto.events.TimelineTrimVerticle;
 import io.cotoami.common.store.PostgresStore;
 import io.cotoami.common.store.RedisStore;
-import io.cotoami.coto.anonymous.AnonymousCotoRepository;
+import io.cotoami.coto.anonymous.AnonymousCotos;
 import io.cotoami.coto.api.CotoApiVerticle;
 import io.cotoami.coto.domain.Cotonomas;
 import io.cotoami.coto.domain.Cotos;
@@ -20,10 +20,13 @@ import io.cotoami.coto.store.CotonomaRepository;
 import io.cotoami.coto.store.Db;
 import io.cotoami.coto.store.TimelineEventRepository;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
+import io.vertx.redis.client.RedisAPI;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Starts coto-service: cluster, PostgreSQL (migrated), Redis, then the API. */
+/** Starts coto-service: cluster, PostgreSQL (migrated), the anonymous Redis, then the API. */
 public final class CotoServiceMain {
+  private static final Logger LOG = LoggerFactory.getLogger(CotoServiceMain.class);
   private CotoServiceMain() {
   }
 
@@ -35,14 +38,17 @@ public final class CotoServiceMain {
   public static Future<ServiceInstance> start(CotoServiceConfig config) {
     return ServiceInstance.start(config.instance()).compose(instance ->
         PostgresStore.start(instance, config.pg(), "coto", "classpath:db/coto")
-            .compose(pool -> RedisStore.start(instance, config.redis())
+            .compose(pool -> anonymousRedis(instance, config)
                 .compose(redis -> revocations(instance, config)
                     .compose(revoked -> {
-                      AnonymousCotoRepository anonymous = new AnonymousCotoRepository(redis, config.anonymousRetention());
-                      CotoApiVerticle api = api(instance, config, pool, anonymous, revoked);
+                      Db db = new Db(pool, config.pg());
+                      EventPublisher publisher = new EventPublisher(instance.vertx(), instance.config().busTimeout());
+                      Cotos cotos = new Cotos(db, new CotoRepository(), new CotonomaRepository(),
+                          new TimelineEventRepository(), publisher);
+                      AnonymousCotos anonymous = new AnonymousCotos(redis, config.anonymous(), cotos, publisher);
+                      CotoApiVerticle api = api(instance, config, db, cotos, publisher, anonymous, revoked);
                       return instance.vertx().deployVerticle(api)
-                          .compose(id -> instance.vertx().deployVerticle(
-                              new AnonymousCotoMoveVerticle(anonymous, api.cotos())))
+                          .compose(id -> instance.vertx().deployVerticle(new AnonymousCotoMoveVerticle(anonymous)))
                           .compose(id -> instance.vertx().deployVerticle(new TimelineOpenVerticle(new Db(pool, config.pg()),
                               api.cotonomas(), new TimelineEventRepository(), config.replayLimit())))
                           .compose(id -> instance.vertx().deployVerticle(new TimelineTrimVerticle(new Db(pool, config.pg()),
@@ -59,16 +65,23 @@ public final class CotoServiceMain {
     return known.followMembership(instance.clusterManager()).start();
   }
 
-  private static CotoApiVerticle api(ServiceInstance instance, CotoServiceConfig config, Pool pool,
-      AnonymousCotoRepository anonymous, RevokedSessions revoked) {
-    Db db = new Db(pool, config.pg());
-    CotoRepository cotos = new CotoRepository();
-    CotonomaRepository cotonomas = new CotonomaRepository();
-    TimelineEventRepository events = new TimelineEventRepository();
-    EventPublisher publisher = new EventPublisher(instance.vertx(), instance.config().busTimeout());
-    return new CotoApiVerticle(instance, anonymous, config.anonymousRetention(),
-        SessionVerifier.create(instance.vertx(), config.sessions()).withRevocations(revoked),
-        new Cotos(db, cotos, cotonomas, events, publisher),
-        new Cotonomas(db, cotos, cotonomas, events, publisher));
+  private static CotoApiVerticle api(ServiceInstance instance, CotoServiceConfig config, Db db, Cotos cotos,
+      EventPublisher publisher, AnonymousCotos anonymous, RevokedSessions revoked) {
+    return new CotoApiVerticle(instance, anonymous, config.anonymous().retention(),
+        SessionVerifier.create(instance.vertx(), config.sessions()).withRevocations(revoked), cotos,
+        new Cotonomas(db, new CotoRepository(), new CotonomaRepository(), new TimelineEventRepository(), publisher));
+  }
+
+  /**
+   * The Redis anonymous cotos live in: its own ({@code ANON_REDIS_URL}), bounded on its own, so
+   * that visitors filling it cannot take sign-in down. Without one, the main Redis, with a warning.
+   */
+  private static Future<RedisAPI> anonymousRedis(ServiceInstance instance, CotoServiceConfig config) {
+    if (config.anonymous().shared()) {
+      LOG.warn("ANON_REDIS_URL is not set: anonymous cotos share the main Redis at {}, so anonymous visitors"
+          + " filling it could stop sign-in. Give them a Redis of their own with maxmemory and noeviction.",
+          config.redis().describe());
+    }
+    return RedisStore.start(instance, config.anonymous().redis(), "anonymous-redis");
   }
 }

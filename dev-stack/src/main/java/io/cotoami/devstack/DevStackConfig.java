@@ -16,7 +16,8 @@ import java.util.Map;
  * @param bind      interface of the gateway's public port ({@code COTOAMI_BIND}, loopback by default);
  *                  every other port of the dev stack is on loopback always
  */
-public record DevStackConfig(Path home, Path dataDir, int gatewayPort, int postgresPort, int redisPort, int smtpPort,
+public record DevStackConfig(Path home, Path dataDir, int gatewayPort, int postgresPort, int redisPort, int anonRedisPort,
+                             int smtpPort,
                              int mailUiPort, int clusterPort, String clusterName, String javaOptions,
                              String logFormat, Map<String, Integer> scale, String bind) {
   public static final List<String> SERVICES = List.of("coto-service", "auth-service", "mail-service", "gateway");
@@ -41,6 +42,7 @@ public record DevStackConfig(Path home, Path dataDir, int gatewayPort, int postg
         env.port("COTOAMI_PORT", 8080),
         env.port("COTOAMI_PG_PORT", 15432),
         env.port("COTOAMI_REDIS_PORT", 16379),
+        env.port("COTOAMI_ANON_REDIS_PORT", 16380),
         env.port("COTOAMI_SMTP_PORT", 2525),
         env.port("COTOAMI_MAIL_PORT", 8025),
         env.port("COTOAMI_CLUSTER_PORT", 5701),

@@ -29,6 +29,9 @@ import java.util.concurrent.TimeUnit;
 public final class DevStackMain {
   static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
   static final Duration STOP_TIMEOUT = Duration.ofSeconds(40);
+  /** Both Redis servers are bounded and never evict; anonymous visitors fill only their own. */
+  static final long MAIN_REDIS_MAXMEMORY = 256L * 1024 * 1024;
+  static final long ANON_REDIS_MAXMEMORY = 64L * 1024 * 1024;
 
   private final DevStackConfig config;
   private final PrintStream out = System.out;
@@ -84,8 +87,11 @@ public final class DevStackMain {
     PostgresServer postgres = PostgresServer.startPersistent(config.dataDir().resolve("postgres"), config.postgresPort());
     servers.add(postgres);
     PgConfig pg = postgres.ensureDatabase("cotoami", "cotoami", "cotoami");
-    say("Starting Redis on port " + config.redisPort());
-    servers.add(RedisServer.startPersistent(config.dataDir().resolve("redis"), config.redisPort()));
+    say("Starting Redis on port " + config.redisPort() + ", and Redis for anonymous cotos on port "
+        + config.anonRedisPort());
+    servers.add(RedisServer.startPersistent(config.dataDir().resolve("redis"), config.redisPort(), MAIN_REDIS_MAXMEMORY));
+    servers.add(RedisServer.startPersistent(config.dataDir().resolve("anon-redis"), config.anonRedisPort(),
+        ANON_REDIS_MAXMEMORY));
     say("Starting the mail inbox: SMTP on port " + config.smtpPort() + ", web on port " + config.mailUiPort());
     SmtpServer smtp = SmtpServer.start(config.smtpPort());
     servers.add(smtp);
@@ -141,6 +147,7 @@ public final class DevStackMain {
     env.put("PGUSER", pg.user());
     env.put("PGPASSWORD", pg.password());
     env.put("REDIS_URL", "redis://127.0.0.1:" + config.redisPort());
+    env.put("ANON_REDIS_URL", "redis://127.0.0.1:" + config.anonRedisPort());
     env.put("SMTP_HOST", "127.0.0.1");
     env.put("SMTP_PORT", String.valueOf(config.smtpPort()));
     env.put("SMTP_STARTTLS", "disabled");

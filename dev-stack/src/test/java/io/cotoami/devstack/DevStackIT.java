@@ -41,6 +41,7 @@ class DevStackIT {
     builder.environment().put("COTOAMI_PORT", String.valueOf(gateway));
     builder.environment().put("COTOAMI_PG_PORT", String.valueOf(freePort()));
     builder.environment().put("COTOAMI_REDIS_PORT", String.valueOf(freePort()));
+    builder.environment().put("COTOAMI_ANON_REDIS_PORT", String.valueOf(freePort()));
     builder.environment().put("COTOAMI_SMTP_PORT", String.valueOf(freePort()));
     builder.environment().put("COTOAMI_MAIL_PORT", String.valueOf(mailUi));
     builder.environment().put("COTOAMI_CLUSTER_NAME", "devstack-it-" + UUID.randomUUID());

@@ -18,12 +18,12 @@ import io.cotoami.common.http.ProblemException;
 import io.cotoami.common.http.Problems;
 import io.cotoami.common.http.RequestIds;
 import io.cotoami.common.runtime.ServiceInstance;
+import io.cotoami.common.session.AnonymousId;
 import io.cotoami.common.session.SameOrigin;
 import io.cotoami.common.session.Session;
 import io.cotoami.common.session.SessionVerifier;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.Cookie;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -32,7 +32,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,8 +41,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class AuthApiVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(AuthApiVerticle.class);
-  private static final String ANONYMOUS_COOKIE = "anonymous_id";
-  private static final Pattern ANONYMOUS_ID = Pattern.compile("[A-Za-z0-9_-]{22}");
   /** The same answer whether the address is known, new or undeliverable. */
   private static final JsonObject ACCEPTED = new JsonObject().put("status", "accepted")
       .put("message", "If this address can receive mail, a sign-in link is on its way.");
@@ -230,8 +227,7 @@ public final class AuthApiVerticle extends VerticleBase {
 
   /** The browser's well-formed {@code anonymous_id} cookie, or null. */
   private static String anonymousId(RoutingContext ctx) {
-    Cookie anonymous = ctx.request().getCookie(ANONYMOUS_COOKIE);
-    return anonymous != null && ANONYMOUS_ID.matcher(anonymous.getValue()).matches() ? anonymous.getValue() : null;
+    return AnonymousId.of(ctx.request()).map(AnonymousId::value).orElse(null);
   }
 
   /** A browser gets the token in the HttpOnly cookie only; a mobile client in the body only. */

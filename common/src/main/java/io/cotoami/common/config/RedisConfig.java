@@ -18,16 +18,21 @@ public record RedisConfig(String url, int poolSize, Duration commandTimeout) {
   }
 
   public static RedisConfig fromEnv(Env env) {
-    String url = env.string("REDIS_URL", "redis://localhost:6379");
+    return fromEnv(env, "REDIS_URL", "REDIS_POOL_MAX_SIZE", "redis://localhost:6379");
+  }
+
+  /** A Redis named by other variables (coto-service's anonymous store: {@code ANON_REDIS_URL}). */
+  public static RedisConfig fromEnv(Env env, String urlVariable, String poolVariable, String defaultUrl) {
+    String url = env.string(urlVariable, defaultUrl);
     try {
       URI uri = URI.create(url);
       if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme()) || uri.getHost() == null) {
         throw new IllegalArgumentException(url);
       }
     } catch (IllegalArgumentException e) {
-      throw new ConfigException("Invalid REDIS_URL='" + url + "': expected redis://host:port");
+      throw new ConfigException("Invalid " + urlVariable + "='" + url + "': expected redis://host:port");
     }
-    return new RedisConfig(url, env.integer("REDIS_POOL_MAX_SIZE", 8),
+    return new RedisConfig(url, env.integer(poolVariable, 8),
         env.duration("REDIS_COMMAND_TIMEOUT", DEFAULT_COMMAND_TIMEOUT, Duration.ofMillis(100), Duration.ofSeconds(10)));
   }
 

@@ -26,7 +26,8 @@ public final class Problems {
       return;
     }
     response.setStatusCode(problem.status()).putHeader("Content-Type", Problem.CONTENT_TYPE);
-    if (problem.status() == 503) {
+    // A handler that knows better (a quota, a full store) has set its own Retry-After already.
+    if (problem.status() == 503 && !response.headers().contains("Retry-After")) {
       response.putHeader("Retry-After", "1");
     }
     response.end(problem.toJson(RequestIds.of(ctx)).encode());

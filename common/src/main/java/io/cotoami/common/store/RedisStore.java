@@ -15,6 +15,11 @@ public final class RedisStore {
   }
 
   public static Future<RedisAPI> start(ServiceInstance instance, RedisConfig config) {
+    return start(instance, config, "redis");
+  }
+
+  /** A Redis whose readiness check is called {@code checkName} (a service may have two). */
+  public static Future<RedisAPI> start(ServiceInstance instance, RedisConfig config, String checkName) {
     Redis client = Redis.createClient(instance.vertx(), new RedisOptions()
         .setConnectionString(config.url())
         .setMaxPoolSize(config.poolSize())
@@ -25,7 +30,7 @@ public final class RedisStore {
         .recover(e -> Future.failedFuture(new IllegalStateException(
             "Redis unreachable at " + config.describe() + ": " + Failures.describe(Failures.root(e)), e)))
         .map(pong -> {
-          instance.readinessCheck("redis", () -> api.ping(List.of()));
+          instance.readinessCheck(checkName, () -> api.ping(List.of()));
           return api;
         });
   }

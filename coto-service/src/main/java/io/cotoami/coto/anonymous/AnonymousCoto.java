@@ -22,9 +22,14 @@ public record AnonymousCoto(String id, long seq, String content, String summary,
         .put("anonymous", true);
   }
 
-  String toStored() {
-    return new JsonObject().put("id", id).put("seq", seq).put("content", content).put("summary", summary)
-        .put("postedAt", postedAt.toString()).encode();
+  /** As kept in Redis; the client id it was posted with, if any, is kept so that deleting it frees that id. */
+  String toStored(String clientId) {
+    JsonObject json = new JsonObject().put("id", id).put("seq", seq).put("content", content).put("summary", summary)
+        .put("postedAt", postedAt.toString());
+    if (clientId != null) {
+      json.put("clientId", clientId);
+    }
+    return json.encode();
   }
 
   static AnonymousCoto fromStored(String stored) {

@@ -1,14 +1,10 @@
 package io.cotoami.coto.api;
 
-import io.cotoami.common.bus.Addresses;
-import io.cotoami.common.bus.BusHeaders;
 import io.cotoami.common.http.JsonBodies;
 import io.cotoami.common.http.RequestIds;
 import io.cotoami.common.runtime.ServiceInstance;
 import io.cotoami.common.session.SessionVerifier;
-import io.cotoami.coto.anonymous.AnonymousCoto;
-import io.cotoami.coto.anonymous.AnonymousCotoRepository;
-import io.cotoami.coto.anonymous.AnonymousIds;
+import io.cotoami.coto.anonymous.AnonymousCotos;
 import io.cotoami.coto.domain.Caller;
 import io.cotoami.coto.domain.Cotonomas;
 import io.cotoami.coto.domain.Cotos;
@@ -27,21 +23,19 @@ import java.util.UUID;
 
 /**
  * coto-service's HTTP API (reached through the gateway). Signed-in callers' cotos and cotonomas
- * live in PostgreSQL; anonymous visitors' cotos in Redis.
+ * live in PostgreSQL; anonymous visitors' cotos in the anonymous Redis ({@link AnonymousRoutes}).
  */
 public final class CotoApiVerticle extends VerticleBase {
   private final ServiceInstance instance;
-  private final AnonymousCotoRepository anonymous;
-  private final Duration retention;
+  private final AnonymousRoutes anonymous;
   private final SessionVerifier verifier;
   private final Cotos cotos;
   private final Cotonomas cotonomas;
 
-  public CotoApiVerticle(ServiceInstance instance, AnonymousCotoRepository anonymous, Duration retention,
+  public CotoApiVerticle(ServiceInstance instance, AnonymousCotos anonymous, Duration retention,
       SessionVerifier verifier, Cotos cotos, Cotonomas cotonomas) {
     this.instance = instance;
-    this.anonymous = anonymous;
-    this.retention = retention;
+    this.anonymous = new AnonymousRoutes(anonymous, retention);
     this.verifier = verifier;
     this.cotos = cotos;
     this.cotonomas = cotonomas;
@@ -50,11 +44,6 @@ public final class CotoApiVerticle extends VerticleBase {
   /** The cotonomas this API serves, shared with the verticle that opens live timelines. */
   public Cotonomas cotonomas() {
     return cotonomas;
-  }
-
-  /** The memo domain this API serves, shared with the verticle that moves anonymous cotos. */
-  public Cotos cotos() {
-    return cotos;
   }
 
   @Override
@@ -76,7 +65,7 @@ public final class CotoApiVerticle extends VerticleBase {
     CotoInput input = CotoInput.from(JsonBodies.object(ctx));
     Caller caller = Callers.of(ctx);
     if (caller == null) {
-      postAnonymously(ctx, input);
+      anonymous.post(ctx, input);
       return;
     }
     cotos.post(caller, input.content(), input.summary(), input.cotonomaKey(), input.clientId(), RequestIds.of(ctx))
@@ -89,7 +78,7 @@ public final class CotoApiVerticle extends VerticleBase {
     Pages pages = Pages.from(ctx);
     Caller caller = Callers.of(ctx);
     if (caller == null) {
-      anonymousHome(ctx, pages);
+      anonymous.home(ctx, pages);
       return;
     }
     cotos.home(caller, pages.before(), pages.limit())
@@ -100,16 +89,7 @@ public final class CotoApiVerticle extends VerticleBase {
   private void get(RoutingContext ctx) {
     Caller caller = Callers.of(ctx);
     if (caller == null) {
-      String anonymousId = anonymousOwner(ctx);
-      anonymous.get(anonymousId, ctx.pathParam("id"))
-          .onSuccess(coto -> {
-            if (coto == null) {
-              ctx.fail(DomainProblems.notFound("coto"));
-            } else {
-              ctx.json(coto.toJson());
-            }
-          })
-          .onFailure(ctx::fail);
+      anonymous.get(ctx);
       return;
     }
     cotos.get(caller, cotoId(ctx))
@@ -121,18 +101,7 @@ public final class CotoApiVerticle extends VerticleBase {
     Caller caller = Callers.of(ctx);
     CotoInput input = CotoInput.from(JsonBodies.object(ctx));
     if (caller == null) {
-      String anonymousId = anonymousOwner(ctx);
-      anonymous.edit(anonymousId, ctx.pathParam("id"), input.content(), input.summary())
-          .onSuccess(change -> {
-            if (change == null) {
-              ctx.fail(DomainProblems.notFound("coto"));
-              return;
-            }
-            publishAnonymous(ctx, Addresses.COTO_EDITED, anonymousId, change.eventId(),
-                new JsonObject().put("type", "coto-edited").put("coto", change.coto().toJson()));
-            ctx.json(change.coto().toJson());
-          })
-          .onFailure(ctx::fail);
+      anonymous.edit(ctx, input);
       return;
     }
     UUID id = cotoId(ctx);
@@ -144,19 +113,7 @@ public final class CotoApiVerticle extends VerticleBase {
   private void delete(RoutingContext ctx) {
     Caller caller = Callers.of(ctx);
     if (caller == null) {
-      String anonymousId = anonymousOwner(ctx);
-      String id = ctx.pathParam("id");
-      anonymous.delete(anonymousId, id)
-          .onSuccess(change -> {
-            if (change == null) {
-              ctx.fail(DomainProblems.notFound("coto"));
-              return;
-            }
-            publishAnonymous(ctx, Addresses.COTO_DELETED, anonymousId, change.eventId(),
-                new JsonObject().put("type", "coto-deleted").put("cotoId", id));
-            ctx.response().setStatusCode(204).end();
-          })
-          .onFailure(ctx::fail);
+      anonymous.delete(ctx);
       return;
     }
     cotos.delete(caller, cotoId(ctx), RequestIds.of(ctx))
@@ -181,61 +138,5 @@ public final class CotoApiVerticle extends VerticleBase {
     } catch (IllegalArgumentException e) {
       throw DomainProblems.notFound("coto");
     }
-  }
-
-  private void postAnonymously(RoutingContext ctx, CotoInput input) {
-    if (input.cotonomaKey() != null) {
-      throw DomainProblems.signInRequired("Sign in to post in cotonomas.");
-    }
-    String anonymousId = AnonymousIds.existingOrNew(ctx, retention);
-    anonymous.post(anonymousId, input.content(), input.summary())
-        .onSuccess(coto -> {
-          publishAnonymousPosted(ctx, anonymousId, coto);
-          ctx.response().setStatusCode(201);
-          ctx.json(coto.toJson());
-        })
-        .onFailure(ctx::fail);
-  }
-
-  private void anonymousHome(RoutingContext ctx, Pages pages) {
-    String anonymousId = AnonymousIds.existing(ctx);
-    if (anonymousId != null) {
-      AnonymousIds.refresh(ctx, anonymousId, retention);
-    }
-    Future<List<AnonymousCoto>> list = anonymousId == null
-        ? Future.succeededFuture(List.of())
-        : anonymous.timeline(anonymousId, pages.before(), pages.limit());
-    list.onSuccess(found -> {
-      JsonArray items = new JsonArray();
-      found.forEach(coto -> items.add(coto.toJson()));
-      JsonObject page = new JsonObject().put("cotos", items);
-      if (found.size() == pages.limit()) {
-        page.put("next", String.valueOf(found.get(found.size() - 1).seq()));
-      }
-      ctx.json(page);
-    }).onFailure(ctx::fail);
-  }
-
-  private void publishAnonymousPosted(RoutingContext ctx, String anonymousId, AnonymousCoto coto) {
-    publishAnonymous(ctx, Addresses.COTO_POSTED, anonymousId, coto.seq(),
-        new JsonObject().put("type", "coto-posted").put("coto", coto.toJson()));
-  }
-
-  /** An anonymous visitor's change, on its hashed timeline, with the event id its counter gave. */
-  private void publishAnonymous(RoutingContext ctx, String address, String anonymousId, long eventId,
-                                JsonObject event) {
-    event.put("timeline", AnonymousIds.timeline(anonymousId)).put("eventId", eventId);
-    vertx.eventBus().publish(address, event,
-        BusHeaders.withRequestId(RequestIds.of(ctx), instance.config().busTimeout()));
-  }
-
-  /** The visitor whose cotos these are; without a valid anonymous_id nothing is theirs: 404. */
-  private String anonymousOwner(RoutingContext ctx) {
-    String anonymousId = AnonymousIds.existing(ctx);
-    if (anonymousId == null) {
-      throw DomainProblems.notFound("coto");
-    }
-    AnonymousIds.refresh(ctx, anonymousId, retention);
-    return anonymousId;
   }
 }

@@ -29,7 +29,7 @@ public final class EventPublisher {
   }
 
   /** Call only after the transaction that wrote the events has committed. */
-  void publish(List<TimelineEvent> events, String requestId) {
+  public void publish(List<TimelineEvent> events, String requestId) {
     for (TimelineEvent event : events) {
       vertx.eventBus().publish(ADDRESSES.get(event.type()), event.toMessage(),
           BusHeaders.withRequestId(requestId, timeout));

@@ -3,7 +3,7 @@ package io.cotoami.coto.events;
 import io.cotoami.common.bus.Addresses;
 import io.cotoami.common.bus.FailureCodes;
 import io.cotoami.common.http.ProblemException;
-import io.cotoami.coto.anonymous.AnonymousIds;
+import io.cotoami.common.session.AnonymousId;
 import io.cotoami.coto.domain.Caller;
 import io.cotoami.coto.domain.Cotonomas;
 import io.cotoami.coto.store.Db;
@@ -16,6 +16,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -63,12 +64,13 @@ public final class TimelineOpenVerticle extends VerticleBase {
   private Future<String> resolve(JsonObject body, String timeline) {
     String userId = body.getString("userId");
     if (userId == null) {
-      String anonymousId = body.getString("anonymousId");
-      if (!"home".equals(timeline) || anonymousId == null || !anonymousId.matches("[A-Za-z0-9_-]{22}")) {
+      Optional<AnonymousId> visitor = AnonymousId.parse(
+          body.getValue("anonymousId") instanceof String raw ? raw : null);
+      if (!"home".equals(timeline) || visitor.isEmpty()) {
         return Future.failedFuture(new ProblemException(io.cotoami.common.http.Problem.of(401, "unauthorized",
             "Unauthorized", "Sign in to follow cotonomas; anonymous visitors follow their own home.")));
       }
-      return Future.succeededFuture(AnonymousIds.timeline(anonymousId));
+      return Future.succeededFuture(visitor.get().timeline());
     }
     Caller caller = new Caller(UUID.fromString(userId), Caller.normalizeEmail(body.getString("email")));
     if ("home".equals(timeline)) {

@@ -1,6 +1,7 @@
 package io.cotoami.gateway.live;
 
 import io.cotoami.common.bus.TimelineNames;
+import io.cotoami.common.session.AnonymousId;
 import io.cotoami.common.session.Session;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
@@ -198,7 +199,7 @@ final class LiveClient {
     if (session != null) {
       return TimelineNames.home(session.userId());
     }
-    return anonymousId == null || !anonymousId.matches("[A-Za-z0-9_-]{22}") ? null : TimelineNames.anonymous(anonymousId);
+    return AnonymousId.parse(anonymousId).map(AnonymousId::timeline).orElse(null);
   }
 
   /** After an event is sent: a member removed from the cotonoma, or a deleted cotonoma, ends the subscription. */

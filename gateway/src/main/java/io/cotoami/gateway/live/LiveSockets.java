@@ -5,6 +5,7 @@ import io.cotoami.common.bus.FailureCodes;
 import io.cotoami.common.http.Problem;
 import io.cotoami.common.http.Problems;
 import io.cotoami.common.session.Revocation;
+import io.cotoami.common.session.AnonymousId;
 import io.cotoami.common.session.SameOrigin;
 import io.cotoami.common.session.Session;
 import io.cotoami.common.session.SessionVerifier;
@@ -13,7 +14,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
@@ -184,9 +184,8 @@ public final class LiveSockets {
     Optional<String> token = SessionVerifier.tokenOf(request);
     Future<Session> session = token.isPresent() ? verifier.verify(token.get()) : Future.succeededFuture(null);
     session.onFailure(ctx::fail).onSuccess(s -> {
-      Cookie anonymous = request.getCookie("anonymous_id");
-      request.toWebSocket().onFailure(ctx::fail).onSuccess(ws -> accept(ws, s,
-          s == null && anonymous != null ? anonymous.getValue() : null));
+      String anonymous = s == null ? AnonymousId.of(request).map(AnonymousId::value).orElse(null) : null;
+      request.toWebSocket().onFailure(ctx::fail).onSuccess(ws -> accept(ws, s, anonymous));
     });
   }
 
