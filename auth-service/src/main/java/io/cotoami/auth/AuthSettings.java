@@ -62,7 +62,12 @@ public record AuthSettings(String privateKeyPem, URI publicUrl, String allowedOr
   }
 
   private static URI publicUrl(Env env) {
-    String raw = env.string("PUBLIC_URL", "http://localhost:8080");
+    // Its sign-in links must point where browsers go: no default outside dev mode.
+    String raw = env.string("PUBLIC_URL", env.bool("DEV_MODE", false) ? "http://localhost:8080" : null);
+    if (raw == null) {
+      throw new ConfigException("PUBLIC_URL is required: the address browsers use, such as https://cotoami.example,"
+          + " the same as the gateway's (with DEV_MODE=true it defaults to http://localhost:8080)");
+    }
     try {
       URI uri = URI.create(raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw);
       if (uri.getHost() == null || uri.getScheme() == null || !uri.getScheme().matches("https?")) {

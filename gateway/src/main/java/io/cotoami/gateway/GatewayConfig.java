@@ -33,7 +33,12 @@ public record GatewayConfig(InstanceConfig instance, SessionKeys sessions, LiveC
   public static final int DEFAULT_PORT = 8080;
 
   public static GatewayConfig fromEnv(Env env) {
-    String rawUrl = env.string("PUBLIC_URL", "http://localhost:8080");
+    // The allowed origin and the address auth-service's links must share: no default outside dev mode.
+    String rawUrl = env.string("PUBLIC_URL", env.bool("DEV_MODE", false) ? "http://localhost:8080" : null);
+    if (rawUrl == null) {
+      throw new ConfigException("PUBLIC_URL is required: the address browsers use, such as https://cotoami.example,"
+          + " the same as auth-service's (with DEV_MODE=true it defaults to http://localhost:8080)");
+    }
     URI publicUrl;
     try {
       publicUrl = URI.create(rawUrl);

@@ -8,6 +8,7 @@ import io.cotoami.common.session.SessionVerifier;
 import io.cotoami.gateway.events.GatewayEventsVerticle;
 import io.cotoami.gateway.proxy.AffinityCookies;
 import io.cotoami.gateway.registry.InstanceRegistry;
+import io.cotoami.gateway.registry.PublicUrlCheck;
 import io.vertx.core.Future;
 
 /** Starts the gateway: cluster, the instance registry, the event consumers, then the public HTTP server. */
@@ -23,7 +24,10 @@ public final class GatewayMain {
   public static Future<ServiceInstance> start(GatewayConfig config) {
     return ServiceInstance.start(config.instance()).compose(instance -> {
       InstanceRegistry registry = new InstanceRegistry(instance.vertx(), instance.clusterManager());
+      PublicUrlCheck publicUrls = new PublicUrlCheck(instance.vertx(), registry, config.publicUrl());
+      instance.readinessCheck("auth-service-public-url", publicUrls::verify);
       return registry.start()
+          .compose(v -> publicUrls.start())
           .compose(v -> instance.vertx().deployVerticle(new GatewayEventsVerticle(instance.meterRegistry())))
           .compose(id -> RevokedSessions.startFromAuthService(instance.vertx(), instance.config().busTimeout()))
           .compose(revoked -> AffinityCookies.shared(instance.vertx(), config.affinitySecret())

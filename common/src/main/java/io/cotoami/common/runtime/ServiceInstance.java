@@ -50,6 +50,7 @@ public final class ServiceInstance {
   private volatile boolean draining;
   private volatile HttpServer server;
   private volatile InstanceAnnouncer announcer;
+  private volatile String publicUrl;
   private Future<Void> shutdown;
 
   private ServiceInstance(InstanceConfig config, ClusteredVertx.Started started, PrometheusMeterRegistry registry) {
@@ -125,6 +126,11 @@ public final class ServiceInstance {
     return router;
   }
 
+  /** Puts the instance's PUBLIC_URL into its announcements (call before {@link #serve}). */
+  public void announcePublicUrl(String url) {
+    this.publicUrl = url;
+  }
+
   /** Binds the HTTP server, then announces the instance to the cluster. */
   public Future<HttpServer> serve(Router router) {
     HttpServerOptions options = new HttpServerOptions()
@@ -145,7 +151,7 @@ public final class ServiceInstance {
           server = bound;
           announcer = new InstanceAnnouncer(vertx, new InstanceInfo(config.service(), config.instanceId(),
               clusterManager.getNodeId(), config.announceHost(), bound.actualPort(), InstanceInfo.State.READY,
-              startedAt));
+              startedAt, publicUrl));
           return announcer.start().map(bound);
         })
         .onSuccess(bound -> LOG.info("{} listening on {}:{}", config.service(), config.httpHost(), bound.actualPort()));
