@@ -130,7 +130,7 @@ echo "== ${compose[*]} up -d --no-build"
 (cd "$root" && "${compose[@]}" up -d --no-build)
 
 containers=(gateway coto-service-1 coto-service-2 auth-service mail-service)
-deadline=$((SECONDS + ${READY_TIMEOUT:-300}))
+deadline=$((SECONDS + ${READY_TIMEOUT:-600}))
 for c in "${containers[@]}"; do
   name="${project}_${c}_1"
   until podman exec "$name" java -XX:-UsePerfData -Xmx16m -cp /opt/healthcheck HealthCheck /health/ready >/dev/null 2>&1; do

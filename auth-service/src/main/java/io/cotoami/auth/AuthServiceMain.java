@@ -33,11 +33,14 @@ public final class AuthServiceMain {
 
   /** The real wiring, used by {@code main} and by tests. */
   public static Future<ServiceInstance> start(AuthServiceConfig config) {
-    return ServiceInstance.start(config.instance()).compose(instance ->
-        PostgresStore.start(instance, config.pg(), "auth", "classpath:db/auth")
+    return ServiceInstance.start(config.instance()).compose(instance -> {
+      // Gateways compare it with their own and refuse readiness on a mismatch (PublicUrlCheck).
+      instance.announcePublicUrl(config.auth().publicUrl().toString());
+      return PostgresStore.start(instance, config.pg(), "auth", "classpath:db/auth")
             .compose(pool -> RedisStore.start(instance, config.redis())
                 .compose(redis -> deploy(instance, config, pool, redis)))
-            .map(deployed -> instance));
+          .map(deployed -> instance);
+    });
   }
 
   private static Future<String> deploy(ServiceInstance instance, AuthServiceConfig config, Pool pool, RedisAPI redis) {

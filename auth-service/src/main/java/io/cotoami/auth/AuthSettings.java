@@ -49,7 +49,7 @@ public record AuthSettings(String privateKeyPem, URI publicUrl, String allowedOr
     if (ipLimit < 1 || emailLimit < 1) {
       throw new ConfigException("SIGNIN_IP_LIMIT and SIGNIN_EMAIL_LIMIT must be at least 1");
     }
-    return new AuthSettings(privateKey(env), env.httpUrl("PUBLIC_URL", "http://localhost:8080"), env.string("ALLOWED_ORIGINS", null), sessionTtl,
+    return new AuthSettings(privateKey(env), env.publicUrl(), env.string("ALLOWED_ORIGINS", null), sessionTtl,
         maxAge, tokenTtl, ipLimit, emailLimit, ClientAddress.fromEnv(env));
   }
 

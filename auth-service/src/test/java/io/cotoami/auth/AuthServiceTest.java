@@ -450,8 +450,10 @@ class AuthServiceTest {
   }
 
   @Test
-  @DisplayName("auth-service refuses to start without a private key, and with a sign-in token lifetime over 15 minutes")
+  @DisplayName("auth-service refuses to start without a private key, with a sign-in token lifetime over 15 minutes, and without PUBLIC_URL outside dev mode")
   void configuration() {
+    // What every test instance gets (a cluster name of its own, loopback), then the variable under test.
+    Map<String, String> env = TestConfigs.env(TestConfigs.newClusterName(), AuthServiceTest.env);
     Map<String, String> noKey = new HashMap<>(env);
     noKey.remove("JWT_PRIVATE_KEY_FILE");
     ConfigException missing = assertThrows(ConfigException.class, () -> AuthServiceConfig.fromEnv(new Env(noKey)));
@@ -462,6 +464,13 @@ class AuthServiceTest {
     Map<String, String> longTtl = new HashMap<>(env);
     longTtl.put("SIGNIN_TOKEN_TTL", "1h");
     assertThrows(ConfigException.class, () -> AuthServiceConfig.fromEnv(new Env(longTtl)));
+    Map<String, String> noPublicUrl = new HashMap<>(env);
+    noPublicUrl.remove("PUBLIC_URL");
+    ConfigException noUrl = assertThrows(ConfigException.class, () -> AuthServiceConfig.fromEnv(new Env(noPublicUrl)));
+    assertTrue(noUrl.getMessage().startsWith("PUBLIC_URL is required"), noUrl.getMessage());
+    noPublicUrl.put("DEV_MODE", "true");
+    assertEquals("http://localhost:8080", AuthServiceConfig.fromEnv(new Env(noPublicUrl)).auth().publicUrl().toString(),
+        "dev mode has a default");
   }
 
   // --- helpers ---

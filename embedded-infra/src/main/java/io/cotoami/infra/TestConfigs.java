@@ -39,6 +39,8 @@ public final class TestConfigs {
     env.put("SHUTDOWN_GRACE_PERIOD", "5s");
     // Tests ask gateways which instance answered.
     env.put("DEBUG_ROUTES", "true");
+    // The gateway and auth-service require it (and the gateway checks they agree).
+    env.put("PUBLIC_URL", "http://localhost:8080");
     // Services that verify sessions refuse to start without a key: tests that mint tokens pass
     // their own pair's variables, the others get one shared pair.
     env.putAll(DefaultKeys.PAIR.env());

@@ -40,7 +40,7 @@ public record GatewayConfig(InstanceConfig instance, SessionKeys sessions, LiveC
   public static final int DEFAULT_PORT = 8080;
 
   public static GatewayConfig fromEnv(Env env) {
-    URI publicUrl = env.httpUrl("PUBLIC_URL", "http://localhost:8080");
+    URI publicUrl = env.publicUrl();
     return new GatewayConfig(
         InstanceConfig.fromEnv(SERVICE, DEFAULT_PORT, env),
         SessionKeys.fromEnv(env),

@@ -8,6 +8,7 @@ import io.cotoami.common.session.SessionVerifier;
 import io.cotoami.gateway.events.GatewayEventsVerticle;
 import io.cotoami.gateway.proxy.AffinityCookies;
 import io.cotoami.gateway.registry.InstanceRegistry;
+import io.cotoami.gateway.registry.PublicUrlCheck;
 import io.vertx.core.Future;
 
 /** Starts the gateway: cluster, the instance registry, the event consumers, then the public HTTP server. */
@@ -26,7 +27,10 @@ public final class GatewayMain {
       RevokedSessions known = RevokedSessions.create(instance.vertx(),
           RevokedSessions.fromAuthService(instance.vertx(), config.revocations()), config.revocations());
       instance.readinessCheck("revocations", known::readiness);
+      PublicUrlCheck publicUrls = new PublicUrlCheck(instance.vertx(), registry, config.publicUrl());
+      instance.readinessCheck("auth-service-public-url", publicUrls::verify);
       return registry.start()
+          .compose(v -> publicUrls.start())
           .compose(v -> instance.vertx().deployVerticle(new GatewayEventsVerticle(instance.meterRegistry())))
           .compose(id -> known.followMembership(instance.clusterManager()).start())
           .compose(revoked -> AffinityCookies.shared(instance.vertx(), config.affinitySecret())

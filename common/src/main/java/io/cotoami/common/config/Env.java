@@ -91,6 +91,21 @@ public final class Env {
     }
   }
 
+  /**
+   * {@code PUBLIC_URL}, where browsers reach Cotoami: the gateway's allowed origin and the base of
+   * every mailed link, so gateway, auth-service and coto-service must agree on it. Required outside
+   * dev mode; with {@code DEV_MODE=true} it defaults to {@code http://localhost:8080}.
+   */
+  public URI publicUrl() {
+    String raw = string("PUBLIC_URL", bool("DEV_MODE", false) ? "http://localhost:8080" : null);
+    if (raw == null) {
+      throw new ConfigException("PUBLIC_URL is required: the address browsers use, such as https://cotoami.example,"
+          + " the same on the gateway, auth-service and coto-service (with DEV_MODE=true it defaults to"
+          + " http://localhost:8080)");
+    }
+    return httpUrl("PUBLIC_URL", raw);
+  }
+
   public <E extends Enum<E>> E choice(String name, E defaultValue, Class<E> type) {
     String raw = string(name, null);
     if (raw == null) {

@@ -12,14 +12,21 @@ import io.vertx.core.json.JsonObject;
  * @param port       bound HTTP port
  * @param state      whether it takes new clients
  * @param startedAt  epoch millis of process start
+ * @param publicUrl  the PUBLIC_URL the instance works with, for those that use one (auth-service
+ *                   puts it in its sign-in links; the gateway checks it is its own), else null
  */
 public record InstanceInfo(String service, String instanceId, String nodeId, String host, int port, State state,
-                           long startedAt) {
+                           long startedAt, String publicUrl) {
 
   public enum State { READY, DRAINING }
 
+  public InstanceInfo(String service, String instanceId, String nodeId, String host, int port, State state,
+                      long startedAt) {
+    this(service, instanceId, nodeId, host, port, state, startedAt, null);
+  }
+
   public JsonObject toJson() {
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("service", service)
         .put("instanceId", instanceId)
         .put("nodeId", nodeId)
@@ -27,6 +34,7 @@ public record InstanceInfo(String service, String instanceId, String nodeId, Str
         .put("port", port)
         .put("state", state.name())
         .put("startedAt", startedAt);
+    return publicUrl == null ? json : json.put("publicUrl", publicUrl);
   }
 
   public static InstanceInfo fromJson(JsonObject json) {
@@ -37,11 +45,12 @@ public record InstanceInfo(String service, String instanceId, String nodeId, Str
         json.getString("host"),
         json.getInteger("port"),
         State.valueOf(json.getString("state")),
-        json.getLong("startedAt", 0L));
+        json.getLong("startedAt", 0L),
+        json.getString("publicUrl"));
   }
 
   public InstanceInfo withState(State newState) {
-    return new InstanceInfo(service, instanceId, nodeId, host, port, newState, startedAt);
+    return new InstanceInfo(service, instanceId, nodeId, host, port, newState, startedAt, publicUrl);
   }
 
   public boolean ready() {

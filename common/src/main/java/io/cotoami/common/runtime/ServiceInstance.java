@@ -56,6 +56,7 @@ public final class ServiceInstance {
   private volatile ConnectionGuard publicConnections;
   private volatile InstanceAnnouncer announcer;
   private volatile Router served;
+  private volatile String publicUrl;
   private Future<Void> shutdown;
 
   private ServiceInstance(InstanceConfig config, ClusteredVertx.Started started, PrometheusMeterRegistry registry) {
@@ -162,6 +163,11 @@ public final class ServiceInstance {
     return router;
   }
 
+  /** Puts the instance's PUBLIC_URL into its announcements (call before {@link #serve}). */
+  public void announcePublicUrl(String url) {
+    this.publicUrl = url;
+  }
+
   /** The router being served (the API contract test lists its routes); null before {@link #serve}. */
   public Router servedRouter() {
     return served;
@@ -222,7 +228,7 @@ public final class ServiceInstance {
         .compose(bound -> {
           announcer = new InstanceAnnouncer(vertx, new InstanceInfo(config.service(), config.instanceId(),
               clusterManager.getNodeId(), config.announceHost(), bound.actualPort(), InstanceInfo.State.READY,
-              startedAt));
+              startedAt, publicUrl));
           return announcer.start().map(bound);
         })
         .onSuccess(bound -> LOG.info("{} listening on {}:{}, management on {}:{}", config.service(),

@@ -14,7 +14,7 @@ class EnvTest {
   @Test
   @DisplayName("Unset variables take laptop defaults")
   void defaults() {
-    InstanceConfig config = InstanceConfig.fromEnv("coto-service", 8081, new Env(Map.of()));
+    InstanceConfig config = InstanceConfig.fromEnv("coto-service", 8081, new Env(Map.of("CLUSTER_NAME", "mine")));
     assertEquals(8081, config.httpPort());
     assertEquals(64 * 1024, config.bodyLimit());
     assertEquals(Duration.ofSeconds(20), config.shutdownGrace());
@@ -26,7 +26,7 @@ class EnvTest {
   @Test
   @DisplayName("Sizes, durations and choices are parsed in the forms the README documents")
   void parsesForms() {
-    Env env = new Env(Map.of("HTTP_BODY_LIMIT", "1m", "SHUTDOWN_GRACE_PERIOD", "1500ms",
+    Env env = new Env(Map.of("CLUSTER_NAME", "mine", "HTTP_BODY_LIMIT", "1m", "SHUTDOWN_GRACE_PERIOD", "1500ms",
         "CLUSTER_DISCOVERY", "kubernetes", "CLUSTER_KUBERNETES_SERVICE_DNS", "cotoami-cluster.default.svc"));
     InstanceConfig config = InstanceConfig.fromEnv("gateway", 8080, env);
     assertEquals(1024 * 1024, config.bodyLimit());
@@ -35,13 +35,45 @@ class EnvTest {
   }
 
   @Test
+  @DisplayName("Outside dev mode a service refuses to start without CLUSTER_NAME, so it never joins a stranger's cluster")
+  void clusterNameRequired() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ClusterConfig.fromEnv(new Env(Map.of())));
+    assertTrue(e.getMessage().startsWith("CLUSTER_NAME is required"), e.getMessage());
+    e = assertThrows(ConfigException.class, () -> ClusterConfig.fromEnv(new Env(Map.of("DEV_MODE", "false", "CLUSTER_NAME", " "))));
+    assertTrue(e.getMessage().startsWith("CLUSTER_NAME is required"), e.getMessage());
+    assertEquals("ours", ClusterConfig.fromEnv(new Env(Map.of("CLUSTER_NAME", "ours"))).name());
+  }
+
+  @Test
+  @DisplayName("In dev mode a user's services share a made-up cluster name that another user's do not, and that is not the old shared default")
+  void devClusterName() {
+    String name = ClusterConfig.fromEnv(new Env(Map.of("DEV_MODE", "true"))).name();
+    assertEquals(ClusterConfig.devName(System.getProperty("user.name")), name);
+    assertEquals(name, ClusterConfig.fromEnv(new Env(Map.of("DEV_MODE", "true"))).name());
+    assertTrue(!ClusterConfig.devName("alice").equals(ClusterConfig.devName("bob")), "two users, two clusters");
+    assertTrue(!name.equals("cotoami"), name);
+    assertEquals("given", ClusterConfig.fromEnv(new Env(Map.of("DEV_MODE", "true", "CLUSTER_NAME", "given"))).name());
+  }
+
+  @Test
+  @DisplayName("CLUSTER_HOST may be a host name: it is resolved to the address Hazelcast binds to, and an unknown one names the variable")
+  void clusterHostByName() {
+    ClusterConfig config = ClusterConfig.fromEnv(new Env(Map.of("CLUSTER_NAME", "mine", "CLUSTER_HOST", "localhost")));
+    assertTrue(config.host().equals("127.0.0.1") || config.host().equals("0:0:0:0:0:0:0:1"), config.host());
+    assertEquals(config.host(), config.publicHost());
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ClusterConfig.fromEnv(new Env(Map.of("CLUSTER_NAME", "mine", "CLUSTER_HOST", "no-such-host.invalid"))));
+    assertTrue(e.getMessage().startsWith("Invalid CLUSTER_HOST='no-such-host.invalid'"), e.getMessage());
+  }
+
+  @Test
   @DisplayName("A malformed value fails with one message naming the variable, the value and what was expected")
   void malformedValueNamesTheVariable() {
     ConfigException e = assertThrows(ConfigException.class,
-        () -> InstanceConfig.fromEnv("gateway", 8080, new Env(Map.of("HTTP_PORT", "eighty"))));
+        () -> InstanceConfig.fromEnv("gateway", 8080, new Env(Map.of("CLUSTER_NAME", "mine", "HTTP_PORT", "eighty"))));
     assertEquals("Invalid HTTP_PORT='eighty': expected an integer", e.getMessage());
     e = assertThrows(ConfigException.class,
-        () -> InstanceConfig.fromEnv("gateway", 8080, new Env(Map.of("HTTP_PORT", "70000"))));
+        () -> InstanceConfig.fromEnv("gateway", 8080, new Env(Map.of("CLUSTER_NAME", "mine", "HTTP_PORT", "70000"))));
     assertTrue(e.getMessage().startsWith("Invalid HTTP_PORT='70000'"), e.getMessage());
     e = assertThrows(ConfigException.class,
         () -> ClusterConfig.fromEnv(new Env(Map.of("CLUSTER_DISCOVERY", "multicast"))));
