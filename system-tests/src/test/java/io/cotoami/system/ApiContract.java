@@ -107,7 +107,7 @@ final class ApiContract {
     return operations;
   }
 
-  private static boolean isApi(String path) {
+  static boolean isApi(String path) {
     if (!path.startsWith("/api/") && !path.startsWith("/signin/")) {
       return false;
     }

@@ -17,6 +17,7 @@ import io.cotoami.common.http.Problem;
 import io.cotoami.common.http.ProblemException;
 import io.cotoami.common.http.Problems;
 import io.cotoami.common.http.RequestIds;
+import io.cotoami.common.http.Timestamps;
 import io.cotoami.common.runtime.ServiceInstance;
 import io.cotoami.common.session.SameOrigin;
 import io.cotoami.common.session.Session;
@@ -95,7 +96,7 @@ public final class AuthApiVerticle extends VerticleBase {
     verifier.verify(token.get())
         .compose(session -> users.find(UUID.fromString(session.userId())).map(user -> user.map(u -> {
           JsonObject answer = new JsonObject().put("anonymous", false).put("user", u.toJson())
-              .put("expiresAt", session.expiresAt().toString());
+              .put("expiresAt", Timestamps.format(session.expiresAt()));
           if (issuer.dueForRenewal(session.expiresAt())) {
             SessionIssuer.Issued renewed = issuer.renew(u, session.sessionId());
             deliver(ctx, renewed, answer, bearer(ctx));
@@ -167,7 +168,7 @@ public final class AuthApiVerticle extends VerticleBase {
               JsonObject answer = new JsonObject()
                   .put("user", signedIn.user().toJson())
                   .put("newUser", signedIn.created())
-                  .put("expiresAt", issued.expiresAt().toString())
+                  .put("expiresAt", Timestamps.format(issued.expiresAt()))
                   .put("anonymousCotos", moved);
               deliver(ctx, issued, answer, "mobile".equals(client));
               return answer;
