@@ -462,6 +462,40 @@ class CotoSystemTest {
   }
 
   @Test
+  @Order(91)
+  @DisplayName("HTTP details: a bearer client gets no cookie, a 405 names the allowed methods, every timestamp has milliseconds in UTC, re-adding a member answers the membership")
+  void httpDetails() throws Exception {
+    User alice = user();
+    HttpResponse<Buffer> posted = call(alice, HttpMethod.POST, "/api/cotos", new JsonObject().put("content", "t"));
+    assertEquals(201, posted.statusCode());
+    assertEquals(List.of(), posted.headers().getAll("Set-Cookie"), "no cookie for a bearer client, not even a route");
+    assertEquals(List.of(), call(alice, HttpMethod.GET, "/api/cotos", null).headers().getAll("Set-Cookie"));
+
+    HttpResponse<Buffer> notAllowed = call(alice, HttpMethod.PUT, "/api/cotos", new JsonObject().put("content", "x"));
+    assertProblem(notAllowed, 405, "method-not-allowed");
+    assertEquals("GET, POST", notAllowed.getHeader("Allow"));
+
+    String millis = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z";
+    String id = posted.bodyAsJsonObject().getString("id");
+    JsonObject edited = call(alice, HttpMethod.PUT, "/api/cotos/" + id, new JsonObject().put("content", "u"))
+        .bodyAsJsonObject();
+    assertTrue(edited.getString("postedAt").matches(millis), edited.encode());
+    assertTrue(edited.getString("updatedAt").matches(millis), edited.encode());
+    JsonObject room = created(call(alice, HttpMethod.POST, "/api/cotonomas", new JsonObject().put("name", "Ms")));
+    assertTrue(room.getString("createdAt").matches(millis), room.encode());
+
+    String members = "/api/cotonomas/" + room.getString("key") + "/members";
+    HttpResponse<Buffer> added = call(alice, HttpMethod.POST, members, new JsonObject().put("email", "Bo@Example.com"));
+    assertEquals(201, added.statusCode(), added.bodyAsString());
+    String addedAt = added.bodyAsJsonObject().getString("addedAt");
+    assertTrue(addedAt.matches(millis), addedAt);
+    HttpResponse<Buffer> again = call(alice, HttpMethod.POST, members, new JsonObject().put("email", "bo@example.com"));
+    assertEquals(200, again.statusCode(), again.bodyAsString());
+    assertEquals(new JsonObject().put("email", "bo@example.com").put("addedAt", addedAt), again.bodyAsJsonObject(),
+        "the existing membership, not addedAt null");
+  }
+
+  @Test
   @Order(99)
   @DisplayName("PostgreSQL restarting under load: requests fail fast with 503, succeed again without a service restart, and no acknowledged coto is lost")
   void postgresRestart() throws Exception {

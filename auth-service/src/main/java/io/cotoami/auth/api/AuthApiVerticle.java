@@ -17,6 +17,7 @@ import io.cotoami.common.http.Problem;
 import io.cotoami.common.http.ProblemException;
 import io.cotoami.common.http.Problems;
 import io.cotoami.common.http.RequestIds;
+import io.cotoami.common.http.Timestamps;
 import io.cotoami.common.runtime.ServiceInstance;
 import io.cotoami.common.session.AnonymousId;
 import io.cotoami.common.session.SameOrigin;
@@ -94,7 +95,7 @@ public final class AuthApiVerticle extends VerticleBase {
     verifier.verify(token.get())
         .compose(session -> users.find(UUID.fromString(session.userId())).map(user -> user.map(u -> {
           JsonObject answer = new JsonObject().put("anonymous", false).put("user", u.toJson())
-              .put("expiresAt", session.expiresAt().toString());
+              .put("expiresAt", Timestamps.format(session.expiresAt()));
           if (issuer.dueForRenewal(session)) {
             SessionIssuer.Issued renewed = issuer.renew(u, session);
             deliver(ctx, renewed, answer, SessionVerifier.bearer(ctx.request()).isPresent());
@@ -173,7 +174,7 @@ public final class AuthApiVerticle extends VerticleBase {
               JsonObject answer = new JsonObject()
                   .put("user", signin.user().toJson())
                   .put("newUser", signin.created())
-                  .put("expiresAt", signin.issued().expiresAt().toString())
+                  .put("expiresAt", Timestamps.format(signin.issued().expiresAt()))
                   .put("anonymousCotos", moved);
               deliver(ctx, signin.issued(), answer, "mobile".equals(client));
               return answer;

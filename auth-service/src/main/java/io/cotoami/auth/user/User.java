@@ -1,5 +1,6 @@
 package io.cotoami.auth.user;
 
+import io.cotoami.common.http.Timestamps;
 import io.cotoami.common.session.Gravatar;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -19,6 +20,6 @@ public record User(UUID id, String email, String name, Instant createdAt) {
         .put("email", email)
         .put("name", name)
         .put("avatarUrl", avatarUrl())
-        .put("createdAt", createdAt.toString());
+        .put("createdAt", Timestamps.format(createdAt));
   }
 }

@@ -6,9 +6,15 @@ import io.vertx.core.Handler;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,8 +43,32 @@ public final class Problems {
   public static void install(Router router) {
     router.route().failureHandler(Problems::handleFailure);
     router.errorHandler(404, ctx -> send(ctx, Problem.notFound("No resource at " + safePath(ctx))));
-    router.errorHandler(405, ctx -> send(ctx,
-        Problem.of(405, "method-not-allowed", "Method not allowed", ctx.request().method() + " is not allowed here")));
+    router.errorHandler(405, ctx -> {
+      String allow = allowed(router, ctx.normalizedPath());
+      if (!allow.isEmpty()) {
+        ctx.response().putHeader("Allow", allow);
+      }
+      send(ctx, Problem.of(405, "method-not-allowed", "Method not allowed",
+          ctx.request().method() + " is not allowed here" + (allow.isEmpty() ? "" : "; allowed: " + allow)));
+    });
+  }
+
+  /** The methods the router's routes bind to this path ({@code Allow} of a 405, RFC 9110). */
+  static String allowed(Router router, String path) {
+    Set<String> methods = new TreeSet<>();
+    for (Route route : router.getRoutes()) {
+      String template = route.getPath();
+      if (template == null || route.methods() == null || route.methods().isEmpty() || path == null) {
+        continue;
+      }
+      String regex = Arrays.stream(template.split("/", -1))
+          .map(segment -> segment.startsWith(":") ? "[^/]+" : Pattern.quote(segment))
+          .collect(Collectors.joining("/")) + (route.isExactPath() ? "/?" : ".*");
+      if (path.matches(regex)) {
+        route.methods().forEach(method -> methods.add(method.name()));
+      }
+    }
+    return String.join(", ", methods);
   }
 
   public static Handler<RoutingContext> failureHandler() {

@@ -1,5 +1,6 @@
 package io.cotoami.coto.anonymous;
 
+import io.cotoami.common.http.Timestamps;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
@@ -17,8 +18,8 @@ public record AnonymousCoto(String id, long seq, String content, String summary,
         .put("id", id)
         .put("content", content)
         .put("summary", summary)
-        .put("postedAt", postedAt.toString())
-        .put("updatedAt", updatedAt == null ? null : updatedAt.toString())
+        .put("postedAt", Timestamps.format(postedAt))
+        .put("updatedAt", Timestamps.format(updatedAt))
         .put("anonymous", true);
   }
 

@@ -115,8 +115,8 @@ public final class Cotonomas {
     return db.tx(conn -> owned(conn, caller, key, "add members to")
             .compose(cotonoma -> cotonomas.addMember(conn, key, email))
             .compose(member -> member == null
-                ? Future.succeededFuture(new Change<>(new Added(new JsonObject().put("email", email), false),
-                    List.of()))
+                ? cotonomas.member(conn, key, email).map(existing -> new Change<>(new Added(existing, false),
+                    List.<io.cotoami.coto.store.TimelineEvent>of()))
                 : events.append(conn, "member-added", new JsonObject().put("cotonomaKey", key).put("email", email),
                     List.of(Timelines.cotonoma(key))).map(written -> new Change<>(new Added(member, true), written))))
         .onSuccess(change -> publisher.publish(change.events(), requestId))

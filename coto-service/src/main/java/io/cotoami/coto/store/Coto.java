@@ -1,5 +1,6 @@
 package io.cotoami.coto.store;
 
+import io.cotoami.common.http.Timestamps;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import java.time.OffsetDateTime;
@@ -32,8 +33,8 @@ public record Coto(UUID id, long seq, UUID authorId, String content, String summ
         .put("summary", summary)
         .put("authorId", authorId.toString())
         .put("cotonomaKey", cotonomaKey)
-        .put("postedAt", postedAt.toInstant().toString())
-        .put("updatedAt", updatedAt == null ? null : updatedAt.toInstant().toString())
+        .put("postedAt", Timestamps.format(postedAt))
+        .put("updatedAt", Timestamps.format(updatedAt))
         .put("anonymous", false);
     if (asCotonoma != null) {
       json.put("cotonoma", new JsonObject().put("key", asCotonoma).put("name", content));

@@ -1,5 +1,6 @@
 package io.cotoami.coto.store;
 
+import io.cotoami.common.http.Timestamps;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import java.time.OffsetDateTime;
@@ -36,7 +37,7 @@ public record Cotonoma(String key, String name, UUID ownerId, String parentKey, 
         .put("name", name)
         .put("ownerId", ownerId.toString())
         .put("parentKey", parentKey)
-        .put("createdAt", createdAt.toInstant().toString())
-        .put("updatedAt", updatedAt == null ? null : updatedAt.toInstant().toString());
+        .put("createdAt", Timestamps.format(createdAt))
+        .put("updatedAt", Timestamps.format(updatedAt));
   }
 }

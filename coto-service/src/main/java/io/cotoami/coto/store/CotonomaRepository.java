@@ -1,5 +1,6 @@
 package io.cotoami.coto.store;
 
+import io.cotoami.common.http.Timestamps;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -33,6 +34,7 @@ public final class CotonomaRepository {
   private static final String MEMBERS = "SELECT email, added_at FROM members WHERE cotonoma_key = $1 ORDER BY email";
   private static final String ADD_MEMBER = "INSERT INTO members (cotonoma_key, email) VALUES ($1, $2) "
       + "ON CONFLICT DO NOTHING RETURNING email, added_at";
+  private static final String MEMBER = "SELECT email, added_at FROM members WHERE cotonoma_key = $1 AND email = $2";
   private static final String REMOVE_MEMBER = "DELETE FROM members WHERE cotonoma_key = $1 AND email = $2 "
       + "RETURNING email, added_at";
 
@@ -84,6 +86,12 @@ public final class CotonomaRepository {
         .map(rows -> rows.size() == 0 ? null : member(rows.iterator().next()));
   }
 
+  /** The membership of that email, or null when it is not a member. */
+  public Future<JsonObject> member(SqlConnection conn, String key, String email) {
+    return conn.preparedQuery(MEMBER).execute(Tuple.of(key, email))
+        .map(rows -> rows.size() == 0 ? null : member(rows.iterator().next()));
+  }
+
   /** The removed member, or null when that email was not one. */
   public Future<JsonObject> removeMember(SqlConnection conn, String key, String email) {
     return conn.preparedQuery(REMOVE_MEMBER).execute(Tuple.of(key, email))
@@ -92,7 +100,7 @@ public final class CotonomaRepository {
 
   private static JsonObject member(Row row) {
     return new JsonObject().put("email", row.getString("email"))
-        .put("addedAt", row.getOffsetDateTime("added_at").toInstant().toString());
+        .put("addedAt", Timestamps.format(row.getOffsetDateTime("added_at")));
   }
 
   private static List<Cotonoma> all(io.vertx.sqlclient.RowSet<Row> rows) {

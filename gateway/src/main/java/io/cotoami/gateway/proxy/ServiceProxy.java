@@ -160,7 +160,9 @@ public final class ServiceProxy {
         ctx.response().headers().add(header.getKey(), header.getValue());
       }
     });
-    if (!keepCookie) {
+    // A client that authenticates by bearer token keeps no cookies (a mobile app, a script): it gets
+    // none, and goes without affinity (any ready instance serves any request).
+    if (!keepCookie && !bearer(ctx.request())) {
       ctx.response().addCookie(Cookie.cookie(AffinityCookies.cookieName(service), affinity.valueFor(instance))
           .setPath("/")
           .setHttpOnly(true)
@@ -178,6 +180,11 @@ public final class ServiceProxy {
     } else {
       Problems.send(ctx, Problem.unavailable(service + " is unavailable. Please retry shortly."));
     }
+  }
+
+  static boolean bearer(HttpServerRequest request) {
+    String authorization = request.getHeader("Authorization");
+    return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7);
   }
 
   private static Set<String> namedInConnection(String connection) {
