@@ -36,6 +36,11 @@ abstract class EmbeddedServer implements AutoCloseable {
     return port;
   }
 
+  /** Where its data lives (PostgreSQL's holds {@code postmaster.pid}). */
+  public Path dataDir() {
+    return dataDir;
+  }
+
   /** Stops the server; {@link #restart()} brings it back on the same port and data. */
   public void stop() {
     stopProcess();

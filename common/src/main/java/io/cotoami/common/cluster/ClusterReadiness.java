@@ -106,7 +106,12 @@ public final class ClusterReadiness {
     if (caughtUpGeneration < mergeGeneration) {
       return "catching up after a merge";
     }
-    if (clock.getAsLong() < unsettledUntil) {
+    long now = clock.getAsLong();
+    if (now - lastTick > PAUSE.toMillis()) {
+      // The ticker has not run since the pause yet: this check is the first to notice.
+      unsettledUntil = Math.max(unsettledUntil, now + SETTLE.toMillis());
+    }
+    if (now < unsettledUntil) {
       return "was paused; waiting to see which members are left";
     }
     if (members < minMembers) {

@@ -8,8 +8,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The one place that decides what kind of failure an exception is. Exception types and SQLSTATEs
- * first; message text only for the one failure that has no type of its own (the SQL pool's
- * "Timeout waiting for connection" is a bare {@code VertxException}).
+ * first; message text only for the failure that has no type of its own: a connection pool that
+ * gave up waiting for a connection.
  */
 public final class Failures {
   private static final boolean PG_PRESENT = present("io.vertx.pgclient.PgException");
@@ -102,11 +102,18 @@ public final class Failures {
         || t.getClass().getName().equals("io.vertx.core.http.HttpClosedException");
   }
 
-  /** The SQL pool's only signal that no connection came in time: a VertxException with this text. */
+  /**
+   * A pool's only signal that no connection came in time has no type of its own: Vert.x's
+   * connection pool fails the lease with a bare {@code NoStackTraceThrowable("Timeout")}, the SQL
+   * pool's wait queue with a {@code VertxException("Timeout waiting for connection")}.
+   */
   private static boolean poolAcquisitionTimeout(Throwable t) {
     String message = t.getMessage();
-    return message != null && t.getClass().getName().equals("io.vertx.core.VertxException")
-        && message.toLowerCase(Locale.ROOT).startsWith("timeout waiting for");
+    String type = t.getClass().getName();
+    return message != null
+        && (type.equals("io.vertx.core.impl.NoStackTraceThrowable") && message.equals("Timeout")
+            || type.equals("io.vertx.core.VertxException")
+                && message.toLowerCase(Locale.ROOT).startsWith("timeout waiting for"));
   }
 
   private static Iterable<Throwable> chain(Throwable failure) {

@@ -25,8 +25,10 @@ public final class RedisStore {
         .setMaxPoolSize(config.poolSize())
         .setMaxPoolWaiting(512)
         .setPoolRecycleTimeout(15_000));
-    RedisAPI api = new DeadlineRedis(RedisAPI.api(client), config.commandTimeout());
-    return api.ping(List.of())
+    RedisAPI plain = RedisAPI.api(client);
+    RedisAPI api = new DeadlineRedis(plain, config.commandTimeout());
+    // The first connection of a starting process may take longer than a command may.
+    return plain.ping(List.of())
         .recover(e -> Future.failedFuture(new IllegalStateException(
             "Redis unreachable at " + config.describe() + ": " + Failures.describe(Failures.root(e)), e)))
         .map(pong -> {

@@ -86,4 +86,28 @@ class EnvTest {
     e = assertThrows(ConfigException.class, () -> new Env(Map.of("X", "soon")).duration("X", Duration.ZERO));
     assertTrue(e.getMessage().contains("expected a duration"), e.getMessage());
   }
+  @Test
+  @DisplayName("Bounded integers and durations name the variable and the range when out of it")
+  void bounds() {
+    Env env = new Env(Map.of("CLUSTER_PORT_COUNT", "0", "PG_STATEMENT_TIMEOUT", "1m", "REDIS_COMMAND_TIMEOUT", "50ms"));
+    assertEquals("Invalid CLUSTER_PORT_COUNT='0': expected an integer from 1 to 100",
+        assertThrows(ConfigException.class, () -> ClusterConfig.fromEnv(env)).getMessage());
+    assertEquals("Invalid PG_STATEMENT_TIMEOUT='1m': expected a duration from 100ms to 10s",
+        assertThrows(ConfigException.class, () -> PgConfig.fromEnv(env)).getMessage());
+    assertEquals("Invalid REDIS_COMMAND_TIMEOUT='50ms': expected a duration from 100ms to 10s",
+        assertThrows(ConfigException.class, () -> RedisConfig.fromEnv(env)).getMessage());
+    PgConfig pg = PgConfig.fromEnv(new Env(Map.of()));
+    assertEquals(Duration.ofMillis(2500), pg.callTimeout(), "a call waits for a connection, then runs");
+  }
+
+  @Test
+  @DisplayName("http(s) URLs are checked in one place: a host and an http or https scheme, trailing slash dropped")
+  void httpUrls() {
+    Env env = new Env(Map.of("PUBLIC_URL", "https://cotoami.example/", "DEV_MAIL_URL", "ftp://x", "OTHER", "nope"));
+    assertEquals("https://cotoami.example", env.httpUrl("PUBLIC_URL", "http://localhost:8080").toString());
+    assertEquals("Invalid DEV_MAIL_URL='ftp://x': expected an http(s) URL such as https://cotoami.example",
+        assertThrows(ConfigException.class, () -> env.httpUrl("DEV_MAIL_URL", "http://127.0.0.1:8025")).getMessage());
+    assertThrows(ConfigException.class, () -> env.httpUrl("OTHER", "http://localhost"));
+    assertEquals("http://localhost:8080", env.httpUrl("UNSET", "http://localhost:8080").toString());
+  }
 }

@@ -1,6 +1,7 @@
 package io.cotoami.coto.store;
 
 import io.cotoami.common.config.PgConfig;
+import io.cotoami.common.failure.DeadlineExceededException;
 import io.cotoami.common.failure.Failures;
 import io.cotoami.common.http.Problem;
 import io.cotoami.common.http.ProblemException;
@@ -29,7 +30,7 @@ public final class Db {
   /** The server's deadline is this much earlier than ours, so its refusal reaches us in time. */
   static final Duration SERVER_MARGIN = Duration.ofMillis(300);
   private static final String BEGIN = "SELECT set_config('synchronous_commit', 'on', true), "
-      + "set_config('cotoami.deadline', ((extract(epoch FROM clock_timestamp()) * 1000)::bigint + $1)::text, true)";
+      + "set_config('cotoami.deadline', (floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint + $1)::text, true)";
   private final Pool pool;
   private final Duration timeout;
 
@@ -43,11 +44,15 @@ public final class Db {
     long deadline = System.nanoTime() + timeout.toNanos();
     return pool.<T>withTransaction(conn -> {
           long left = remainingMillis(deadline);
+          if (left <= SERVER_MARGIN.toMillis()) {
+            // The connection came too late (the caller may have been answered 503 already): do nothing.
+            return Future.failedFuture(new DeadlineExceededException("no time left for the transaction"));
+          }
           // A coto is acknowledged only once its commit is on disk, whatever the server's default.
-          return conn.preparedQuery(BEGIN).execute(Tuple.of(Math.max(0, left - SERVER_MARGIN.toMillis())))
+          return conn.preparedQuery(BEGIN).execute(Tuple.of(left - SERVER_MARGIN.toMillis()))
               .compose(v -> work.apply(conn))
               // Failing the work rolls the transaction back, whenever PostgreSQL gets to it.
-              .timeout(Math.max(1, left), TimeUnit.MILLISECONDS);
+              .timeout(left, TimeUnit.MILLISECONDS);
         })
         .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
         .recover(Db::unreachableIsUnavailable);

@@ -1,0 +1,89 @@
+package io.cotoami.common.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class ClusterReadinessTest {
+  private final AtomicLong now = new AtomicLong(1_000_000);
+  private final AtomicBoolean active = new AtomicBoolean(true);
+
+  private ClusterReadiness readiness(int minMembers, int members) {
+    return new ClusterReadiness(minMembers, members, now::get, active::get);
+  }
+
+  @Test
+  @DisplayName("An instance that never had peers is ready alone: a single process on a laptop or in a test")
+  void aloneFromTheStart() {
+    assertNull(readiness(1, 1).problem());
+  }
+
+  @Test
+  @DisplayName("An instance that had peers and lost them all is not ready until one is back")
+  void lostItsPeers() {
+    ClusterReadiness readiness = readiness(1, 1);
+    readiness.members(3);
+    assertNull(readiness.problem());
+    readiness.members(1);
+    assertEquals("alone: lost every peer it had", readiness.problem());
+    readiness.members(2);
+    assertNull(readiness.problem());
+  }
+
+  @Test
+  @DisplayName("Fewer members than CLUSTER_MIN_MEMBERS is not ready, more is")
+  void minimumMembers() {
+    ClusterReadiness readiness = readiness(3, 2);
+    assertEquals("2 member(s) in the cluster, expected at least 3", readiness.problem());
+    readiness.members(3);
+    assertNull(readiness.problem());
+  }
+
+  @Test
+  @DisplayName("An instance that left the cluster is not ready")
+  void notAMember() {
+    ClusterReadiness readiness = readiness(1, 2);
+    active.set(false);
+    assertEquals("not a member of the cluster", readiness.problem());
+  }
+
+  @Test
+  @DisplayName("A pause longer than PAUSE makes the instance not ready for SETTLE, even before its ticker has run again")
+  void pause() {
+    ClusterReadiness readiness = readiness(1, 2);
+    readiness.tick();
+    now.addAndGet(ClusterReadiness.PAUSE.toMillis() - 1);
+    readiness.tick();
+    assertNull(readiness.problem(), "a short gap is not a pause");
+    now.addAndGet(ClusterReadiness.PAUSE.toMillis() + 1000);
+    assertTrue(readiness.problem().startsWith("was paused"), "seen by the first readiness check after the pause");
+    readiness.tick();
+    now.addAndGet(ClusterReadiness.SETTLE.toMillis() - 100);
+    readiness.tick();
+    assertTrue(readiness.problem().startsWith("was paused"));
+    now.addAndGet(200);
+    readiness.tick();
+    assertNull(readiness.problem());
+  }
+
+  @Test
+  @DisplayName("While merging and until the catch-up of that merge is done the instance is not ready; an older catch-up does not count")
+  void merge() {
+    ClusterReadiness readiness = readiness(1, 2);
+    readiness.merging();
+    assertEquals("merging into another cluster", readiness.problem());
+    long first = readiness.merged();
+    assertEquals("catching up after a merge", readiness.problem());
+    readiness.merging();
+    long second = readiness.merged();
+    readiness.caughtUp(first);
+    assertEquals("catching up after a merge", readiness.problem());
+    readiness.caughtUp(second);
+    assertNull(readiness.problem());
+  }
+}
