@@ -60,6 +60,9 @@ final class Stack implements AutoCloseable {
     env.putAll(TestConfigs.stores(pg, redis));
     env.put("HTTP_PORT", String.valueOf(port));
     env.put("MANAGEMENT_PORT", String.valueOf(managementPort));
+    // The harness opens its sockets from a few loopback addresses, so many from each: the per-client
+    // cap is raised to that; the global cap (from the open-file limit) stays as deployed.
+    env.put("HTTP_MAX_CONNECTIONS_PER_CLIENT", String.valueOf(WsClients.PER_ADDRESS));
     env.put("LOG_LEVEL", "WARN");
     env.put("LOG_FORMAT", "text");
     if (smtp != null) {

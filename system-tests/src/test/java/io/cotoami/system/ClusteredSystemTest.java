@@ -182,6 +182,26 @@ class ClusteredSystemTest {
 
   @Test
   @Order(4)
+  @DisplayName("The debug route holds an answer at most 5 s, and at most 2 at once for one client: a third gets 429 with Retry-After")
+  void debugDelayIsBounded() throws Exception {
+    assertEquals(400, http.get("/api/debug/coto-service?delay=12000").statusCode(), "over 5 s is refused");
+    List<Future<HttpResponse<Buffer>>> held = List.of(
+        http.client().get("/api/debug/coto-service?delay=1500").send(),
+        http.client().get("/api/debug/auth-service?delay=1500").send());
+    http.until("/api/debug/coto-service?delay=1500", r -> r.statusCode() == 429, 5);
+    HttpResponse<Buffer> third = http.get("/api/debug/mail-service?delay=10");
+    assertEquals(429, third.statusCode());
+    assertEquals("5", third.getHeader("Retry-After"));
+    assertEquals("urn:cotoami:problem:too-many-requests", third.bodyAsJsonObject().getString("type"));
+    assertEquals(200, http.get("/api/debug/coto-service").statusCode(), "without a delay it is not limited");
+    for (Future<HttpResponse<Buffer>> answer : held) {
+      assertEquals(200, Http.await(answer).statusCode());
+    }
+    assertEquals(200, http.get("/api/debug/coto-service?delay=10").statusCode(), "free again once answered");
+  }
+
+  @Test
+  @Order(4)
   @DisplayName("A gateway without DEBUG_ROUTES, as deployed on Kubernetes, answers 404 for /api/debug and /api/instances and routes the API as usual")
   void debugRoutesOff() throws Exception {
     ServiceInstance plain = Http.await(GatewayMain.start(GatewayConfig.fromEnv(TestConfigs.of(CLUSTER,

@@ -25,9 +25,21 @@ final class ServiceProcess implements AutoCloseable {
 
   /** Starts {@code main} in a new JVM with the test environment of {@code cluster} plus {@code extra}. */
   static ServiceProcess start(Class<?> main, String cluster, Map<String, String> extra) throws IOException {
+    return start(main, cluster, extra, List.of());
+  }
+
+  /** As {@link #start}, with at most {@code fdLimit} open files ({@code ulimit -n}), as a small container has. */
+  static ServiceProcess startWithFdLimit(Class<?> main, String cluster, Map<String, String> extra, int fdLimit)
+      throws IOException {
+    return start(main, cluster, extra, List.of("bash", "-c", "ulimit -n " + fdLimit + " && exec \"$0\" \"$@\""));
+  }
+
+  private static ServiceProcess start(Class<?> main, String cluster, Map<String, String> extra, List<String> prefix)
+      throws IOException {
     Path dir = Files.createTempDirectory("cotoami-process-");
-    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), main.getName());
+    List<String> command = new java.util.ArrayList<>(prefix);
+    command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), main.getName()));
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectOutput(dir.resolve("stdout").toFile())
         .redirectError(dir.resolve("stderr").toFile());

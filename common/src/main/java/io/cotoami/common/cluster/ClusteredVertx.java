@@ -38,6 +38,8 @@ public final class ClusteredVertx {
     return Vertx.builder()
         .with(options)
         .withClusterManager(clusterManager)
+        // NIO, with connection caps where connections are accepted (the public ports' caps).
+        .withTransport(io.cotoami.common.runtime.AcceptGate.transport())
         .withMetrics(new MicrometerMetricsFactory(registry))
         .buildClustered()
         .map(vertx -> new Started(vertx, clusterManager))

@@ -15,10 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Holds a server's connections to {@link ConnectionLimits}: a connection over the global or the
- * per-address cap is closed as soon as it is accepted, and one that is slow to send a request's
- * headers or body is closed at the deadline (slowloris). Idle connections are closed by the
- * server's own idle timeout. Deadlines are checked by one periodic sweep, not a timer per request.
+ * Holds a server's connections to the deadlines of {@link ConnectionLimits}: one that is slow to
+ * send a request's headers or body is closed at the deadline (slowloris). Idle connections are
+ * closed by the server's own idle timeout, and the caps apply where connections are accepted
+ * ({@link AcceptGate}). Deadlines are checked by one periodic sweep, not a timer per request.
  */
 final class ConnectionGuard {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
@@ -40,23 +40,14 @@ final class ConnectionGuard {
   private final ConnectionLimits limits;
   private final String server;
   private final AtomicInteger open = new AtomicInteger();
-  private final Map<String, Integer> perClient = new ConcurrentHashMap<>();
   private final Map<HttpConnection, Tracked> tracked = new ConcurrentHashMap<>();
-  private final Counter refusedGlobal;
-  private final Counter refusedPerClient;
   private final Counter timedOut;
 
-  /**
-   * @param capped whether the caps apply (the public port), or only the deadlines (the management port)
-   */
-  ConnectionGuard(Vertx vertx, ConnectionLimits limits, String server, boolean capped, MeterRegistry registry) {
-    this.limits = capped ? limits : new ConnectionLimits(limits.idleTimeout(), limits.headerTimeout(),
-        limits.bodyTimeout(), Integer.MAX_VALUE, 0);
+  ConnectionGuard(Vertx vertx, ConnectionLimits limits, String server, MeterRegistry registry) {
+    this.limits = limits;
     this.server = server;
     Gauge.builder("cotoami_http_connections_open", open, AtomicInteger::get).tag("server", server)
         .description("Connections open now").register(registry);
-    refusedGlobal = refusedCounter(registry, "global-cap");
-    refusedPerClient = refusedCounter(registry, "per-client-cap");
     timedOut = Counter.builder("cotoami_http_connections_timed_out_total").tag("server", server)
         .description("Connections closed because a request's headers or body were too slow").register(registry);
     long sweep = Math.max(50, Math.min(1000,
@@ -64,37 +55,19 @@ final class ConnectionGuard {
     vertx.setPeriodic(sweep, id -> sweep());
   }
 
-  private Counter refusedCounter(MeterRegistry registry, String reason) {
-    return Counter.builder("cotoami_http_connections_refused_total").tag("server", server).tag("reason", reason)
-        .description("Connections closed at once because a cap was reached").register(registry);
-  }
-
   int open() {
     return open.get();
   }
 
-  /** The server's connection handler. */
+  /** The server's connection handler (the caps were applied when the connection was accepted: {@link AcceptGate}). */
   void connected(HttpConnection connection) {
-    String address = connection.remoteAddress() == null ? "unknown" : connection.remoteAddress().hostAddress();
-    int total = open.incrementAndGet();
-    int fromClient = perClient.merge(address, 1, Integer::sum);
+    open.incrementAndGet();
     Tracked entry = new Tracked(connection);
     tracked.put(connection, entry);
     connection.closeHandler(v -> {
       tracked.remove(connection);
       open.decrementAndGet();
-      perClient.computeIfPresent(address, (k, n) -> n <= 1 ? null : n - 1);
     });
-    if (total > limits.maxConnections()) {
-      refusedGlobal.increment();
-      LOG.debug("Refused a connection from {}: {} open, the cap is {}", address, total - 1, limits.maxConnections());
-      connection.close();
-    } else if (limits.maxPerClient() > 0 && fromClient > limits.maxPerClient()) {
-      refusedPerClient.increment();
-      LOG.debug("Refused a connection from {}: it has {} open, the cap is {}", address, fromClient - 1,
-          limits.maxPerClient());
-      connection.close();
-    }
   }
 
   /** Call first in the request handler: the headers are in; the body must follow in time. */

@@ -196,9 +196,9 @@ public final class ServiceInstance {
         .setMaxWebSocketFrameSize(256 * 1024)
         .setMaxWebSocketMessageSize(256 * 1024)
         .setMaxFormAttributeSize((int) Math.min(Integer.MAX_VALUE, config.bodyLimit()));
-    ConnectionGuard guard = new ConnectionGuard(vertx, config.connections(), "public", true, registry);
+    ConnectionGuard guard = new ConnectionGuard(vertx, config.connections(), "public", registry);
     publicConnections = guard;
-    ConnectionGuard managementGuard = new ConnectionGuard(vertx, config.connections(), "management", false, registry);
+    ConnectionGuard managementGuard = new ConnectionGuard(vertx, config.connections(), "management", registry);
     return vertx.createHttpServer(options)
         .connectionHandler(guard::connected)
         .requestHandler(request -> {
@@ -210,6 +210,7 @@ public final class ServiceInstance {
             "cannot listen on " + config.httpHost() + ":" + config.httpPort() + ": " + e.getMessage(), e)))
         .compose(bound -> {
           server = bound;
+          AcceptGate.limit(bound.actualPort(), config.connections(), "public", registry);
           Router managementRoutes = managementRouter();
           return vertx.createHttpServer(serverOptions(config.managementHost(), config.managementPort()))
               .connectionHandler(managementGuard::connected)

@@ -59,6 +59,9 @@ public final class ServiceProxy {
     this.client = vertx.createHttpClient(
         new HttpClientOptions()
             .setKeepAlive(true)
+            // Well inside the instances' HTTP_IDLE_TIMEOUT: we drop an idle connection before they
+            // would, never sending a request on one they are closing.
+            .setKeepAliveTimeout((int) Math.max(1, config.instance().connections().idleTimeout().toSeconds() / 2))
             .setConnectTimeout((int) config.upstreamConnectTimeout().toMillis())
             .setDecompressionSupported(false),
         new PoolOptions().setHttp1MaxSize(64).setMaxWaitQueueSize(1024));
