@@ -47,6 +47,7 @@ public final class AuthServiceMain {
     RevokedSessions known = RevokedSessions.create(instance.vertx(), revocations, config.revocations());
     instance.readinessCheck("revocations", known::readiness);
     return checkKeyPair(issuer, plain)
+        .compose(v -> revocations.migrateLegacy())
         .compose(v -> known.followMembership(instance.clusterManager()).start())
         .compose(revoked -> revocations.serve(revoked).map(revoked))
         .compose(revoked -> instance.vertx().deployVerticle(new AuthApiVerticle(instance, settings,

@@ -63,6 +63,7 @@ class AuthServiceTest {
   private static WebClient one;
   private static WebClient two;
   private static RedisAPI redis;
+  private static String cluster;
 
   @BeforeAll
   static void start() throws Exception {
@@ -74,7 +75,7 @@ class AuthServiceTest {
     env.putAll(keys.env());
     env.put("PUBLIC_URL", PUBLIC_URL);
     env.put("SIGNIN_IP_LIMIT", "5");
-    String cluster = TestConfigs.newClusterName();
+    cluster = TestConfigs.newClusterName();
     first = await(AuthServiceMain.start(AuthServiceConfig.fromEnv(TestConfigs.of(cluster, env))));
     second = await(AuthServiceMain.start(AuthServiceConfig.fromEnv(TestConfigs.of(cluster, env))));
     vertx = Vertx.vertx();
@@ -306,6 +307,28 @@ class AuthServiceTest {
     String later = signIn(email, false);
     assertEquals(200, await(two.get("/api/users/me").putHeader("Cookie", later).send()).statusCode(),
         "a session signed in afterwards is not covered");
+  }
+
+  @Test
+  @DisplayName("A sign-out stored the old way (auth:revoked:<sid>) is moved into the stream at start and still refused")
+  void legacyRevocationsAreMigrated() throws Exception {
+    String email = newEmail();
+    HttpResponse<Buffer> created = redeem(one, requestToken(email, null), "mobile");
+    String token = created.bodyAsJsonObject().getString("token");
+    String sid = payload(token).getString("sid");
+    await(redis.set(List.of("auth:revoked:" + sid, String.valueOf(System.currentTimeMillis() + 600_000))));
+    ServiceInstance third = await(AuthServiceMain.start(AuthServiceConfig.fromEnv(TestConfigs.of(cluster, env))));
+    try {
+      assertNull(await(redis.get("auth:revoked:" + sid)), "the old key is gone");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      boolean refused = false;
+      while (!refused && System.nanoTime() < deadline) {
+        refused = await(one.get("/api/users/me").putHeader("Authorization", "Bearer " + token).send()).statusCode() == 401;
+      }
+      assertTrue(refused, "the migrated sign-out is honoured by the other instances");
+    } finally {
+      await(third.shutdown());
+    }
   }
 
   @Test
