@@ -54,6 +54,7 @@ public final class AuthServiceMain {
     Future<OutboxSeal> seal = OutboxSeal.start(instance.vertx(), config.mailOutboxKey());
     return checkKeyPair(issuer, plain)
         .compose(v -> seal)
+        .compose(v -> revocations.migrateLegacy())
         .compose(v -> known.followMembership(instance.clusterManager()).start())
         .compose(revoked -> revocations.serve(revoked).map(revoked))
         .compose(revoked -> instance.vertx().deployVerticle(new AuthApiVerticle(instance, settings,

@@ -68,6 +68,7 @@ class AuthServiceTest {
   private static WebClient two;
   private static WebClient untrusted;
   private static RedisAPI redis;
+  private static String cluster;
 
   @BeforeAll
   static void start() throws Exception {
@@ -82,7 +83,7 @@ class AuthServiceTest {
     env.put("MAIL_OUTBOX_KEY", Base64.getEncoder().encodeToString(OUTBOX_KEY));
     // The test's own clients are the trusted proxy (127.0.0.1); `untrusted` connects from 127.0.0.2.
     env.put("TRUSTED_PROXIES", "127.0.0.1/32");
-    String cluster = TestConfigs.newClusterName();
+    cluster = TestConfigs.newClusterName();
     first = await(AuthServiceMain.start(AuthServiceConfig.fromEnv(TestConfigs.of(cluster, env))));
     second = await(AuthServiceMain.start(AuthServiceConfig.fromEnv(TestConfigs.of(cluster, env))));
     vertx = Vertx.vertx();
@@ -91,6 +92,16 @@ class AuthServiceTest {
     untrusted = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(first.httpPort())
         .setLocalAddress("127.0.0.2"));
     redis = RedisAPI.api(Redis.createClient(vertx, redisServer.config().url()));
+    // Sessions are served once each instance has read the revocations.
+    for (ServiceInstance instance : List.of(first, second)) {
+      WebClient management = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+          .setDefaultPort(instance.managementPort()));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (await(management.get("/health/ready").send()).statusCode() != 200) {
+        assertTrue(System.nanoTime() < deadline, "auth-service ready within 30 s");
+        TimeUnit.MILLISECONDS.sleep(50);
+      }
+    }
   }
 
   @AfterAll
@@ -284,6 +295,89 @@ class AuthServiceTest {
   }
 
   @Test
+  @DisplayName("Signing out everywhere revokes every session of the user on every instance within a second; one signed in afterwards works")
+  void signOutEverywhere() throws Exception {
+    String email = newEmail();
+    String first = signIn(email, false);
+    allowAnotherMail(email);
+    String second = signIn(email, false);
+    String bystander = signIn(newEmail(), false);
+    assertProblem(await(one.post("/api/auth/signout?everywhere=maybe").putHeader("Cookie", first)
+        .putHeader("Origin", PUBLIC_URL).send()), 400, "validation");
+    assertEquals(204, await(one.post("/api/auth/signout?everywhere=true").putHeader("Cookie", first)
+        .putHeader("Origin", PUBLIC_URL).send()).statusCode());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+    boolean refused = false;
+    while (!refused && System.nanoTime() < deadline) {
+      refused = await(two.get("/api/users/me").putHeader("Cookie", first).send()).statusCode() == 401
+          && await(two.get("/api/users/me").putHeader("Cookie", second).send()).statusCode() == 401;
+    }
+    assertTrue(refused, "both sessions refused on the other instance within a second");
+    assertProblem(await(one.get("/api/users/me").putHeader("Cookie", second).send()), 401, "invalid-session");
+    assertEquals(200, await(two.get("/api/users/me").putHeader("Cookie", bystander).send()).statusCode());
+    allowAnotherMail(email);
+    String later = signIn(email, false);
+    assertEquals(200, await(two.get("/api/users/me").putHeader("Cookie", later).send()).statusCode(),
+        "a session signed in afterwards is not covered");
+  }
+
+  @Test
+  @DisplayName("A sign-out stored the old way (auth:revoked:<sid>) is moved into the stream at start and still refused")
+  void legacyRevocationsAreMigrated() throws Exception {
+    String email = newEmail();
+    HttpResponse<Buffer> created = redeem(one, requestToken(email, null), "mobile");
+    String token = created.bodyAsJsonObject().getString("token");
+    String sid = payload(token).getString("sid");
+    await(redis.set(List.of("auth:revoked:" + sid, String.valueOf(System.currentTimeMillis() + 600_000))));
+    ServiceInstance third = await(AuthServiceMain.start(AuthServiceConfig.fromEnv(TestConfigs.of(cluster, env))));
+    try {
+      assertNull(await(redis.get("auth:revoked:" + sid)), "the old key is gone");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      boolean refused = false;
+      while (!refused && System.nanoTime() < deadline) {
+        refused = await(one.get("/api/users/me").putHeader("Authorization", "Bearer " + token).send()).statusCode() == 401;
+      }
+      assertTrue(refused, "the migrated sign-out is honoured by the other instances");
+    } finally {
+      await(third.shutdown());
+    }
+  }
+
+  @Test
+  @DisplayName("A session is renewed at most up to SESSION_MAX_AGE (90 days) after sign-in, and not at all once it ends there")
+  void absoluteLifetime() throws Exception {
+    String email = newEmail();
+    HttpResponse<Buffer> created = redeem(one, requestToken(email, null), "mobile");
+    String userId = created.bodyAsJsonObject().getJsonObject("user").getString("id");
+    JsonObject issued = payload(created.bodyAsJsonObject().getString("token"));
+    assertTrue(issued.getLong("sst") > 0, "a new session says when it started: " + issued);
+    long now = System.currentTimeMillis() / 1000;
+    long day = 24 * 3600;
+    long startedMs = (now - 80 * day) * 1000;
+    JsonObject claims = new JsonObject().put("sub", userId).put("sid", "old-session-1").put("email", email)
+        .put("name", "old").put("iat", now - 3600).put("sst", startedMs);
+    String old = keys.sign(vertx, claims.copy().put("exp", now + 600), new io.vertx.ext.auth.JWTOptions().setNoTimestamp(true));
+    String token = await(one.get("/api/session").putHeader("Authorization", "Bearer " + old).send())
+        .bodyAsJsonObject().getString("token");
+    assertNotNull(token, "renewed");
+    JsonObject renewed = payload(token);
+    assertEquals(startedMs, renewed.getLong("sst"), "the start is kept");
+    assertTrue(renewed.getLong("exp") <= startedMs / 1000 + 90 * day + 1, "not past 90 days after sign-in: " + renewed);
+    assertTrue(renewed.getLong("exp") >= startedMs / 1000 + 90 * day - 60, renewed.encode());
+
+    String atLimit = keys.sign(vertx, claims.copy().put("sst", (now - 90 * day + 300) * 1000).put("exp", now + 300),
+        new io.vertx.ext.auth.JWTOptions().setNoTimestamp(true));
+    HttpResponse<Buffer> last = await(one.get("/api/session").putHeader("Authorization", "Bearer " + atLimit).send());
+    assertFalse(last.bodyAsJsonObject().getBoolean("anonymous"), "still signed in until its end");
+    assertNull(last.bodyAsJsonObject().getString("token"), "not renewed past its absolute end");
+  }
+
+  private static JsonObject payload(String token) {
+    return new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1]),
+        java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Test
   @DisplayName("Sign-out revokes the session on every instance within a second, and a later sign-in gets a new session")
   void signoutRevokesEverywhere() throws Exception {
     String email = newEmail();
@@ -471,6 +565,14 @@ class AuthServiceTest {
     noPublicUrl.put("DEV_MODE", "true");
     assertEquals("http://localhost:8080", AuthServiceConfig.fromEnv(new Env(noPublicUrl)).auth().publicUrl().toString(),
         "dev mode has a default");
+    Map<String, String> shortMaxAge = new HashMap<>(env);
+    shortMaxAge.put("SESSION_MAX_AGE", "1d");
+    ConfigException maxAge = assertThrows(ConfigException.class, () -> AuthServiceConfig.fromEnv(new Env(shortMaxAge)));
+    assertTrue(maxAge.getMessage().contains("SESSION_MAX_AGE"), maxAge.getMessage());
+    Map<String, String> slowReconcile = new HashMap<>(env);
+    slowReconcile.put("REVOCATIONS_MAX_STALENESS", "1s");
+    slowReconcile.put("REVOCATIONS_RECONCILE_INTERVAL", "1s");
+    assertThrows(ConfigException.class, () -> AuthServiceConfig.fromEnv(new Env(slowReconcile)));
   }
 
   // --- helpers ---

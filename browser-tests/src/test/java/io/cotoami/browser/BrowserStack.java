@@ -99,14 +99,22 @@ final class BrowserStack implements AutoCloseable {
     return "http://127.0.0.1:" + services.get(0).managementPort() + path;
   }
 
-  /** Waits until the gateway has heard from coto-service and auth-service. */
+  /**
+   * Waits until the gateway has heard from coto-service and auth-service, and every service is
+   * ready (gateway and coto-service once they have read the revoked sessions from auth-service).
+   */
   private void awaitRouted() throws Exception {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
       String body = client.send(HttpRequest.newBuilder(URI.create(url("/api/instances"))).build(),
           HttpResponse.BodyHandlers.ofString()).body();
-      if (body.contains("coto-service") && body.contains("auth-service")) {
+      boolean ready = true;
+      for (ServiceInstance service : services) {
+        ready = ready && client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.managementPort()
+            + "/health/ready")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+      }
+      if (body.contains("coto-service") && body.contains("auth-service") && ready) {
         return;
       }
       TimeUnit.MILLISECONDS.sleep(100);

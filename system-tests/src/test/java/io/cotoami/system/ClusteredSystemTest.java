@@ -108,7 +108,8 @@ class ClusteredSystemTest {
     assertEquals(5, gateway.clusterManager().getNodes().size());
     for (ServiceInstance instance : new ServiceInstance[] {gateway, coto1, coto2, auth, mail}) {
       try (Http direct = new Http(instance.managementPort())) {
-        HttpResponse<Buffer> ready = direct.get("/health/ready");
+        // Ready once it has read the revoked sessions from auth-service, which started alongside.
+        HttpResponse<Buffer> ready = direct.until("/health/ready", r -> r.statusCode() == 200, 30);
         assertEquals(200, ready.statusCode(), instance.config().service() + ": " + ready.bodyAsString());
       }
     }

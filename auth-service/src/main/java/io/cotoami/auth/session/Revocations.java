@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class Revocations implements RevokedSessions.Source {
   private static final Logger LOG = LoggerFactory.getLogger(Revocations.class);
   static final String STREAM = "auth:revocations";
+  /** Where sign-outs were kept before the stream: {@code auth:revoked:<sid>} → until (epoch ms). */
+  private static final String LEGACY_PREFIX = "auth:revoked:";
   static final int PAGE = 1000;
 
   private final Vertx vertx;
@@ -96,6 +98,34 @@ public final class Revocations implements RevokedSessions.Source {
         }
       }
       return new RevocationPage(revocations, last, entries.size() == PAGE);
+    });
+  }
+
+  /**
+   * Moves sign-outs stored before the stream existed into it, once: each key is appended, then
+   * deleted, so a restart half-way appends some twice at worst (harmless) and loses none.
+   */
+  public Future<Void> migrateLegacy() {
+    return scanLegacy("0", new ArrayList<>()).compose(keys -> {
+      Future<Void> all = Future.succeededFuture();
+      for (String key : keys) {
+        all = all.compose(v -> redis.get(key).compose(value -> value == null ? Future.succeededFuture()
+            : store(Revocation.ofSession(key.substring(LEGACY_PREFIX.length()), value.toLong()))
+                .compose(stored -> redis.del(List.of(key))).mapEmpty()));
+      }
+      return all.onSuccess(v -> {
+        if (!keys.isEmpty()) {
+          LOG.info("Moved {} revoked sessions from {}* into {}", keys.size(), LEGACY_PREFIX, STREAM);
+        }
+      });
+    });
+  }
+
+  private Future<List<String>> scanLegacy(String cursor, List<String> keys) {
+    return redis.scan(List.of(cursor, "MATCH", LEGACY_PREFIX + "*", "COUNT", "500")).compose(reply -> {
+      reply.get(1).forEach(key -> keys.add(key.toString()));
+      String next = reply.get(0).toString();
+      return next.equals("0") ? Future.succeededFuture(keys) : scanLegacy(next, keys);
     });
   }
 

@@ -33,13 +33,15 @@ public final class Addresses {
   public static final String MEMBER_REMOVED = "coto.events.member-removed";
 
   /**
-   * A session was revoked (sign-out): {@code {"sessionId": ..., "until": <epoch ms>}}. Every
-   * {@code RevokedSessions} consumer refuses the session from then on.
+   * A session, or every session of a user, was revoked (sign-out): a {@code Revocation}. Every
+   * {@code RevokedSessions} refuses it from then on. A publish may be lost; the reconcile below is
+   * what no instance can miss.
    */
   public static final String SESSION_REVOKED = "auth.events.session-revoked";
   /**
-   * Request to auth-service: every session revoked and not yet expired, for a newcomer to seed its
-   * {@code RevokedSessions}. Reply {@code {"revoked": [{"sessionId": ..., "until": <epoch ms>}]}}.
+   * Request to auth-service: the revocations stored after a version ({@code RevocationPage.Query}),
+   * asked by every {@code RevokedSessions} at start, every reconcile interval and on membership
+   * changes. Reply: a {@code RevocationPage}.
    */
   public static final String REVOKED_SESSIONS_LIST = "auth.revoked-sessions.list";
 

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Verifies session tokens (JWT, ES256, with {@code kid}): only our algorithm, key and type are
@@ -98,7 +99,7 @@ public final class SessionVerifier {
   }
 
   /** Called with every revocation this instance learns (to close live sockets of that session). */
-  public void onRevoked(java.util.function.Consumer<Revocation> listener) {
+  public void onRevoked(Consumer<Revocation> listener) {
     if (revoked != null) {
       revoked.onRevoked(listener);
     }
