@@ -164,8 +164,8 @@ class SigninSecretsTest {
 
     appender.getOutputStream().flush();
     String logged = logs.toString(StandardCharsets.UTF_8);
-    assertTrue(logged.contains("/signin/(redacted)"), "the access log names the path, redacted");
     assertFalse(logged.contains(token), "a token in the logs");
+    assertTrue(logged.contains("/signin/(redacted)"), "the access log names the path, redacted");
   }
 
   @Test

@@ -55,7 +55,7 @@ public final class Addresses {
   /**
    * Not a bus address but the same kind of contract: the Redis stream auth-service appends mail to
    * and mail-service consumes (consumer group {@code mailers}). Fields: {@code messageId},
-   * {@code kind}, {@code to}, {@code subject}, {@code text}, {@code html}.
+   * {@code kind} and {@code sealed}: an {@code OutboxMail} sealed by {@code OutboxSeal} (common/mail).
    */
   public static final String MAIL_OUTBOX_STREAM = "mail:outbox";
 

@@ -12,7 +12,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.ext.mail.SMTPException;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -120,7 +119,7 @@ public final class OutboxVerticle extends VerticleBase {
       return;
     }
     reading = true;
-    Future<List<Entry>> next = System.currentTimeMillis() - lastClaim >= CLAIM_EVERY_MILLIS ? claim(free) : read(free);
+    Future<List<OutboxEntry>> next = System.currentTimeMillis() - lastClaim >= CLAIM_EVERY_MILLIS ? claim(free) : read(free);
     next.onComplete(ar -> {
       reading = false;
       if (ar.succeeded()) {
@@ -142,12 +141,12 @@ public final class OutboxVerticle extends VerticleBase {
   }
 
   /** Entries another consumer took and left pending for longer than {@code claimIdle}. */
-  private Future<List<Entry>> claim(int count) {
+  private Future<List<OutboxEntry>> claim(int count) {
     lastClaim = System.currentTimeMillis();
     return redis.xautoclaim(List.of(STREAM, GROUP, consumer, String.valueOf(claimIdle.toMillis()), "0-0", "COUNT",
             String.valueOf(count)))
         .map(reply -> {
-          List<Entry> entries = entries(reply.get(1));
+          List<OutboxEntry> entries = OutboxEntry.list(reply.get(1));
           entries.removeIf(entry -> holding.contains(entry.id()));
           if (!entries.isEmpty()) {
             LOG.info("Took over {} pending mail(s)", entries.size());
@@ -156,7 +155,7 @@ public final class OutboxVerticle extends VerticleBase {
         });
   }
 
-  private Future<List<Entry>> read(int count) {
+  private Future<List<OutboxEntry>> read(int count) {
     return redis.xreadgroup(List.of("GROUP", GROUP, consumer, "COUNT", String.valueOf(count), "BLOCK", "1000",
             "STREAMS", STREAM, ">"))
         .map(reply -> {
@@ -165,12 +164,12 @@ public final class OutboxVerticle extends VerticleBase {
           }
           // RESP3 answers a map of stream to entries; RESP2 a list of [stream, entries].
           Response forStream = reply.containsKey(STREAM) ? reply.get(STREAM) : reply.get(0).get(1);
-          return entries(forStream);
+          return OutboxEntry.list(forStream);
         });
   }
 
   /** One attempt in a slot; when it ends the slot goes to a retry that is due, else to reading more. */
-  private void send(Entry entry, int attempt) {
+  private void send(OutboxEntry entry, int attempt) {
     sending++;
     deliver(entry, attempt).onComplete(ar -> {
       sending--;
@@ -192,7 +191,7 @@ public final class OutboxVerticle extends VerticleBase {
   }
 
   /** Answers true when the mail is done with (sent, a duplicate, or dead-lettered), false when a retry is scheduled. */
-  private Future<Boolean> deliver(Entry entry, int attempt) {
+  private Future<Boolean> deliver(OutboxEntry entry, int attempt) {
     OutboxMail mail;
     try {
       mail = entry.fields().containsKey(OutboxSeal.SEALED) ? seal.open(entry.messageId(), entry.fields())
@@ -222,7 +221,7 @@ public final class OutboxVerticle extends VerticleBase {
     });
   }
 
-  private Future<Boolean> failed(Entry entry, int attempt, Throwable cause) {
+  private Future<Boolean> failed(OutboxEntry entry, int attempt, Throwable cause) {
     if (cause instanceof SMTPException smtpFailure && smtpFailure.isPermanent()) {
       return deadLetter(entry, "rejected", "the SMTP server refused it permanently (" + smtpFailure.getReplyCode() + ")");
     }
@@ -255,7 +254,7 @@ public final class OutboxVerticle extends VerticleBase {
   }
 
   /** Parks the mail, still sealed, in the bounded {@code mail:dead} stream, counts it, and acknowledges it. */
-  private Future<Boolean> deadLetter(Entry entry, String kind, String reason) {
+  private Future<Boolean> deadLetter(OutboxEntry entry, String kind, String reason) {
     LOG.error("Mail {} dead-lettered in {} ({}): {}", entry.messageId(), DEAD_LETTERS, kind, reason);
     Counter.builder("cotoami.mail.dead.lettered").description("Mails given up on, by why").tag("reason", kind)
         .register(metrics).increment();
@@ -272,42 +271,9 @@ public final class OutboxVerticle extends VerticleBase {
         .map(true);
   }
 
-  private Future<Void> acknowledge(Entry entry) {
+  private Future<Void> acknowledge(OutboxEntry entry) {
     return redis.xack(List.of(STREAM, GROUP, entry.id()))
         .compose(v -> redis.xdel(List.of(STREAM, entry.id())))
         .mapEmpty();
-  }
-
-  private static List<Entry> entries(Response list) {
-    List<Entry> entries = new ArrayList<>();
-    if (list == null) {
-      return entries;
-    }
-    for (Response item : list) {
-      Response fields = item.get(1);
-      if (fields == null) {
-        continue; // deleted while pending
-      }
-      Map<String, String> map = new HashMap<>();
-      for (int i = 0; i + 1 < fields.size(); i += 2) {
-        map.put(fields.get(i).toString(), fields.get(i + 1).toString(StandardCharsets.UTF_8));
-      }
-      entries.add(new Entry(item.get(0).toString(), map));
-    }
-    return entries;
-  }
-
-  /** One outbox entry: its stream id and fields. */
-  record Entry(String id, Map<String, String> fields) {
-    String messageId() {
-      String messageId = fields.get("messageId");
-      return messageId == null ? id : messageId;
-    }
-
-    /** An entry queued in clear by an auth-service older than the seal (during a rolling upgrade). */
-    OutboxMail legacyMail() {
-      return new OutboxMail(messageId(), String.valueOf(fields.get("kind")), fields.get("to"), fields.get("subject"),
-          fields.get("text"), fields.get("html"));
-    }
   }
 }
