@@ -38,6 +38,9 @@ public final class TestConfigs {
     env.put("SHUTDOWN_GRACE_PERIOD", "5s");
     // Tests ask gateways which instance answered.
     env.put("DEBUG_ROUTES", "true");
+    // Every test client posts from 127.0.0.1: the per-address anonymous write limit is for the
+    // tests of that limit, which set their own.
+    env.put("ANONYMOUS_WRITE_LIMIT", "1000000");
     // Services that verify sessions refuse to start without a key: tests that mint tokens pass
     // their own pair's variables, the others get one shared pair.
     env.putAll(DefaultKeys.PAIR.env());
