@@ -103,7 +103,7 @@ class AnonymousLimitsTest {
         CotoServiceMain.start(CotoServiceConfig.fromEnv(TestConfigs.of(CLUSTER, cotoEnv))))).list();
     http = new Http(started.get(0).httpPort());
     http.until("/api/instances", r -> r.bodyAsString().contains("auth-service")
-        && r.bodyAsString().contains("coto-service"), 30);
+        && r.bodyAsString().contains("coto-service"), 90);
     vertx = Vertx.vertx();
     main = RedisAPI.api(Redis.createClient(vertx, redis.config().url()));
     anon = RedisAPI.api(Redis.createClient(vertx, anonRedis.config().url()));
