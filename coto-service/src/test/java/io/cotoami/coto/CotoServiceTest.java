@@ -145,6 +145,41 @@ class CotoServiceTest {
   }
 
   @Test
+  @DisplayName("A visitor's 250 anonymous cotos move in pages, all of them, in their order and exactly once, though two moves run at once")
+  void anonymousCotosMoveInPages() throws Exception {
+    String cookie = null;
+    for (int i = 0; i < 250; i++) {
+      HttpResponse<Buffer> posted = post(cookie, new JsonObject().put("content", "paged " + i));
+      assertEquals(201, posted.statusCode(), posted.bodyAsString());
+      if (cookie == null) {
+        cookie = posted.cookies().get(0).substring(0, posted.cookies().get(0).indexOf(';'));
+      }
+    }
+    String userId = java.util.UUID.randomUUID().toString();
+    JsonObject move = new JsonObject().put("anonymousId", cookie.substring("anonymous_id=".length()))
+        .put("userId", userId);
+    var bus = service.vertx().eventBus();
+    var both = io.vertx.core.Future.all(bus.<JsonObject>request(Addresses.ANONYMOUS_COTOS_MOVE, move),
+        bus.<JsonObject>request(Addresses.ANONYMOUS_COTOS_MOVE, move));
+    await(both.toCompletionStage().toCompletableFuture());
+
+    String token = keys.token(clientVertx, userId, "pages@example.com", "pages");
+    java.util.List<String> contents = new java.util.ArrayList<>();
+    String next = null;
+    do {
+      JsonObject page = await(client.get("/api/cotos?limit=100" + (next == null ? "" : "&before=" + next))
+          .putHeader("Authorization", "Bearer " + token).send().toCompletionStage().toCompletableFuture())
+          .bodyAsJsonObject();
+      page.getJsonArray("cotos").forEach(c -> contents.add(((JsonObject) c).getString("content")));
+      next = page.getString("next");
+    } while (next != null);
+    assertEquals(250, contents.size());
+    for (int i = 0; i < 250; i++) {
+      assertEquals("paged " + (249 - i), contents.get(i));
+    }
+  }
+
+  @Test
   @DisplayName("An anonymous visitor reads, edits and deletes their own coto by id; another browser gets 404 and changes nothing")
   void anonymousCotoById() throws Exception {
     HttpResponse<Buffer> posted = post(null, new JsonObject().put("content", "draft").put("summary", "s"));

@@ -41,6 +41,9 @@ public final class TestConfigs {
     env.put("DEBUG_ROUTES", "true");
     // The gateway and auth-service require it (and the gateway checks they agree).
     env.put("PUBLIC_URL", "http://localhost:8080");
+    // Every test client posts from 127.0.0.1: the per-address anonymous write limit is for the
+    // tests of that limit, which set their own.
+    env.put("ANONYMOUS_WRITE_LIMIT", "1000000");
     // Services that verify sessions refuse to start without a key: tests that mint tokens pass
     // their own pair's variables, the others get one shared pair.
     env.putAll(DefaultKeys.PAIR.env());
