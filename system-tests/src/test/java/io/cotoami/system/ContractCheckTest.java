@@ -120,4 +120,23 @@ class ContractCheckTest {
     assertEquals(null, mismatch(HttpMethod.GET, "/api/cotonomas/k", headers(), null, 401, problem(),
         problem("unauthorized", 401)));
   }
+
+  @Test
+  @DisplayName("WebSocket frames are checked against the AsyncAPI document: documented frames pass, a frame missing a field, of an unknown type or from the wrong side is caught")
+  void liveFrames() {
+    LiveFrames frames = LiveFrames.get();
+    assertEquals(null, frames.clientFrame(new JsonObject().put("type", "subscribe").put("timeline", "home")
+        .put("lastEventId", null)));
+    assertEquals(null, frames.serverFrame(new JsonObject().put("type", "event").put("timeline", "home")
+        .put("eventId", 3).put("event", new JsonObject().put("type", "coto-posted"))));
+    assertEquals(null, frames.serverFrame(new JsonObject().put("type", "error").put("timeline", null)
+        .put("problem", new JsonObject().put("type", "urn:cotoami:problem:slow-down").put("detail", "x"))));
+    assertTrue(frames.serverFrame(new JsonObject().put("type", "event").put("timeline", "home")
+        .put("event", new JsonObject().put("type", "coto-posted"))).contains("not as the AsyncAPI document"));
+    assertTrue(frames.serverFrame(new JsonObject().put("type", "event").put("timeline", "home").put("eventId", 1)
+        .put("event", new JsonObject().put("type", "coto-exploded"))).contains("not as the AsyncAPI document"));
+    assertTrue(frames.serverFrame(new JsonObject().put("type", "ping")).contains("no server frame"));
+    assertTrue(frames.clientFrame(new JsonObject().put("type", "typing").put("timeline", "home"))
+        .contains("not as the AsyncAPI document"));
+  }
 }

@@ -465,6 +465,9 @@ class CotoSystemTest {
     notServed.removeAll(served);
     assertEquals(Set.of(), undocumented, "served but not in the document");
     assertEquals(Set.of(), notServed, "in the document but not served");
+    HttpResponse<Buffer> asyncApi = http.get("/asyncapi.yaml");
+    assertEquals(200, asyncApi.statusCode());
+    assertTrue(asyncApi.bodyAsString().startsWith("asyncapi: 3.0.0"), "the WebSocket's contract is served too");
   }
 
   @Test

@@ -3,24 +3,42 @@ package io.cotoami.system;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A client of {@code /api/ws} for tests: a connected socket, the frames it received and how it closed. */
+/**
+ * A client of {@code /api/ws} for tests: a connected socket, the frames it received and how it
+ * closed. Every frame it sends or receives is checked against the AsyncAPI document
+ * ({@link LiveFrames}): a frame not as documented fails the test at the next read.
+ */
 final class LiveProbe {
   final WebSocket ws;
   final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+  private final Queue<String> violations = new ConcurrentLinkedQueue<>();
   /** The close status the server sent, or -1 when the connection ended without one. */
   final BlockingQueue<Short> closed = new LinkedBlockingQueue<>();
 
   LiveProbe(WebSocket ws) {
     this.ws = ws;
-    ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
+    ws.textMessageHandler(text -> {
+      JsonObject frame = new JsonObject(text);
+      String violation = LiveFrames.get().serverFrame(frame);
+      if (violation != null) {
+        violations.add(violation);
+      }
+      frames.add(frame);
+    });
     ws.closeHandler(v -> closed.add(ws.closeStatusCode() == null ? -1 : ws.closeStatusCode()));
   }
 
   LiveProbe send(JsonObject frame) throws Exception {
+    String violation = LiveFrames.get().clientFrame(frame);
+    if (violation != null) {
+      throw new AssertionError(violation);
+    }
     Http.await(ws.writeTextMessage(frame.encode()));
     return this;
   }
@@ -33,6 +51,10 @@ final class LiveProbe {
   JsonObject next(String type) throws InterruptedException {
     while (true) {
       JsonObject frame = frames.poll(20, TimeUnit.SECONDS);
+      String violation = violations.peek();
+      if (violation != null) {
+        throw new AssertionError(violation);
+      }
       if (frame == null) {
         throw new AssertionError("no '" + type + "' frame within 20 s");
       }
