@@ -167,18 +167,20 @@ public final class AuthApiVerticle extends VerticleBase {
         .compose(reservation -> users.findOrCreate(reservation.request().email(),
                 Emails.localPart(reservation.request().email()))
             .map(signedIn -> new Signin(signedIn.user(), signedIn.created(), issuer.issue(signedIn.user())))
-            .compose(signin -> tokens.consume(reservation).map(signin))
+            // The move runs alongside consuming: it never fails, and whoever holds this link is this user.
+            .compose(signin -> Future.all(tokens.consume(reservation),
+                    moveAnonymousCotos(ctx, reservation.request(), signin.user()))
+                .map(both -> new JsonObject()
+                    .put("user", signin.user().toJson())
+                    .put("newUser", signin.created())
+                    .put("expiresAt", Timestamps.format(signin.issued().expiresAt()))
+                    .put("anonymousCotos", both.<JsonObject>resultAt(1)))
+                .map(answer -> {
+                  deliver(ctx, signin.issued(), answer, "mobile".equals(client));
+                  return answer;
+                }))
             .recover(e -> tokens.release(reservation).transform(released -> Future.failedFuture(
-                e instanceof SigninTokens.Lost ? invalidSigninToken() : e)))
-            .compose(signin -> moveAnonymousCotos(ctx, reservation.request(), signin.user()).map(moved -> {
-              JsonObject answer = new JsonObject()
-                  .put("user", signin.user().toJson())
-                  .put("newUser", signin.created())
-                  .put("expiresAt", Timestamps.format(signin.issued().expiresAt()))
-                  .put("anonymousCotos", moved);
-              deliver(ctx, signin.issued(), answer, "mobile".equals(client));
-              return answer;
-            })))
+                e instanceof SigninTokens.Lost ? invalidSigninToken() : e))))
         .onSuccess(answer -> {
           ctx.response().setStatusCode(201);
           ctx.json(answer);

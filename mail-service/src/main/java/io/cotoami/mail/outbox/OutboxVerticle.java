@@ -91,6 +91,8 @@ public final class OutboxVerticle extends VerticleBase {
     return redis.xgroup(List.of("CREATE", STREAM, GROUP, "0", "MKSTREAM"))
         .recover(e -> String.valueOf(e.getMessage()).contains("BUSYGROUP")
             ? Future.succeededFuture() : Future.failedFuture(e))
+        // Dead letters older than the retention go at start too, not only when a new one arrives.
+        .compose(v -> trimDeadLetters())
         .onSuccess(v -> {
           LOG.info("Sending mail from {} as consumer {} of group {}, {} at once", STREAM, consumer, GROUP, concurrency);
           vertx.runOnContext(x -> loop());
@@ -264,11 +266,15 @@ public final class OutboxVerticle extends VerticleBase {
       args.add(k);
       args.add(v);
     });
-    String oldest = (System.currentTimeMillis() - DEAD_LETTER_RETENTION.toMillis()) + "-0";
     return redis.xadd(args)
-        .compose(v -> redis.xtrim(List.of(DEAD_LETTERS, "MINID", "~", oldest)))
+        .compose(v -> trimDeadLetters())
         .compose(v -> acknowledge(entry))
         .map(true);
+  }
+
+  private Future<Void> trimDeadLetters() {
+    String oldest = (System.currentTimeMillis() - DEAD_LETTER_RETENTION.toMillis()) + "-0";
+    return redis.xtrim(List.of(DEAD_LETTERS, "MINID", "~", oldest)).mapEmpty();
   }
 
   private Future<Void> acknowledge(OutboxEntry entry) {
