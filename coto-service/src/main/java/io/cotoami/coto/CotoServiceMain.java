@@ -5,19 +5,21 @@ import io.cotoami.common.runtime.ServiceInstance;
 import io.cotoami.common.runtime.ServiceLauncher;
 import io.cotoami.common.session.RevokedSessions;
 import io.cotoami.common.session.SessionVerifier;
-import io.cotoami.coto.anonymous.AnonymousCotoMoveVerticle;
-import io.cotoami.coto.events.TimelineOpenVerticle;
-import io.cotoami.coto.events.TimelineTrimVerticle;
 import io.cotoami.common.store.PostgresStore;
 import io.cotoami.common.store.RedisStore;
+import io.cotoami.coto.anonymous.AnonymousCotoMoveVerticle;
 import io.cotoami.coto.anonymous.AnonymousCotoRepository;
 import io.cotoami.coto.api.CotoApiVerticle;
 import io.cotoami.coto.domain.Cotonomas;
 import io.cotoami.coto.domain.Cotos;
 import io.cotoami.coto.domain.EventPublisher;
+import io.cotoami.coto.domain.MyCotonomas;
+import io.cotoami.coto.events.TimelineOpenVerticle;
+import io.cotoami.coto.events.TimelineTrimVerticle;
 import io.cotoami.coto.store.CotoRepository;
 import io.cotoami.coto.store.CotonomaRepository;
 import io.cotoami.coto.store.Db;
+import io.cotoami.coto.store.MyCotonomaRepository;
 import io.cotoami.coto.store.TimelineEventRepository;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -61,6 +63,7 @@ public final class CotoServiceMain {
     return new CotoApiVerticle(instance, anonymous, config.anonymousRetention(),
         SessionVerifier.create(instance.vertx(), config.sessions()).withRevocations(revoked),
         new Cotos(db, cotos, cotonomas, events, publisher),
-        new Cotonomas(db, cotos, cotonomas, events, publisher));
+        new Cotonomas(db, cotos, cotonomas, events, publisher),
+        new MyCotonomas(db, cotonomas, new MyCotonomaRepository()));
   }
 }

@@ -13,6 +13,7 @@ import io.cotoami.coto.domain.Caller;
 import io.cotoami.coto.domain.Cotonomas;
 import io.cotoami.coto.domain.Cotos;
 import io.cotoami.coto.domain.DomainProblems;
+import io.cotoami.coto.domain.MyCotonomas;
 import io.cotoami.coto.store.Coto;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -36,15 +37,17 @@ public final class CotoApiVerticle extends VerticleBase {
   private final SessionVerifier verifier;
   private final Cotos cotos;
   private final Cotonomas cotonomas;
+  private final MyCotonomas mine;
 
   public CotoApiVerticle(ServiceInstance instance, AnonymousCotoRepository anonymous, Duration retention,
-      SessionVerifier verifier, Cotos cotos, Cotonomas cotonomas) {
+      SessionVerifier verifier, Cotos cotos, Cotonomas cotonomas, MyCotonomas mine) {
     this.instance = instance;
     this.anonymous = anonymous;
     this.retention = retention;
     this.verifier = verifier;
     this.cotos = cotos;
     this.cotonomas = cotonomas;
+    this.mine = mine;
   }
 
   /** The cotonomas this API serves, shared with the verticle that opens live timelines. */
@@ -68,7 +71,7 @@ public final class CotoApiVerticle extends VerticleBase {
     router.get("/api/cotos/:id").handler(this::get);
     router.put("/api/cotos/:id").handler(this::edit);
     router.delete("/api/cotos/:id").handler(this::delete);
-    new CotonomaRoutes(cotos, cotonomas).install(router);
+    new CotonomaRoutes(cotos, cotonomas, mine).install(router);
     return instance.serve(router);
   }
 

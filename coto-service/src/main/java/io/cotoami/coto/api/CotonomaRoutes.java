@@ -5,6 +5,7 @@ import io.cotoami.common.http.RequestIds;
 import io.cotoami.coto.domain.Caller;
 import io.cotoami.coto.domain.Cotonomas;
 import io.cotoami.coto.domain.Cotos;
+import io.cotoami.coto.domain.MyCotonomas;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -13,13 +14,17 @@ import io.vertx.ext.web.RoutingContext;
 final class CotonomaRoutes {
   private final Cotos cotos;
   private final Cotonomas cotonomas;
+  private final MyCotonomas mine;
 
-  CotonomaRoutes(Cotos cotos, Cotonomas cotonomas) {
+  CotonomaRoutes(Cotos cotos, Cotonomas cotonomas, MyCotonomas mine) {
     this.cotos = cotos;
     this.cotonomas = cotonomas;
+    this.mine = mine;
   }
 
   void install(Router router) {
+    router.get("/api/cotonomas").handler(this::list);
+    router.put("/api/cotonomas/:key/read").handler(this::markRead);
     router.post("/api/cotonomas").handler(this::create);
     router.get("/api/cotonomas/:key").handler(this::get);
     router.put("/api/cotonomas/:key").handler(this::rename);
@@ -38,6 +43,24 @@ final class CotonomaRoutes {
           ctx.response().setStatusCode(201).putHeader("Location", "/api/cotonomas/" + created.cotonoma().key());
           ctx.json(created.cotonoma().toJson().put("coto", created.coto().toJson()));
         })
+        .onFailure(ctx::fail);
+  }
+
+  private void list(RoutingContext ctx) {
+    Caller caller = Callers.required(ctx, "see your cotonomas");
+    int limit = Pages.limit(ctx);
+    String rawBefore = ctx.request().getParam("before");
+    MyCotonomas.Cursor before = rawBefore == null ? null : MyCotonomas.Cursor.parse(rawBefore);
+    if (rawBefore != null && before == null) {
+      throw Pages.invalidCursor();
+    }
+    mine.page(caller, before, limit).onSuccess(ctx::json).onFailure(ctx::fail);
+  }
+
+  private void markRead(RoutingContext ctx) {
+    Caller caller = Callers.required(ctx, "keep track of what you read");
+    mine.markRead(caller, ctx.pathParam("key"))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }
 
