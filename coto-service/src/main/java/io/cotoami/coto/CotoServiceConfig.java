@@ -5,6 +5,7 @@ import io.cotoami.common.config.InstanceConfig;
 import io.cotoami.common.config.PgConfig;
 import io.cotoami.common.config.RedisConfig;
 import io.cotoami.common.session.SessionKeys;
+import java.net.URI;
 import java.time.Duration;
 
 /**
@@ -14,9 +15,10 @@ import java.time.Duration;
  * @param anonymousRetention how long anonymous cotos are kept after their owner's last visit
  * @param replayLimit        how many events of a timeline are kept and replayed to a returning client
  * @param trimInterval       how often events beyond {@code replayLimit} are deleted
+ * @param publicUrl          where people reach Cotoami: the base of the links in invitation mails
  */
 public record CotoServiceConfig(InstanceConfig instance, PgConfig pg, RedisConfig redis, SessionKeys sessions,
-    Duration anonymousRetention, int replayLimit, Duration trimInterval) {
+    Duration anonymousRetention, int replayLimit, Duration trimInterval, URI publicUrl) {
   public static final String SERVICE = "coto-service";
   public static final int DEFAULT_PORT = 8081;
 
@@ -28,7 +30,22 @@ public record CotoServiceConfig(InstanceConfig instance, PgConfig pg, RedisConfi
         SessionKeys.fromEnv(env),
         env.duration("ANONYMOUS_COTO_RETENTION", Duration.ofDays(30)),
         replayLimit(env),
-        trimInterval(env));
+        trimInterval(env),
+        publicUrl(env));
+  }
+
+  private static URI publicUrl(Env env) {
+    String raw = env.string("PUBLIC_URL", "http://localhost:8080");
+    try {
+      URI uri = URI.create(raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw);
+      if (uri.getHost() == null || uri.getScheme() == null || !uri.getScheme().matches("https?")) {
+        throw new IllegalArgumentException(raw);
+      }
+      return uri;
+    } catch (IllegalArgumentException e) {
+      throw new io.cotoami.common.config.ConfigException(
+          "Invalid PUBLIC_URL='" + raw + "': expected an http(s) URL such as https://cotoami.example");
+    }
   }
 
   private static Duration trimInterval(Env env) {

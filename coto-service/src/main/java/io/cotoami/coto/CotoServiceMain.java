@@ -15,6 +15,7 @@ import io.cotoami.coto.domain.Cotos;
 import io.cotoami.coto.domain.EventPublisher;
 import io.cotoami.coto.domain.MyCotonomas;
 import io.cotoami.coto.events.TimelineOpenVerticle;
+import io.cotoami.coto.invite.Invitations;
 import io.cotoami.coto.events.TimelineTrimVerticle;
 import io.cotoami.coto.store.CotoRepository;
 import io.cotoami.coto.store.CotonomaRepository;
@@ -41,7 +42,8 @@ public final class CotoServiceMain {
                 .compose(redis -> RevokedSessions.startFromAuthService(instance.vertx(), instance.config().busTimeout())
                     .compose(revoked -> {
                       AnonymousCotoRepository anonymous = new AnonymousCotoRepository(redis, config.anonymousRetention());
-                      CotoApiVerticle api = api(instance, config, pool, anonymous, revoked);
+                      CotoApiVerticle api = api(instance, config, pool, anonymous, revoked,
+                          new Invitations(redis, config.publicUrl()));
                       return instance.vertx().deployVerticle(api)
                           .compose(id -> instance.vertx().deployVerticle(
                               new AnonymousCotoMoveVerticle(anonymous, api.cotos())))
@@ -54,7 +56,7 @@ public final class CotoServiceMain {
   }
 
   private static CotoApiVerticle api(ServiceInstance instance, CotoServiceConfig config, Pool pool,
-      AnonymousCotoRepository anonymous, RevokedSessions revoked) {
+      AnonymousCotoRepository anonymous, RevokedSessions revoked, Invitations invitations) {
     Db db = new Db(pool);
     CotoRepository cotos = new CotoRepository();
     CotonomaRepository cotonomas = new CotonomaRepository();
@@ -64,6 +66,6 @@ public final class CotoServiceMain {
         SessionVerifier.create(instance.vertx(), config.sessions()).withRevocations(revoked),
         new Cotos(db, cotos, cotonomas, events, publisher),
         new Cotonomas(db, cotos, cotonomas, events, publisher),
-        new MyCotonomas(db, cotonomas, new MyCotonomaRepository()));
+        new MyCotonomas(db, cotonomas, new MyCotonomaRepository()), invitations);
   }
 }

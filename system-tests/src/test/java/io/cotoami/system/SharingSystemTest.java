@@ -257,6 +257,65 @@ class SharingSystemTest {
     assertNull(call(member, HttpMethod.GET, "/api/cotonomas", null).bodyAsJsonObject().getString("next"));
   }
 
+  @Test
+  @DisplayName("Adding a member queues one invitation mail naming the room, who shared it and its link, in the sharer's language; adding again or removing queues nothing")
+  void invitationMail() throws Exception {
+    User owner = user();
+    String room = cotonoma(owner, "Book club", null);
+    String invitee = "new-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+    HttpResponse<Buffer> added = call(owner, HttpMethod.POST, "/api/cotonomas/" + room + "/members",
+        new JsonObject().put("email", invitee));
+    assertEquals(201, added.statusCode(), added.bodyAsString());
+    assertTrue(added.bodyAsJsonObject().getBoolean("invited"), added.bodyAsString());
+    List<Map<String, String>> mails = mailsTo(invitee);
+    assertEquals(1, mails.size(), "one mail, to an address with no account yet");
+    Map<String, String> mail = mails.get(0);
+    assertEquals("invitation", mail.get("kind"));
+    String ownerName = owner.email().substring(0, owner.email().indexOf('@'));
+    assertTrue(mail.get("subject").contains("Book club") && mail.get("subject").contains(ownerName), mail.get("subject"));
+    assertTrue(mail.get("text").contains("http://localhost:8080/cotonomas/" + room), mail.get("text"));
+    assertTrue(mail.get("html").contains("/cotonomas/" + room), mail.get("html"));
+    assertNotNull(mail.get("messageId"));
+
+    assertEquals(200, call(owner, HttpMethod.POST, "/api/cotonomas/" + room + "/members",
+        new JsonObject().put("email", invitee)).statusCode());
+    assertEquals(204, call(owner, HttpMethod.DELETE, "/api/cotonomas/" + room + "/members/" + invitee, null)
+        .statusCode());
+    assertEquals(1, mailsTo(invitee).size(), "adding again and removing send nothing");
+
+    String japanese = "ja-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+    HttpRequest<Buffer> request = http.client().request(HttpMethod.POST, "/api/cotonomas/" + room + "/members")
+        .putHeader("Content-Type", "application/json").putHeader("Authorization", "Bearer " + owner.token())
+        .putHeader("Accept-Language", "ja,en;q=0.5");
+    assertEquals(201, Http.await(request.sendBuffer(Buffer.buffer(new JsonObject().put("email", japanese).encode())))
+        .statusCode());
+    assertTrue(mailsTo(japanese).get(0).get("text").contains("共有しました"));
+  }
+
+  /** The mails queued for mail-service to this address, oldest first. */
+  private static List<Map<String, String>> mailsTo(String to) throws Exception {
+    io.vertx.redis.client.RedisAPI api = io.vertx.redis.client.RedisAPI.api(io.vertx.redis.client.Redis.createClient(
+        gateway.vertx(), redis.config().url()));
+    try {
+      io.vertx.redis.client.Response entries = Http.await(api.xrange(List.of(
+          io.cotoami.common.bus.Addresses.MAIL_OUTBOX_STREAM, "-", "+")));
+      List<Map<String, String>> mails = new ArrayList<>();
+      for (io.vertx.redis.client.Response entry : entries) {
+        io.vertx.redis.client.Response fields = entry.get(1);
+        Map<String, String> mail = new HashMap<>();
+        for (int i = 0; i + 1 < fields.size(); i += 2) {
+          mail.put(fields.get(i).toString(), fields.get(i + 1).toString());
+        }
+        if (to.equals(mail.get("to"))) {
+          mails.add(mail);
+        }
+      }
+      return mails;
+    } finally {
+      api.close();
+    }
+  }
+
   private static String cotonoma(User user, String name, String parentKey) throws Exception {
     JsonObject body = new JsonObject().put("name", name);
     if (parentKey != null) {

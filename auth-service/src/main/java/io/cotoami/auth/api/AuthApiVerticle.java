@@ -8,6 +8,7 @@ import io.cotoami.auth.signin.MailOutbox;
 import io.cotoami.auth.signin.RateLimits;
 import io.cotoami.auth.signin.SigninMail;
 import io.cotoami.auth.signin.SigninTokens;
+import io.cotoami.auth.user.PeopleRoutes;
 import io.cotoami.auth.user.User;
 import io.cotoami.auth.user.UserRepository;
 import io.cotoami.common.bus.Addresses;
@@ -80,6 +81,7 @@ public final class AuthApiVerticle extends VerticleBase {
     router.post("/api/auth/sessions").handler(body).handler(sameOrigin).handler(this::createSession);
     router.post("/api/auth/signout").handler(sameOrigin).handler(this::signout);
     router.get("/api/users/me").handler(this::me);
+    new PeopleRoutes(verifier, users).install(router);
     router.put("/api/users/me").handler(body).handler(sameOrigin).handler(this::rename);
     router.get("/signin/:token").handler(ctx -> SigninPage.send(ctx, ctx.pathParam("token")));
     return instance.serve(router);

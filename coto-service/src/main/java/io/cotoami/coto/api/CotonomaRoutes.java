@@ -6,20 +6,28 @@ import io.cotoami.coto.domain.Caller;
 import io.cotoami.coto.domain.Cotonomas;
 import io.cotoami.coto.domain.Cotos;
 import io.cotoami.coto.domain.MyCotonomas;
+import io.cotoami.coto.invite.InvitationMail;
+import io.cotoami.coto.invite.Invitations;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** {@code /api/cotonomas/...}: cotonomas, their timelines and members. Signed-in callers only. */
 final class CotonomaRoutes {
+  private static final Logger LOG = LoggerFactory.getLogger(CotonomaRoutes.class);
   private final Cotos cotos;
   private final Cotonomas cotonomas;
   private final MyCotonomas mine;
+  private final Invitations invitations;
 
-  CotonomaRoutes(Cotos cotos, Cotonomas cotonomas, MyCotonomas mine) {
+  CotonomaRoutes(Cotos cotos, Cotonomas cotonomas, MyCotonomas mine, Invitations invitations) {
     this.cotos = cotos;
     this.cotonomas = cotonomas;
     this.mine = mine;
+    this.invitations = invitations;
   }
 
   void install(Router router) {
@@ -101,11 +109,28 @@ final class CotonomaRoutes {
     Caller caller = Callers.required(ctx, "add members");
     String email = MemberInput.email(JsonBodies.object(ctx));
     cotonomas.addMember(caller, ctx.pathParam("key"), email, RequestIds.of(ctx))
-        .onSuccess(added -> {
-          ctx.response().setStatusCode(added.created() ? 201 : 200);
-          ctx.json(new JsonObject().put("email", email).put("addedAt", added.member().getString("addedAt")));
-        })
+        .compose(added -> (added.created() ? invite(ctx, email, added) : Future.succeededFuture(false))
+            .onSuccess(mailed -> {
+              ctx.response().setStatusCode(added.created() ? 201 : 200);
+              ctx.json(new JsonObject().put("email", email).put("addedAt", added.member().getString("addedAt"))
+                  .put("invited", mailed));
+            }))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * Queues the invitation, in the language the person who shares prefers (the invitee's is not
+   * known before they sign in). The membership is committed whatever happens here: a mail that
+   * cannot be queued is logged and answered as {@code invited: false}, never as a failure.
+   */
+  private Future<Boolean> invite(RoutingContext ctx, String email, Cotonomas.Added added) {
+    return invitations.queue(email, added.cotonoma().name(), added.cotonoma().key(), Callers.name(ctx),
+            InvitationMail.prefersJapanese(ctx.request().getHeader("Accept-Language")))
+        .map(id -> true)
+        .otherwise(e -> {
+          LOG.warn("Invitation mail not queued (request {}): {}", RequestIds.of(ctx), e.toString());
+          return false;
+        });
   }
 
   private void removeMember(RoutingContext ctx) {

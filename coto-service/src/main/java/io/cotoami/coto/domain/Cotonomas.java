@@ -111,19 +111,19 @@ public final class Cotonomas {
             .put("members", new JsonArray(new ArrayList<>(members))))));
   }
 
-  /** An added member, and whether it is new (adding twice changes nothing). */
-  public record Added(JsonObject member, boolean created) {
+  /** An added member, whether it is new (adding twice changes nothing), and the cotonoma. */
+  public record Added(JsonObject member, boolean created, Cotonoma cotonoma) {
   }
 
   /** Only who manages it adds members, by email, whether or not that person has signed in yet. */
   public Future<Added> addMember(Caller caller, String key, String email, String requestId) {
     return db.tx(conn -> owned(conn, caller, key, "add members to")
-            .compose(cotonoma -> cotonomas.addMember(conn, key, email))
-            .compose(member -> member == null
-                ? Future.succeededFuture(new Change<>(new Added(new JsonObject().put("email", email), false),
-                    List.of()))
+            .compose(cotonoma -> cotonomas.addMember(conn, key, email).compose(member -> member == null
+                ? Future.succeededFuture(new Change<>(new Added(new JsonObject().put("email", email), false, cotonoma),
+                    List.<io.cotoami.coto.store.TimelineEvent>of()))
                 : events.append(conn, "member-added", new JsonObject().put("cotonomaKey", key).put("email", email),
-                    List.of(Timelines.cotonoma(key))).map(written -> new Change<>(new Added(member, true), written))))
+                    List.of(Timelines.cotonoma(key))).map(written -> new Change<>(new Added(member, true, cotonoma),
+                        written)))))
         .onSuccess(change -> publisher.publish(change.events(), requestId))
         .map(Change::value);
   }
