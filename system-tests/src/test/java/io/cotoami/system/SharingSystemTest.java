@@ -52,6 +52,7 @@ class SharingSystemTest {
   private static ServiceInstance gateway;
   private static ServiceInstance coto;
   private static ServiceInstance auth;
+  private static PgConfig pg;
   private static Http http;
   private static WebSocketClient sockets;
 
@@ -59,7 +60,7 @@ class SharingSystemTest {
   static void start() throws Exception {
     postgres = PostgresServer.startTemporary();
     redis = RedisServer.startTemporary();
-    PgConfig pg = postgres.ensureDatabase("cotoami", "cotoami", "secret");
+    pg = postgres.ensureDatabase("cotoami", "cotoami", "secret");
     Map<String, String> env = new HashMap<>(TestConfigs.stores(pg, redis));
     env.putAll(KEYS.env());
     Map<String, String> gatewayEnv = new HashMap<>(KEYS.env());
@@ -290,6 +291,41 @@ class SharingSystemTest {
     assertEquals(201, Http.await(request.sendBuffer(Buffer.buffer(new JsonObject().put("email", japanese).encode())))
         .statusCode());
     assertTrue(mailsTo(japanese).get(0).get("text").contains("共有しました"));
+  }
+
+  @Test
+  @DisplayName("GET /api/users gives signed-in callers the current name and avatar of authors by id, never an email; bad lists are 400, anonymous callers 401")
+  void authorsById() throws Exception {
+    User ann = user();
+    User bob = user();
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
+         java.sql.PreparedStatement insert = c.prepareStatement(
+             "INSERT INTO auth.users (id, email, name) VALUES (?::uuid, ?, ?)")) {
+      for (User u : List.of(ann, bob)) {
+        insert.setString(1, u.id());
+        insert.setString(2, u.email());
+        insert.setString(3, "Name of " + u.email().substring(0, 9));
+        insert.executeUpdate();
+      }
+    }
+    String unknown = UUID.randomUUID().toString();
+    HttpResponse<Buffer> answer = call(ann, HttpMethod.GET, "/api/users?ids=" + bob.id() + "," + ann.id() + ","
+        + unknown, null);
+    assertEquals(200, answer.statusCode(), answer.bodyAsString());
+    JsonArray users = answer.bodyAsJsonObject().getJsonArray("users");
+    assertEquals(2, users.size(), "the unknown id is left out");
+    JsonObject bobSeen = users.stream().map(JsonObject.class::cast).filter(u -> bob.id().equals(u.getString("id")))
+        .findFirst().orElseThrow();
+    assertEquals("Name of " + bob.email().substring(0, 9), bobSeen.getString("name"));
+    assertTrue(bobSeen.getString("avatarUrl").startsWith("https://"), bobSeen.encode());
+    assertFalse(answer.bodyAsString().contains("@example.com"), "no email");
+
+    assertProblem(call(null, HttpMethod.GET, "/api/users?ids=" + bob.id(), null), 401, "unauthorized");
+    assertProblem(call(ann, HttpMethod.GET, "/api/users?ids=", null), 400, "validation");
+    assertProblem(call(ann, HttpMethod.GET, "/api/users?ids=nope", null), 400, "validation");
+    String many = String.join(",", java.util.stream.Stream.generate(() -> UUID.randomUUID().toString()).limit(101)
+        .toList());
+    assertProblem(call(ann, HttpMethod.GET, "/api/users?ids=" + many, null), 400, "validation");
   }
 
   /** The mails queued for mail-service to this address, oldest first. */

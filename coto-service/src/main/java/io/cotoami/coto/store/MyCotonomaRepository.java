@@ -16,16 +16,18 @@ public final class MyCotonomaRepository {
    * activity is the newest coto posted in it, or its own creation. The page starts strictly
    * after the cursor ($3 activity seq, $4 key).
    */
-  private static final String PAGE = "SELECT * FROM ("
-      + "SELECT " + Cotonoma.COLUMNS + ", n.owner_id = $1 AS owned, last.seq AS active_seq, "
-      + "last.posted_at AS active_at, "
+  private static final String PAGE = "SELECT mine.*, (SELECT c.posted_at FROM cotos c WHERE c.seq = mine.active_seq) "
+      + "AS active_at FROM ("
+      + "SELECT " + Cotonoma.COLUMNS + ", n.owner_id = $1 AS owned, "
+      // Each through its own index: the newest coto in it, and the coto that announced it.
+      + "greatest((SELECT max(c.seq) FROM cotos c WHERE c.cotonoma_key = n.key), "
+      + "(SELECT a.seq FROM cotos a WHERE a.as_cotonoma = n.key)) AS active_seq, "
       + "EXISTS (SELECT 1 FROM cotos c WHERE c.cotonoma_key = n.key AND c.author_id <> $1 "
       + "AND c.seq > coalesce(r.seen_seq, 0)) AS unread "
       + "FROM cotonomas n "
       + "LEFT JOIN cotonoma_reads r ON r.user_id = $1 AND r.cotonoma_key = n.key "
-      + "CROSS JOIN LATERAL (SELECT c.seq, c.posted_at FROM cotos c "
-      + "WHERE c.cotonoma_key = n.key OR c.as_cotonoma = n.key ORDER BY c.seq DESC LIMIT 1) last "
-      + "WHERE n.owner_id = $1 OR EXISTS (SELECT 1 FROM members m WHERE m.cotonoma_key = n.key AND m.email = $2)"
+      + "WHERE n.key IN (SELECT o.key FROM cotonomas o WHERE o.owner_id = $1 "
+      + "UNION SELECT m.cotonoma_key FROM members m WHERE m.email = $2)"
       + ") mine WHERE (active_seq, key) < ($3, $4) ORDER BY active_seq DESC, key DESC LIMIT $5";
   private static final String READ = "INSERT INTO cotonoma_reads (user_id, cotonoma_key, seen_seq) "
       + "SELECT $1, $2, coalesce(max(c.seq), 0) FROM cotos c WHERE c.cotonoma_key = $2 "
