@@ -48,4 +48,12 @@ export const api = {
   members: (key) => call('GET', `/api/cotonomas/${enc(key)}/members`),
   addMember: (key, email) => call('POST', `/api/cotonomas/${enc(key)}/members`, { email }),
   removeMember: (key, email) => call('DELETE', `/api/cotonomas/${enc(key)}/members/${enc(email)}`),
+  myCotonomas: (before) => call('GET', `/api/cotonomas?limit=50${before ? `&before=${enc(before)}` : ''}`),
+  markRead: (key) => call('PUT', `/api/cotonomas/${enc(key)}/read`),
+  renameCotonoma: (key, name) => call('PUT', `/api/cotonomas/${enc(key)}`, { name }),
+  deleteCotonoma: (key) => call('DELETE', `/api/cotonomas/${enc(key)}`),
+  editCoto: (id, content, summary) => call('PUT', `/api/cotos/${enc(id)}`, { content, summary }),
+  deleteCoto: (id) => call('DELETE', `/api/cotos/${enc(id)}`),
+  people: (ids) => call('GET', `/api/users?ids=${ids.map(enc).join(',')}`),
+  rename: (name) => call('PUT', '/api/users/me', { name }),
 };

@@ -16,8 +16,10 @@ export class Live {
     this.lastEventId = null;
     this.resuming = false;
     this.socket = null;
-    this.online = false;
+    this.online = null; // unknown until the first connection opens or fails: then onState is told
     this.retries = 0;
+    this.refusedInARow = 0; // handshakes that failed while the site itself answered
+    this.refused = false;
     this.retryTimer = null;
     this.pingTimer = null;
     this.pongTimer = null;
@@ -44,15 +46,26 @@ export class Live {
     if (this.timeline && this.timeline.startsWith('cotonoma:')) this.send({ type: 'typing', timeline: this.timeline });
   }
 
+  /** After the page said the connection is refused: try once more, from scratch. */
+  retry() {
+    this.refused = false;
+    this.refusedInARow = 0;
+    this.connectSoon(0);
+  }
+
   connect() {
     clearTimeout(this.retryTimer);
     this.retryTimer = null;
+    if (this.refused) return;
+    let opened = false;
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     const socket = new WebSocket(`${scheme}://${location.host}/api/ws`);
     this.socket = socket;
     socket.addEventListener('open', () => {
       if (socket !== this.socket) return;
+      opened = true;
       this.retries = 0;
+      this.refusedInARow = 0;
       this.setOnline(true);
       this.subscribe();
       this.pingTimer = setInterval(() => this.ping(), PING_EVERY_MS);
@@ -63,8 +76,33 @@ export class Live {
     socket.addEventListener('close', () => {
       if (socket !== this.socket) return;
       this.cleanUp();
-      this.connectSoon(Math.min(500 * 2 ** this.retries++, 5000));
+      if (opened) {
+        this.connectSoon(Math.min(500 * 2 ** this.retries++, 5000));
+      } else {
+        this.handshakeFailed();
+      }
     });
+  }
+
+  /**
+   * A handshake failed. A browser does not tell the page why; when the site still answers HTTP,
+   * the gateway refused this page (its Origin, or the session): after three such refusals in a
+   * row the page is told, and retrying stops until asked to (retrying would be refused again).
+   */
+  async handshakeFailed() {
+    let siteAnswers = false;
+    try {
+      siteAnswers = (await fetch('/api/session', { credentials: 'same-origin' })).ok;
+    } catch (error) {
+      siteAnswers = false;
+    }
+    if (siteAnswers && ++this.refusedInARow >= 3) {
+      this.refused = true;
+      if (this.handlers.onRefused) this.handlers.onRefused();
+      return;
+    }
+    if (!siteAnswers) this.refusedInARow = 0;
+    this.connectSoon(Math.min(500 * 2 ** this.retries++, 5000));
   }
 
   /** Closes the socket now (network gone, or a silent connection) and shows the offline state. */

@@ -7,11 +7,16 @@ import { $, avatar, el, show } from './dom.js';
 import { t, translatePage } from './i18n.js';
 import { Live } from './live.js';
 import { MembersDialog } from './members.js';
+import { People } from './people.js';
 import { Presence } from './presence.js';
-import { showError } from './problems.js';
+import { problemText, showError } from './problems.js';
+import { Rooms } from './rooms.js';
 import { Timeline } from './timeline.js';
 
 const TYPING_EVERY_MS = 2000;
+// Where to go after signing in (an invitation's room), kept in this browser across the mail's tab.
+const NEXT_KEY = 'cotoami.next';
+const NEXT_PATH = /^\/cotonomas\/[A-Za-z0-9_-]{16,64}$/;
 
 const state = {
   user: null, // the signed-in user, or null when anonymous
@@ -29,6 +34,28 @@ const people = new Map();
 const timeline = new Timeline($('timeline'), $('timeline-empty'), people, navigate);
 const presence = new Presence(people);
 const members = new MembersDialog(() => state.key);
+const rooms = new Rooms(navigate);
+const authors = new People(people, () => timeline.redraw());
+timeline.onPut = (cotos) => authors.learn(cotos);
+timeline.actions = {
+  edit: async (coto, content, summary) => {
+    try {
+      timeline.put([await api.editCoto(coto.id, content, summary)]);
+      return null;
+    } catch (error) {
+      return problemText(error);
+    }
+  },
+  remove: async (coto) => {
+    try {
+      await api.deleteCoto(coto.id);
+      timeline.remove(coto.id);
+      showError($('action-error'), null);
+    } catch (error) {
+      showError($('action-error'), error);
+    }
+  },
+};
 const live = new Live({
   onEvent: applyEvent,
   // A fresh subscription may have started after the first page was read: merge the newest page
@@ -42,10 +69,18 @@ const live = new Live({
   onState: (online) => {
     const connection = $('connection');
     connection.textContent = online ? '' : t('reconnecting');
-    show(connection, !online && live.timeline !== null);
+    show(connection, !online && live.timeline !== null && !live.refused);
     document.body.classList.toggle('offline', !online);
+    if (online) show($('live-refused'), false);
   },
-  onEnded: () => navigate('/'),
+  onRefused: () => {
+    show($('connection'), false);
+    show($('live-refused'), true);
+  },
+  onEnded: () => {
+    navigate('/');
+    rooms.refresh();
+  },
   onError: () => {},
 });
 
@@ -65,6 +100,7 @@ async function route() {
   state.key = keyFromPath(location.pathname);
   timeline.here = state.key;
   state.cotonoma = null;
+  timeline.moderates = false;
   state.next = null;
   state.generation++;
   delete document.body.dataset.loaded;
@@ -78,6 +114,7 @@ async function route() {
       const cotonoma = await api.cotonoma(state.key);
       if (generation !== state.generation) return;
       state.cotonoma = cotonoma;
+      timeline.moderates = Boolean(cotonoma.managed);
       timeline.cotonomaNames.set(cotonoma.key, cotonoma.name);
       for (const other of [...(cotonoma.breadcrumbs || []), ...(cotonoma.children || [])]) {
         timeline.cotonomaNames.set(other.key, other.name);
@@ -89,6 +126,7 @@ async function route() {
       return;
     }
   }
+  rooms.here(state.key);
   await loadFirstPage();
 }
 
@@ -118,7 +156,10 @@ function renderRoom() {
   $('room-title').textContent = title;
   document.title = state.key ? `${title} · Cotoami` : 'Cotoami';
   show($('new-cotonoma-button'), Boolean(state.user));
-  show($('members-button'), Boolean(state.user && cotonoma && cotonoma.ownerId === state.user.id));
+  const manages = Boolean(state.user && cotonoma && cotonoma.managed);
+  show($('members-button'), manages);
+  show($('rename-cotonoma-button'), manages);
+  show($('delete-cotonoma-button'), manages);
   show($('anonymous-note'), state.sessionKnown && !state.user);
   showError($('post-error'), null);
 }
@@ -171,6 +212,9 @@ async function loadPage(before, generation) {
 function applyEvent(event) {
   switch (event.type) {
     case 'coto-posted':
+      timeline.put([event.coto]);
+      if (state.key) rooms.seen();
+      break;
     case 'coto-edited':
       timeline.put([event.coto]);
       break;
@@ -181,6 +225,7 @@ function applyEvent(event) {
         state.cotonoma.name = event.cotonoma.name;
         renderRoom();
       }
+      if (event.type === 'cotonoma-renamed') rooms.refresh();
       break;
     case 'coto-deleted':
       timeline.remove(event.cotoId);
@@ -202,13 +247,17 @@ async function submitPost(event) {
   }
   // One client id per draft: a retry of the same text after a failure cannot post it twice.
   if (!state.draftClientId) state.draftClientId = crypto.randomUUID();
+  const summaryBox = $('post-summary');
+  const summary = summaryBox.value.trim();
   const coto = { content };
+  if (summary) coto.summary = summary;
   if (state.user) {
     coto.clientId = state.draftClientId;
     if (state.key) coto.cotonomaKey = state.key;
   }
-  const shown = timeline.pending({ content, postedAt: null });
+  const shown = timeline.pending({ content, summary: summary || null, postedAt: null });
   box.value = '';
+  summaryBox.value = '';
   showError($('post-error'), null);
   try {
     const saved = await api.post(coto);
@@ -217,6 +266,7 @@ async function submitPost(event) {
   } catch (error) {
     shown.fail();
     if (box.value === '') box.value = content;
+    if (summaryBox.value === '') summaryBox.value = summary;
     showError($('post-error'), error);
   }
   box.focus();
@@ -239,8 +289,10 @@ function renderAccount() {
   if (state.user) {
     const signout = el('button', { type: 'button', id: 'signout-button', class: 'ghost', text: t('signOut') });
     signout.addEventListener('click', signOut);
-    account.append(avatar(state.user, 32), el('span', { id: 'user-name', class: 'user-name', text: state.user.name }),
-      signout);
+    const name = el('button', { type: 'button', id: 'user-name', class: 'user-name user-name-button', text: state.user.name,
+      title: t('changeName') });
+    name.addEventListener('click', () => openName(false));
+    account.append(avatar(state.user, 32), name, signout);
   } else {
     const signin = el('button', { type: 'button', id: 'signin-button', text: t('signIn') });
     signin.addEventListener('click', openSignin);
@@ -262,7 +314,92 @@ async function loadSession() {
     people.set(state.user.id, state.user);
     people.set('me', state.user);
   }
+  timeline.me = state.user ? state.user.id : null;
+  authors.start(Boolean(state.user));
+  rooms.start(Boolean(state.user));
   renderAccount();
+  if (state.user) afterSignin();
+}
+
+/** Back from the mailed link: go where sign-in was asked from, and greet a new account. */
+function afterSignin() {
+  const next = localStorage.getItem(NEXT_KEY);
+  localStorage.removeItem(NEXT_KEY);
+  if (next && NEXT_PATH.test(next) && next !== location.pathname) navigate(next);
+  const user = state.user;
+  const greeted = `cotoami.greeted.${user.id}`;
+  const fresh = user.createdAt && Date.now() - Date.parse(user.createdAt) < 10 * 60 * 1000;
+  if (fresh && !localStorage.getItem(greeted) && user.email && user.name === user.email.split('@')[0]) {
+    localStorage.setItem(greeted, '1');
+    openName(true);
+  }
+}
+
+// --- Names ----------------------------------------------------------------------------------
+
+function openName(welcome) {
+  show($('name-welcome'), welcome);
+  $('name-cancel').textContent = welcome ? t('skip') : t('cancel');
+  $('name-input').value = state.user.name;
+  showError($('name-error'), null);
+  $('name-dialog').showModal();
+  $('name-input').select();
+}
+
+async function submitName(event) {
+  event.preventDefault();
+  const name = $('name-input').value.trim();
+  if (!name) return;
+  try {
+    const user = await api.rename(name);
+    state.user = { ...state.user, ...user };
+    people.set(user.id, state.user);
+    people.set('me', state.user);
+    $('name-dialog').close();
+    renderAccount();
+    timeline.redraw();
+  } catch (error) {
+    showError($('name-error'), error);
+  }
+}
+
+// --- Renaming and deleting the cotonoma shown -----------------------------------------------
+
+function openRename() {
+  $('rename-input').value = state.cotonoma ? state.cotonoma.name : '';
+  showError($('rename-error'), null);
+  $('rename-dialog').showModal();
+  $('rename-input').select();
+}
+
+async function submitRename(event) {
+  event.preventDefault();
+  const name = $('rename-input').value.trim();
+  if (!name || !state.key) return;
+  try {
+    const renamed = await api.renameCotonoma(state.key, name);
+    $('rename-dialog').close();
+    if (state.cotonoma && renamed.key === state.key) {
+      state.cotonoma.name = renamed.name;
+      renderRoom();
+    }
+    rooms.refresh();
+  } catch (error) {
+    showError($('rename-error'), error);
+  }
+}
+
+async function deleteCotonoma() {
+  if (!state.cotonoma || !window.confirm(t('confirmDeleteCotonoma', { name: state.cotonoma.name }))) return;
+  const parent = state.cotonoma.parentKey;
+  try {
+    await api.deleteCotonoma(state.key);
+    showError($('action-error'), null);
+    rooms.refresh();
+    navigate(parent ? `/cotonomas/${parent}` : '/');
+  } catch (error) {
+    showError($('action-error'), error);
+  }
 }
 
 function openSignin() {
@@ -281,6 +418,8 @@ async function submitSignin(event) {
     show($('signin-error'), true);
     return;
   }
+  // An invitation's room (or any cotonoma) opened before signing in is where sign-in leads back.
+  if (NEXT_PATH.test(location.pathname)) localStorage.setItem(NEXT_KEY, location.pathname);
   try {
     await api.signinRequest(email, $('signin-save').checked);
     show($('signin-ask'), false);
@@ -344,6 +483,14 @@ function wire() {
   $('new-cotonoma-button').addEventListener('click', openNewCotonoma);
   $('cotonoma-form').addEventListener('submit', submitCotonoma);
   $('members-button').addEventListener('click', () => members.open());
+  $('rename-cotonoma-button').addEventListener('click', openRename);
+  $('rename-form').addEventListener('submit', submitRename);
+  $('delete-cotonoma-button').addEventListener('click', deleteCotonoma);
+  $('name-form').addEventListener('submit', submitName);
+  $('live-retry').addEventListener('click', () => {
+    show($('live-refused'), false);
+    live.retry();
+  });
   for (const button of document.querySelectorAll('dialog [data-close]')) {
     button.addEventListener('click', () => button.closest('dialog').close());
   }

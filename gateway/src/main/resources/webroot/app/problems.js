@@ -12,6 +12,8 @@ export function problemText(error) {
     case 'too-many-requests': return t('errorTooMany');
     case 'payload-too-large': return t('errorTooLong');
     case 'not-found': return t('errorNotFound');
+    case 'cotonoma-not-empty': return t('errorNotEmpty');
+    case 'forbidden': return t('errorForbidden');
     case 'unauthorized': return t('errorSignInFirst');
     case 'service-unavailable': return t('errorNetwork');
     default: return t('errorGeneric', { detail: error.message });

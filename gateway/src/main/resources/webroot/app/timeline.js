@@ -13,6 +13,10 @@ export class Timeline {
     this.navigate = navigate;
     this.cotonomaNames = new Map(); // key -> name, learned from cotonoma cotos and pages
     this.here = null; // the key of the cotonoma shown, or null on home
+    this.me = null; // the signed-in user's id
+    this.moderates = false; // whether they manage the cotonoma shown (may delete others' cotos)
+    this.actions = null; // {edit(coto, content, summary), remove(coto)} => Promise
+    this.onPut = null; // (cotos) => void, after cotos are shown (to learn who wrote them)
     this.clear();
   }
 
@@ -42,6 +46,7 @@ export class Timeline {
       }
     }
     this.updateEmpty();
+    if (this.onPut) this.onPut(cotos);
   }
 
   /** Draws every coto again (after learning who people are). */
@@ -117,8 +122,76 @@ export class Timeline {
       const body = el('div', { class: 'coto-body' });
       body.innerHTML = renderMarkdown(coto.content); // escape-first: see markdown.js
       item.append(body);
+      if (coto.updatedAt) time.after(el('span', { class: 'edited', text: t('edited') }));
+      const tools = this.tools(coto, item);
+      if (tools) item.append(tools);
     }
     return item;
+  }
+
+  /** Edit (own cotos) and delete (own, or any in a cotonoma one manages) buttons; null when none. */
+  tools(coto, item) {
+    if (!coto.id || coto.anonymous || !this.actions || !this.me) return null;
+    const mine = coto.authorId === this.me;
+    if (!mine && !(this.moderates && coto.cotonomaKey === this.here)) return null;
+    const bar = el('div', { class: 'coto-tools' });
+    if (mine) {
+      const edit = el('button', { type: 'button', class: 'ghost small', 'data-action': 'edit', text: t('edit') });
+      edit.addEventListener('click', () => this.startEditing(coto, item));
+      bar.append(edit);
+    }
+    const remove = el('button', { type: 'button', class: 'ghost small danger', 'data-action': 'delete', text: t('delete') });
+    remove.addEventListener('click', async () => {
+      if (!window.confirm(t('confirmDeleteCoto'))) return;
+      await this.actions.remove(coto, item);
+    });
+    bar.append(remove);
+    return bar;
+  }
+
+  /** Replaces the coto's body by a form in place; Ctrl+Enter saves, Escape cancels. */
+  startEditing(coto, item) {
+    const summary = el('input', { type: 'text', class: 'edit-summary', maxlength: 200, 'aria-label': t('summaryLabel'),
+      placeholder: t('summaryPlaceholder') });
+    summary.value = coto.summary || '';
+    const content = el('textarea', { class: 'edit-content', rows: 3, maxlength: 2500, 'aria-label': t('edit') });
+    content.value = coto.content;
+    const error = el('p', { class: 'error', role: 'alert', hidden: true });
+    const cancel = el('button', { type: 'button', class: 'ghost small', text: t('cancel') });
+    const save = el('button', { type: 'submit', class: 'small', 'data-action': 'save', text: t('save') });
+    const form = el('form', { class: 'coto-edit' }, summary, content,
+      el('div', { class: 'post-bar' }, el('span', { class: 'hint', text: t('editHint') }), cancel, save), error);
+    const original = [...item.children].filter((child) => !child.classList.contains('coto-head'));
+    original.forEach((child) => child.remove());
+    item.append(form);
+    const restore = () => {
+      form.remove();
+      item.append(...original);
+      const again = item.querySelector('[data-action="edit"]');
+      if (again) again.focus();
+    };
+    cancel.addEventListener('click', restore);
+    form.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') {
+        event.preventDefault();
+        restore();
+      } else if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        form.requestSubmit();
+      }
+    });
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      if (content.value.trim() === '') return;
+      save.disabled = true;
+      const failure = await this.actions.edit(coto, content.value, summary.value.trim() || null);
+      save.disabled = false;
+      if (failure) {
+        error.textContent = failure;
+        error.hidden = false;
+      }
+    });
+    content.focus();
   }
 
   /** A link to a cotonoma that changes page without reloading (unless opened in a new tab). */

@@ -49,7 +49,11 @@ public record AuthSettings(String privateKeyPem, URI publicUrl, String allowedOr
     if (ipLimit < 1 || emailLimit < 1) {
       throw new ConfigException("SIGNIN_IP_LIMIT and SIGNIN_EMAIL_LIMIT must be at least 1");
     }
-    return new AuthSettings(privateKey(env), env.publicUrl(), env.string("ALLOWED_ORIGINS", null), sessionTtl,
+    URI publicUrl = env.publicUrl();
+    // In dev mode the loopback aliases of a loopback PUBLIC_URL are the same site (issue 16).
+    String allowedOrigins = io.cotoami.common.session.SameOrigin.withDevAliases(publicUrl,
+        env.string("ALLOWED_ORIGINS", null), env.bool("DEV_MODE", false));
+    return new AuthSettings(privateKey(env), publicUrl, allowedOrigins, sessionTtl,
         maxAge, tokenTtl, ipLimit, emailLimit, ClientAddress.fromEnv(env));
   }
 

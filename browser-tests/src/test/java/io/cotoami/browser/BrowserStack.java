@@ -70,6 +70,8 @@ final class BrowserStack implements AutoCloseable {
     gatewayEnv.put("WS_PRESENCE_TTL", "6s");
     Map<String, String> cotoEnv = new HashMap<>(TestConfigs.stores(pg, redis));
     cotoEnv.putAll(keys.env());
+    cotoEnv.put("PUBLIC_URL", baseUrl);
+    cotoEnv.put("DEV_MODE", "true");
     Map<String, String> authEnv = new HashMap<>(cotoEnv);
     authEnv.put("PUBLIC_URL", baseUrl);
     authEnv.put("SIGNIN_IP_LIMIT", "1000");
@@ -92,6 +94,11 @@ final class BrowserStack implements AutoCloseable {
   /** The address a person would type, e.g. {@code http://localhost:41234/cotonomas/...}. */
   String url(String path) {
     return baseUrl + path;
+  }
+
+  /** The same address on another loopback alias, e.g. {@code http://127.0.0.1:41234/}. */
+  String urlAt(String host, String path) {
+    return baseUrl.replace("localhost", host) + path;
   }
 
   /** The gateway's management port ({@code /health/*}, {@code /metrics}), never the public one. */

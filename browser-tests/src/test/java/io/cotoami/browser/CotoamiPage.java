@@ -108,6 +108,14 @@ final class CotoamiPage implements AutoCloseable {
     until(ExpectedConditions.urlToBe(stack.url("/")));
     settled();
     visible(By.id("user-name"));
+    skipWelcome();
+  }
+
+  /** A new account is asked for a display name (issue 16); the tests that do not care skip it. */
+  void skipWelcome() {
+    if (Boolean.TRUE.equals(script("return document.getElementById('name-dialog').open"))) {
+      byId("name-cancel").click();
+    }
   }
 
   /** Creates a cotonoma where the page is, with the (+) button, and waits for its link. */

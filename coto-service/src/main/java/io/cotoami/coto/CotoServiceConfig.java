@@ -6,7 +6,9 @@ import io.cotoami.common.config.PgConfig;
 import io.cotoami.common.config.RedisConfig;
 import io.cotoami.common.session.RevocationConfig;
 import io.cotoami.common.session.SessionKeys;
+import io.cotoami.common.mail.OutboxSeal;
 import io.cotoami.coto.anonymous.AnonymousConfig;
+import java.net.URI;
 import java.time.Duration;
 
 /**
@@ -17,9 +19,12 @@ import java.time.Duration;
  * @param replayLimit        how many events of a timeline are kept and replayed to a returning client
  * @param trimInterval       how often events beyond {@code replayLimit} are deleted
  * @param revocations        how closely the revoked sessions are followed
+ * @param publicUrl          where people reach Cotoami: the base of the links in invitation mails
+ * @param mailOutboxKey      {@code MAIL_OUTBOX_KEY}, the key queued invitations are sealed with; null: shared through the cluster
  */
 public record CotoServiceConfig(InstanceConfig instance, PgConfig pg, RedisConfig redis, SessionKeys sessions,
-    AnonymousConfig anonymous, int replayLimit, Duration trimInterval, RevocationConfig revocations) {
+    AnonymousConfig anonymous, int replayLimit, Duration trimInterval, RevocationConfig revocations, URI publicUrl,
+    byte[] mailOutboxKey) {
   public static final String SERVICE = "coto-service";
   public static final int DEFAULT_PORT = 8081;
 
@@ -32,7 +37,9 @@ public record CotoServiceConfig(InstanceConfig instance, PgConfig pg, RedisConfi
         AnonymousConfig.fromEnv(env),
         replayLimit(env),
         trimInterval(env),
-        RevocationConfig.fromEnv(env));
+        RevocationConfig.fromEnv(env),
+        env.publicUrl(),
+        OutboxSeal.keyFromEnv(env));
   }
 
   private static Duration trimInterval(Env env) {

@@ -5,19 +5,25 @@ import io.cotoami.common.runtime.ServiceInstance;
 import io.cotoami.common.runtime.ServiceLauncher;
 import io.cotoami.common.session.RevokedSessions;
 import io.cotoami.common.session.SessionVerifier;
-import io.cotoami.coto.anonymous.AnonymousCotoMoveVerticle;
-import io.cotoami.coto.events.TimelineOpenVerticle;
-import io.cotoami.coto.events.TimelineTrimVerticle;
 import io.cotoami.common.store.PostgresStore;
 import io.cotoami.common.store.RedisStore;
 import io.cotoami.coto.anonymous.AnonymousCotos;
+import io.cotoami.coto.domain.MyCotonomas;
+import io.cotoami.coto.invite.Invitations;
+import io.cotoami.common.mail.MailOutbox;
+import io.cotoami.common.mail.OutboxSeal;
 import io.cotoami.coto.api.CotoApiVerticle;
 import io.cotoami.coto.domain.Cotonomas;
 import io.cotoami.coto.domain.Cotos;
 import io.cotoami.coto.domain.EventPublisher;
+import io.cotoami.coto.domain.MyCotonomas;
+import io.cotoami.coto.events.TimelineOpenVerticle;
+import io.cotoami.coto.invite.Invitations;
+import io.cotoami.coto.events.TimelineTrimVerticle;
 import io.cotoami.coto.store.CotoRepository;
 import io.cotoami.coto.store.CotonomaRepository;
 import io.cotoami.coto.store.Db;
+import io.cotoami.coto.store.MyCotonomaRepository;
 import io.cotoami.coto.store.TimelineEventRepository;
 import io.vertx.core.Future;
 import io.vertx.redis.client.RedisAPI;
@@ -38,7 +44,7 @@ public final class CotoServiceMain {
   public static Future<ServiceInstance> start(CotoServiceConfig config) {
     return ServiceInstance.start(config.instance()).compose(instance ->
         PostgresStore.start(instance, config.pg(), "coto", "classpath:db/coto")
-            .compose(pool -> anonymousRedis(instance, config)
+            .compose(pool -> outbox(instance, config).compose(outbox -> anonymousRedis(instance, config)
                 .compose(redis -> revocations(instance, config)
                     .compose(revoked -> {
                       Db db = new Db(pool, config.pg());
@@ -46,14 +52,15 @@ public final class CotoServiceMain {
                       Cotos cotos = new Cotos(db, new CotoRepository(), new CotonomaRepository(),
                           new TimelineEventRepository(), publisher);
                       AnonymousCotos anonymous = new AnonymousCotos(redis, config.anonymous(), cotos, publisher);
-                      CotoApiVerticle api = api(instance, config, db, cotos, publisher, anonymous, revoked);
+                      CotoApiVerticle api = api(instance, config, db, cotos, publisher, anonymous, revoked,
+                          new Invitations(outbox, config.publicUrl()));
                       return instance.vertx().deployVerticle(api)
                           .compose(id -> instance.vertx().deployVerticle(new AnonymousCotoMoveVerticle(anonymous)))
                           .compose(id -> instance.vertx().deployVerticle(new TimelineOpenVerticle(new Db(pool, config.pg()),
                               api.cotonomas(), new TimelineEventRepository(), config.replayLimit())))
                           .compose(id -> instance.vertx().deployVerticle(new TimelineTrimVerticle(new Db(pool, config.pg()),
                               new TimelineEventRepository(), config.replayLimit(), config.trimInterval())));
-                    })))
+                    }))))
             .map(deployed -> instance));
   }
 
@@ -66,10 +73,21 @@ public final class CotoServiceMain {
   }
 
   private static CotoApiVerticle api(ServiceInstance instance, CotoServiceConfig config, Db db, Cotos cotos,
-      EventPublisher publisher, AnonymousCotos anonymous, RevokedSessions revoked) {
+      EventPublisher publisher, AnonymousCotos anonymous, RevokedSessions revoked, Invitations invitations) {
+    CotonomaRepository cotonomas = new CotonomaRepository();
     return new CotoApiVerticle(instance, anonymous, config.anonymous().retention(),
         SessionVerifier.create(instance.vertx(), config.sessions()).withRevocations(revoked), cotos,
-        new Cotonomas(db, new CotoRepository(), new CotonomaRepository(), new TimelineEventRepository(), publisher));
+        new Cotonomas(db, new CotoRepository(), cotonomas, new TimelineEventRepository(), publisher),
+        new MyCotonomas(db, cotonomas, new MyCotonomaRepository()), invitations);
+  }
+
+  /**
+   * Invitations are queued on the main Redis's outbox stream, sealed like sign-in mail (the
+   * anonymous Redis is only for anonymous cotos).
+   */
+  private static Future<MailOutbox> outbox(ServiceInstance instance, CotoServiceConfig config) {
+    return OutboxSeal.start(instance.vertx(), config.mailOutboxKey())
+        .compose(seal -> RedisStore.start(instance, config.redis()).map(redis -> new MailOutbox(redis, seal)));
   }
 
   /**

@@ -65,7 +65,7 @@ public record GatewayConfig(InstanceConfig instance, SessionKeys sessions, LiveC
       throw new ConfigException("Invalid ALLOWED_ORIGINS='" + raw
           + "': expected comma-separated origins such as https://app.example,https://m.example");
     }
-    return raw;
+    return SameOrigin.withDevAliases(publicUrl, raw, env.bool("DEV_MODE", false));
   }
 
   private static String affinitySecret(Env env) {

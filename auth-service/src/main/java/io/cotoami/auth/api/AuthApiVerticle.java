@@ -4,10 +4,10 @@ import io.cotoami.auth.AuthSettings;
 import io.cotoami.auth.session.Revocations;
 import io.cotoami.auth.session.SessionIssuer;
 import io.cotoami.auth.signin.Emails;
-import io.cotoami.auth.signin.MailOutbox;
 import io.cotoami.auth.signin.RateLimits;
 import io.cotoami.auth.signin.SigninMail;
 import io.cotoami.auth.signin.SigninTokens;
+import io.cotoami.auth.user.PeopleRoutes;
 import io.cotoami.auth.user.User;
 import io.cotoami.auth.user.UserRepository;
 import io.cotoami.common.bus.Addresses;
@@ -18,6 +18,7 @@ import io.cotoami.common.http.ProblemException;
 import io.cotoami.common.http.Problems;
 import io.cotoami.common.http.RequestIds;
 import io.cotoami.common.http.Timestamps;
+import io.cotoami.common.mail.MailOutbox;
 import io.cotoami.common.runtime.ServiceInstance;
 import io.cotoami.common.session.AnonymousId;
 import io.cotoami.common.session.SameOrigin;
@@ -80,6 +81,7 @@ public final class AuthApiVerticle extends VerticleBase {
     router.post("/api/auth/sessions").handler(body).handler(sameOrigin).handler(this::createSession);
     router.post("/api/auth/signout").handler(sameOrigin).handler(this::signout);
     router.get("/api/users/me").handler(this::me);
+    new PeopleRoutes(verifier, users).install(router);
     router.put("/api/users/me").handler(body).handler(sameOrigin).handler(this::rename);
     router.get("/signin/:token").handler(ctx -> SigninPage.send(ctx, ctx.pathParam("token")));
     return instance.serve(router);
@@ -131,8 +133,8 @@ public final class AuthApiVerticle extends VerticleBase {
     SigninMail.Language language = SigninMail.language(ctx.request().getHeader("Accept-Language"));
     limits.check(clientAddress(ctx), email)
         .compose(v -> tokens.issue(new SigninTokens.Request(email, Boolean.TRUE.equals(save), anonymousId)))
-        .compose(token -> outbox.enqueue(SigninMail.render(email, settings.signinLink(token),
-            settings.signinTokenTtl(), language, saves)))
+        .map(token -> SigninMail.render(email, settings.signinLink(token), settings.signinTokenTtl(), language, saves))
+        .compose(mail -> outbox.enqueue("signin", mail.to(), mail.subject(), mail.text(), mail.html()))
         .onSuccess(messageId -> {
           LOG.atInfo().addKeyValue("requestId", RequestIds.of(ctx)).log("Sign-in mail {} queued", messageId);
           ctx.response().setStatusCode(202);

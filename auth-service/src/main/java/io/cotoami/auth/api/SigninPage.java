@@ -76,7 +76,16 @@ final class SigninPage {
   private static String head(boolean ja, String title) {
     return "<!doctype html><html lang=\"" + (ja ? "ja" : "en") + "\"><head><meta charset=\"utf-8\">"
         + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>" + title + "</title>"
-        + "<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem}"
-        + "button{font-size:1.1rem;padding:.5rem 1.5rem}</style></head><body>";
+        // The web client's look (app/style.css), inline: this page loads nothing else.
+        + "<style>:root{color:#1d2623;background:#f4f6f5;line-height:1.55;font-family:system-ui,-apple-system,"
+        + "'Segoe UI',Roboto,'Hiragino Sans','Noto Sans JP',sans-serif}"
+        + "body{max-width:28rem;margin:12vh auto;padding:1.5rem;background:#fff;border:1px solid #dde3e0;"
+        + "border-radius:14px;box-shadow:0 1px 2px rgba(16,24,20,.06),0 2px 8px rgba(16,24,20,.04)}"
+        + "body::before{content:'Cotoami';display:block;font-weight:700;color:#2f6f5e;margin-bottom:.5rem}"
+        + "h1{font-size:1.3rem;margin:0 0 .5rem}a{color:#2f6f5e}"
+        + "button{font:inherit;font-weight:600;border:1px solid #2f6f5e;background:#2f6f5e;color:#fff;"
+        + "border-radius:999px;padding:.5rem 1.5rem;cursor:pointer}button:disabled{opacity:.5}"
+        + ":focus-visible{outline:3px solid #f2c14e;outline-offset:2px}#message{color:#66736e}"
+        + "@media (max-width:600px){body{margin:1rem;}}</style></head><body>";
   }
 }

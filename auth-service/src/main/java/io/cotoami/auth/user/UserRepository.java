@@ -18,6 +18,7 @@ public final class UserRepository {
       + "ON CONFLICT (email) DO UPDATE SET email = EXCLUDED.email "
       + "RETURNING id, email, name, created_at, (xmax = 0) AS created";
   private static final String BY_ID = "SELECT id, email, name, created_at FROM users WHERE id = $1";
+  private static final String BY_IDS = "SELECT id, email, name, created_at FROM users WHERE id = ANY($1)";
   private static final String RENAME = "UPDATE users SET name = $2 WHERE id = $1 RETURNING id, email, name, created_at";
 
   private final Pool pool;
@@ -49,6 +50,15 @@ public final class UserRepository {
   public Future<Optional<User>> find(UUID id) {
     return pool.preparedQuery(BY_ID).execute(Tuple.of(id))
         .timeout(timeoutMillis, TimeUnit.MILLISECONDS).map(UserRepository::first);
+  }
+
+  /** The users among these ids (unknown ids are left out). */
+  public Future<java.util.List<User>> findAll(java.util.List<UUID> ids) {
+    return pool.preparedQuery(BY_IDS).execute(Tuple.of(ids.toArray(new UUID[0]))).map(rows -> {
+      java.util.List<User> found = new java.util.ArrayList<>(rows.size());
+      rows.forEach(row -> found.add(user(row)));
+      return found;
+    });
   }
 
   public Future<Optional<User>> rename(UUID id, String name) {

@@ -41,6 +41,30 @@ public final class SameOrigin implements Handler<RoutingContext> {
     return new SameOrigin(Set.copyOf(origins));
   }
 
+  /** The names of this machine's loopback interface, as a browser writes them in an Origin. */
+  private static final java.util.List<String> LOOPBACK = java.util.List.of("localhost", "127.0.0.1", "[::1]");
+
+  /**
+   * {@code allowedOrigins} plus, in dev mode only, the loopback aliases of a loopback
+   * {@code publicUrl} (same scheme and port): a page opened at {@code http://127.0.0.1:8080/}
+   * when PUBLIC_URL says {@code localhost} is the same site. Nothing changes outside dev mode, or
+   * when PUBLIC_URL is not a loopback address (no other host is ever added).
+   */
+  public static String withDevAliases(URI publicUrl, String allowedOrigins, boolean devMode) {
+    String host = publicUrl.getHost() == null ? "" : publicUrl.getHost().toLowerCase(Locale.ROOT);
+    if (!devMode || !LOOPBACK.contains(host)) {
+      return allowedOrigins;
+    }
+    StringBuilder origins = new StringBuilder(allowedOrigins == null ? "" : allowedOrigins);
+    for (String alias : LOOPBACK) {
+      if (!alias.equals(host)) {
+        origins.append(origins.length() == 0 ? "" : ",").append(publicUrl.getScheme()).append("://").append(alias)
+            .append(publicUrl.getPort() < 0 ? "" : ":" + publicUrl.getPort());
+      }
+    }
+    return origins.toString();
+  }
+
   /** {@code scheme://host[:port]}, lower-case, without a default port. */
   public static String origin(URI uri) {
     String scheme = uri.getScheme().toLowerCase(Locale.ROOT);

@@ -12,6 +12,7 @@ import java.util.Optional;
  */
 final class Callers {
   private static final String KEY = "caller";
+  private static final String NAME = "callerName";
   private final SessionVerifier verifier;
 
   Callers(SessionVerifier verifier) {
@@ -24,7 +25,12 @@ final class Callers {
       ctx.next();
       return;
     }
-    verifier.verify(token.get()).map(Caller::of)
+    verifier.verify(token.get())
+        .map(session -> {
+          Caller caller = Caller.of(session);
+          ctx.put(NAME, session.name());
+          return caller;
+        })
         .onSuccess(caller -> {
           ctx.put(KEY, caller);
           ctx.next();
@@ -35,6 +41,11 @@ final class Callers {
   /** The signed-in caller, or null for an anonymous visitor. */
   static Caller of(RoutingContext ctx) {
     return ctx.get(KEY);
+  }
+
+  /** The signed-in caller's display name as their session says it, or null. */
+  static String name(RoutingContext ctx) {
+    return ctx.get(NAME);
   }
 
   /** The signed-in caller; an anonymous visitor gets a 401 problem. */

@@ -9,6 +9,8 @@ import io.cotoami.coto.domain.Caller;
 import io.cotoami.coto.domain.Cotonomas;
 import io.cotoami.coto.domain.Cotos;
 import io.cotoami.coto.domain.DomainProblems;
+import io.cotoami.coto.domain.MyCotonomas;
+import io.cotoami.coto.invite.Invitations;
 import io.cotoami.coto.store.Coto;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -31,14 +33,18 @@ public final class CotoApiVerticle extends VerticleBase {
   private final SessionVerifier verifier;
   private final Cotos cotos;
   private final Cotonomas cotonomas;
+  private final MyCotonomas mine;
+  private final Invitations invitations;
 
   public CotoApiVerticle(ServiceInstance instance, AnonymousCotos anonymous, Duration retention,
-      SessionVerifier verifier, Cotos cotos, Cotonomas cotonomas) {
+      SessionVerifier verifier, Cotos cotos, Cotonomas cotonomas, MyCotonomas mine, Invitations invitations) {
     this.instance = instance;
     this.anonymous = new AnonymousRoutes(anonymous, retention);
     this.verifier = verifier;
     this.cotos = cotos;
     this.cotonomas = cotonomas;
+    this.mine = mine;
+    this.invitations = invitations;
   }
 
   /** The cotonomas this API serves, shared with the verticle that opens live timelines. */
@@ -57,7 +63,7 @@ public final class CotoApiVerticle extends VerticleBase {
     router.get("/api/cotos/:id").handler(this::get);
     router.put("/api/cotos/:id").handler(this::edit);
     router.delete("/api/cotos/:id").handler(this::delete);
-    new CotonomaRoutes(cotos, cotonomas).install(router);
+    new CotonomaRoutes(cotos, cotonomas, mine, invitations).install(router);
     return instance.serve(router);
   }
 

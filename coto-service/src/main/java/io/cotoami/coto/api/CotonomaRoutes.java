@@ -5,21 +5,34 @@ import io.cotoami.common.http.RequestIds;
 import io.cotoami.coto.domain.Caller;
 import io.cotoami.coto.domain.Cotonomas;
 import io.cotoami.coto.domain.Cotos;
+import io.cotoami.coto.domain.MyCotonomas;
+import io.cotoami.coto.invite.InvitationMail;
+import io.cotoami.coto.invite.Invitations;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** {@code /api/cotonomas/...}: cotonomas, their timelines and members. Signed-in callers only. */
 final class CotonomaRoutes {
+  private static final Logger LOG = LoggerFactory.getLogger(CotonomaRoutes.class);
   private final Cotos cotos;
   private final Cotonomas cotonomas;
+  private final MyCotonomas mine;
+  private final Invitations invitations;
 
-  CotonomaRoutes(Cotos cotos, Cotonomas cotonomas) {
+  CotonomaRoutes(Cotos cotos, Cotonomas cotonomas, MyCotonomas mine, Invitations invitations) {
     this.cotos = cotos;
     this.cotonomas = cotonomas;
+    this.mine = mine;
+    this.invitations = invitations;
   }
 
   void install(Router router) {
+    router.get("/api/cotonomas").handler(this::list);
+    router.put("/api/cotonomas/:key/read").handler(this::markRead);
     router.post("/api/cotonomas").handler(this::create);
     router.get("/api/cotonomas/:key").handler(this::get);
     router.put("/api/cotonomas/:key").handler(this::rename);
@@ -38,6 +51,24 @@ final class CotonomaRoutes {
           ctx.response().setStatusCode(201).putHeader("Location", "/api/cotonomas/" + created.cotonoma().key());
           ctx.json(created.cotonoma().toJson().put("coto", created.coto().toJson()));
         })
+        .onFailure(ctx::fail);
+  }
+
+  private void list(RoutingContext ctx) {
+    Caller caller = Callers.required(ctx, "see your cotonomas");
+    int limit = Pages.limit(ctx);
+    String rawBefore = ctx.request().getParam("before");
+    MyCotonomas.Cursor before = rawBefore == null ? null : MyCotonomas.Cursor.parse(rawBefore);
+    if (rawBefore != null && before == null) {
+      throw Pages.invalidCursor();
+    }
+    mine.page(caller, before, limit).onSuccess(ctx::json).onFailure(ctx::fail);
+  }
+
+  private void markRead(RoutingContext ctx) {
+    Caller caller = Callers.required(ctx, "keep track of what you read");
+    mine.markRead(caller, ctx.pathParam("key"))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }
 
@@ -78,11 +109,28 @@ final class CotonomaRoutes {
     Caller caller = Callers.required(ctx, "add members");
     String email = MemberInput.email(JsonBodies.object(ctx));
     cotonomas.addMember(caller, ctx.pathParam("key"), email, RequestIds.of(ctx))
-        .onSuccess(added -> {
-          ctx.response().setStatusCode(added.created() ? 201 : 200);
-          ctx.json(new JsonObject().put("email", email).put("addedAt", added.member().getString("addedAt")));
-        })
+        .compose(added -> (added.created() ? invite(ctx, email, added) : Future.succeededFuture(false))
+            .onSuccess(mailed -> {
+              ctx.response().setStatusCode(added.created() ? 201 : 200);
+              ctx.json(new JsonObject().put("email", email).put("addedAt", added.member().getString("addedAt"))
+                  .put("invited", mailed));
+            }))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * Queues the invitation, in the language the person who shares prefers (the invitee's is not
+   * known before they sign in). The membership is committed whatever happens here: a mail that
+   * cannot be queued is logged and answered as {@code invited: false}, never as a failure.
+   */
+  private Future<Boolean> invite(RoutingContext ctx, String email, Cotonomas.Added added) {
+    return invitations.queue(email, added.cotonoma().name(), added.cotonoma().key(), Callers.name(ctx),
+            InvitationMail.prefersJapanese(ctx.request().getHeader("Accept-Language")))
+        .map(id -> true)
+        .otherwise(e -> {
+          LOG.warn("Invitation mail not queued (request {}): {}", RequestIds.of(ctx), e.toString());
+          return false;
+        });
   }
 
   private void removeMember(RoutingContext ctx) {

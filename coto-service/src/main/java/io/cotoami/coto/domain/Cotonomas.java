@@ -56,15 +56,20 @@ public final class Cotonomas {
 
   /** The cotonoma with its breadcrumbs (from the top, as far up as the caller may open) and sub-cotonomas. */
   public Future<JsonObject> get(Caller caller, String key) {
-    return db.read(conn -> open(conn, caller, key, "")
-        .compose(cotonoma -> cotonomas.ancestors(conn, key, caller.userId(), caller.email())
-            .compose(ancestors -> cotonomas.children(conn, key, caller.userId(), caller.email())
-                .map(children -> cotonoma.toJson()
-                    .put("breadcrumbs", refs(openableTail(ancestors)))
-                    .put("children", refs(children))))));
+    return db.read(conn -> cotonomas.path(conn, key, caller.userId(), caller.email())
+        .compose(path -> {
+          Cotonoma cotonoma = path.isEmpty() ? null : path.get(path.size() - 1);
+          if (cotonoma == null || !cotonoma.allowed()) {
+            throw DomainProblems.notFound("cotonoma");
+          }
+          return cotonomas.children(conn, key).map(children -> cotonoma.toJson()
+              .put("managed", cotonoma.managed())
+              .put("breadcrumbs", refs(openableTail(path.subList(0, path.size() - 1))))
+              .put("children", refs(children)));
+        }));
   }
 
-  /** Only the owner renames; the coto that announces it follows. */
+  /** Only who manages it (see {@code Access}) renames; the coto that announces it follows. */
   public Future<Cotonoma> rename(Caller caller, String key, String name, String requestId) {
     return db.tx(conn -> owned(conn, caller, key, "rename")
             .compose(cotonoma -> cotonomas.rename(conn, key, name)
@@ -79,7 +84,7 @@ public final class Cotonomas {
         .recover(Cotonomas::nameTaken);
   }
 
-  /** Only the owner deletes, and only an empty cotonoma: its cotos are never deleted behind anyone's back. */
+  /** Only who manages it deletes, and only an empty cotonoma: its cotos are never deleted behind anyone's back. */
   public Future<Void> delete(Caller caller, String key, String requestId) {
     return db.tx(conn -> owned(conn, caller, key, "delete")
             .compose(cotonoma -> cotos.anyIn(conn, key).compose(any -> {
@@ -106,19 +111,19 @@ public final class Cotonomas {
             .put("members", new JsonArray(new ArrayList<>(members))))));
   }
 
-  /** An added member, and whether it is new (adding twice changes nothing). */
-  public record Added(JsonObject member, boolean created) {
+  /** An added member, whether it is new (adding twice changes nothing), and the cotonoma. */
+  public record Added(JsonObject member, boolean created, Cotonoma cotonoma) {
   }
 
-  /** Only the owner adds members, by email, whether or not that person has signed in yet. */
+  /** Only who manages it adds members, by email, whether or not that person has signed in yet. */
   public Future<Added> addMember(Caller caller, String key, String email, String requestId) {
     return db.tx(conn -> owned(conn, caller, key, "add members to")
-            .compose(cotonoma -> cotonomas.addMember(conn, key, email))
-            .compose(member -> member == null
-                ? cotonomas.member(conn, key, email).map(existing -> new Change<>(new Added(existing, false),
+            .compose(cotonoma -> cotonomas.addMember(conn, key, email).compose(member -> member == null
+                ? cotonomas.member(conn, key, email).map(existing -> new Change<>(new Added(existing, false, cotonoma),
                     List.<io.cotoami.coto.store.TimelineEvent>of()))
                 : events.append(conn, "member-added", new JsonObject().put("cotonomaKey", key).put("email", email),
-                    List.of(Timelines.cotonoma(key))).map(written -> new Change<>(new Added(member, true), written))))
+                    List.of(Timelines.cotonoma(key))).map(written -> new Change<>(new Added(member, true, cotonoma),
+                        written)))))
         .onSuccess(change -> publisher.publish(change.events(), requestId))
         .map(Change::value);
   }
@@ -130,8 +135,13 @@ public final class Cotonomas {
               if (member == null) {
                 throw DomainProblems.notFound("member");
               }
-              return events.append(conn, "member-removed", new JsonObject().put("cotonomaKey", key)
-                  .put("email", email), List.of(Timelines.cotonoma(key)));
+              // Their access to sub-cotonomas they could open only through this one ends too, live.
+              return cotonomas.onlyThrough(conn, key, email).compose(subs -> {
+                List<String> timelines = new ArrayList<>(List.of(Timelines.cotonoma(key)));
+                subs.forEach(sub -> timelines.add(Timelines.cotonoma(sub)));
+                return events.append(conn, "member-removed", new JsonObject().put("cotonomaKey", key)
+                    .put("email", email), timelines);
+              });
             })
             .map(written -> new Change<Void>(null, written)))
         .onSuccess(change -> publisher.publish(change.events(), requestId))
@@ -148,10 +158,13 @@ public final class Cotonomas {
     });
   }
 
-  /** The cotonoma, locked until commit, when the caller owns it; a member gets 403, anyone else 404. */
+  /**
+   * The cotonoma, locked until commit, when the caller manages it (its owner, or the owner of a
+   * cotonoma it is in); a member gets 403, anyone else 404.
+   */
   private Future<Cotonoma> owned(SqlConnection conn, Caller caller, String key, String action) {
     return open(conn, caller, key, "FOR UPDATE").map(cotonoma -> {
-      if (!cotonoma.ownedBy(caller.userId())) {
+      if (!cotonoma.managed()) {
         throw DomainProblems.forbidden("Only the owner can " + action + " this cotonoma.");
       }
       return cotonoma;

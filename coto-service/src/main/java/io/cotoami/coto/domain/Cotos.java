@@ -51,15 +51,14 @@ public final class Cotos {
   }
 
   public Future<Coto> get(Caller caller, UUID id) {
-    return db.read(conn -> cotos.find(conn, id, caller.userId(), caller.email(), false))
-        .map(found -> readable(found).coto());
+    return db.read(conn -> find(conn, caller, id, false)).map(Seen::coto);
   }
 
   /** Only the author edits; a coto that stands for a cotonoma is renamed with its cotonoma. */
   public Future<Coto> edit(Caller caller, UUID id, String content, String summary, String requestId) {
-    return db.tx(conn -> cotos.find(conn, id, caller.userId(), caller.email(), true)
+    return db.tx(conn -> find(conn, caller, id, true)
             .compose(found -> {
-              Coto coto = readable(found).coto();
+              Coto coto = found.coto();
               if (coto.asCotonoma() != null) {
                 throw DomainProblems.cotoIsCotonoma();
               }
@@ -74,15 +73,15 @@ public final class Cotos {
         .map(Change::value);
   }
 
-  /** The author deletes their coto; the owner of the cotonoma it is in may delete it too. */
+  /** The author deletes their coto; who manages the cotonoma it is in (its owner, at any depth) may too. */
   public Future<Void> delete(Caller caller, UUID id, String requestId) {
-    return db.tx(conn -> cotos.find(conn, id, caller.userId(), caller.email(), true)
+    return db.tx(conn -> find(conn, caller, id, true)
             .compose(found -> {
-              Coto coto = readable(found).coto();
+              Coto coto = found.coto();
               if (coto.asCotonoma() != null) {
                 throw DomainProblems.cotoIsCotonoma();
               }
-              if (!coto.authorId().equals(caller.userId()) && !caller.userId().equals(found.cotonomaOwner())) {
+              if (!coto.authorId().equals(caller.userId()) && (found.in() == null || !found.in().managed())) {
                 throw DomainProblems.forbidden("Only its author or the cotonoma's owner can delete a coto.");
               }
               JsonObject payload = new JsonObject().put("cotoId", coto.id().toString())
@@ -119,11 +118,28 @@ public final class Cotos {
     });
   }
 
-  private static CotoRepository.Found readable(CotoRepository.Found found) {
-    if (found == null || !found.readable()) {
-      throw DomainProblems.notFound("coto");
-    }
-    return found;
+  /** A coto the caller may read, and the cotonoma it is in (null outside cotonomas) with the caller's rights. */
+  private record Seen(Coto coto, Cotonoma in) {
+  }
+
+  /**
+   * The coto when its author or someone who may open its cotonoma asks; 404 otherwise.
+   * {@code forUpdate} locks it until the transaction ends.
+   */
+  private Future<Seen> find(SqlConnection conn, Caller caller, UUID id, boolean forUpdate) {
+    return cotos.find(conn, id, forUpdate).compose(coto -> {
+      if (coto == null) {
+        throw DomainProblems.notFound("coto");
+      }
+      Future<Cotonoma> in = coto.cotonomaKey() == null ? Future.succeededFuture()
+          : cotonomas.find(conn, coto.cotonomaKey(), caller.userId(), caller.email(), "");
+      return in.map(cotonoma -> {
+        if (!coto.authorId().equals(caller.userId()) && (cotonoma == null || !cotonoma.allowed())) {
+          throw DomainProblems.notFound("coto");
+        }
+        return new Seen(coto, cotonoma);
+      });
+    });
   }
 
   static List<String> timelinesOf(Coto coto) {

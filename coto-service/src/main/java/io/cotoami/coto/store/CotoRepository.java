@@ -16,11 +16,7 @@ public final class CotoRepository {
       + "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " + Coto.COLUMNS;
   private static final String BY_CLIENT_ID = "SELECT " + Coto.COLUMNS
       + " FROM cotos c WHERE c.author_id = $1 AND c.client_id = $2";
-  /** A coto with who may read it: its author, or the owner or a member of the cotonoma it is in. */
-  private static final String FIND = "SELECT " + Coto.COLUMNS + ", n.owner_id AS cotonoma_owner, "
-      + "(c.author_id = $2 OR coalesce(n.owner_id = $2, false) OR EXISTS (SELECT 1 FROM members m "
-      + "WHERE m.cotonoma_key = c.cotonoma_key AND m.email = $3)) AS readable "
-      + "FROM cotos c LEFT JOIN cotonomas n ON n.key = c.cotonoma_key WHERE c.id = $1";
+  private static final String FIND = "SELECT " + Coto.COLUMNS + " FROM cotos c WHERE c.id = $1";
   private static final String UPDATE = "UPDATE cotos AS c SET content = $2, summary = $3, updated_at = now() "
       + "WHERE c.id = $1 RETURNING " + Coto.COLUMNS;
   private static final String UPDATE_ANNOUNCING = "UPDATE cotos AS c SET content = $2, updated_at = now() "
@@ -34,10 +30,6 @@ public final class CotoRepository {
       + " FROM cotos c WHERE c.cotonoma_key = $1 AND c.seq < $2 ORDER BY c.seq DESC LIMIT $3";
   private static final String ANY_IN_COTONOMA = "SELECT EXISTS (SELECT 1 FROM cotos WHERE cotonoma_key = $1) AS any";
 
-  /** A coto found for a caller. {@code cotonomaOwner} is null outside cotonomas. */
-  public record Found(Coto coto, UUID cotonomaOwner, boolean readable) {
-  }
-
   /** Inserts a coto; with a client id already used by this author it fails with SQLSTATE 23505. */
   public Future<Coto> insert(SqlConnection conn, UUID authorId, String content, String summary, String clientId,
       String cotonomaKey, String asCotonoma) {
@@ -50,17 +42,10 @@ public final class CotoRepository {
     return conn.preparedQuery(BY_CLIENT_ID).execute(Tuple.of(authorId, clientId)).map(CotoRepository::one);
   }
 
-  /** The coto, or null; {@code forUpdate} locks it until the transaction ends. */
-  public Future<Found> find(SqlConnection conn, UUID id, UUID callerId, String callerEmail, boolean forUpdate) {
-    return conn.preparedQuery(forUpdate ? FIND + " FOR UPDATE OF c" : FIND)
-        .execute(Tuple.of(id, callerId, callerEmail))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            return null;
-          }
-          Row row = rows.iterator().next();
-          return new Found(Coto.from(row), row.getUUID("cotonoma_owner"), row.getBoolean("readable"));
-        });
+  /** The coto, or null; {@code forUpdate} locks it until the transaction ends. Who may read it is for the caller to say. */
+  public Future<Coto> find(SqlConnection conn, UUID id, boolean forUpdate) {
+    return conn.preparedQuery(forUpdate ? FIND + " FOR UPDATE OF c" : FIND).execute(Tuple.of(id))
+        .map(CotoRepository::one);
   }
 
   public Future<Coto> update(SqlConnection conn, UUID id, String content, String summary) {

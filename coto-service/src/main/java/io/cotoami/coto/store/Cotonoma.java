@@ -9,18 +9,18 @@ import java.util.UUID;
 /**
  * A cotonoma: a room of cotos, possibly inside another.
  *
- * @param allowed whether the caller it was read for is its owner or a member
+ * @param allowed whether the caller it was read for may open it (see {@link Access})
+ * @param managed whether that caller has the owner's rights over it: rename, delete, members, others' cotos
  */
 public record Cotonoma(String key, String name, UUID ownerId, String parentKey, OffsetDateTime createdAt,
-    OffsetDateTime updatedAt, boolean allowed) {
+    OffsetDateTime updatedAt, boolean allowed, boolean managed) {
 
   static final String COLUMNS = "n.key, n.name, n.owner_id, n.parent_key, n.created_at, n.updated_at";
 
-  static Cotonoma from(Row row) {
-    Boolean allowed = row.getBoolean("allowed");
+  static Cotonoma from(Row row, boolean allowed, boolean managed) {
     return new Cotonoma(row.getString("key"), row.getString("name"), row.getUUID("owner_id"),
         row.getString("parent_key"), row.getOffsetDateTime("created_at"), row.getOffsetDateTime("updated_at"),
-        allowed != null && allowed);
+        allowed, managed);
   }
 
   public boolean ownedBy(UUID userId) {
@@ -28,7 +28,7 @@ public record Cotonoma(String key, String name, UUID ownerId, String parentKey, 
   }
 
   public Cotonoma renamed(String newName, OffsetDateTime at) {
-    return new Cotonoma(key, newName, ownerId, parentKey, createdAt, at, allowed);
+    return new Cotonoma(key, newName, ownerId, parentKey, createdAt, at, allowed, managed);
   }
 
   public JsonObject toJson() {

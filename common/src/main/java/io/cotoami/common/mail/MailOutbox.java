@@ -1,9 +1,7 @@
-package io.cotoami.auth.signin;
+package io.cotoami.common.mail;
 
 import io.cotoami.common.bus.Addresses;
 import io.cotoami.common.store.DeadlineRedis;
-import io.cotoami.common.mail.OutboxMail;
-import io.cotoami.common.mail.OutboxSeal;
 import io.vertx.core.Future;
 import io.vertx.redis.client.RedisAPI;
 import java.util.List;
@@ -11,9 +9,10 @@ import java.util.UUID;
 
 /**
  * Queues mail for mail-service in the durable Redis stream {@link Addresses#MAIL_OUTBOX_STREAM}
- * (append-only file on, entries removed once sent). Each entry has a {@code messageId}, so
- * mail-service sends it once even if it sees it twice; everything else is sealed
- * ({@link OutboxSeal}), so the link it carries is never readable at rest.
+ * (append-only file on, entries removed once sent): the one writer of the outbox, used by
+ * auth-service (sign-in links) and coto-service (invitations). Each entry has a {@code messageId},
+ * so mail-service sends it once even if it sees it twice; everything else is sealed
+ * ({@link OutboxSeal}), so what it carries is never readable at rest.
  */
 public final class MailOutbox {
   private static final String XADD = "return redis.call('XADD', KEYS[1], '*', unpack(ARGV))";
@@ -25,11 +24,11 @@ public final class MailOutbox {
     this.seal = seal;
   }
 
-  /** Appends the mail; answers its message id. */
-  public Future<String> enqueue(SigninMail mail) {
+  /** Appends a mail of this kind ({@code signin}, {@code invitation}); answers its message id. */
+  public Future<String> enqueue(String kind, String to, String subject, String text, String html) {
     String messageId = UUID.randomUUID().toString();
     // Guarded: a mail that Redis reaches after we answered 503 is not queued (a retry asks again).
-    List<String> fields = seal.fields(new OutboxMail(messageId, "signin", mail.to(), mail.subject(), mail.text(), mail.html()));
+    List<String> fields = seal.fields(new OutboxMail(messageId, kind, to, subject, text, html));
     return DeadlineRedis.evalGuarded(redis, XADD, List.of(Addresses.MAIL_OUTBOX_STREAM), fields)
         .map(id -> messageId);
   }

@@ -1,0 +1,420 @@
+package io.cotoami.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cotoami.auth.AuthServiceConfig;
+import io.cotoami.auth.AuthServiceMain;
+import io.cotoami.common.config.PgConfig;
+import io.cotoami.common.runtime.ServiceInstance;
+import io.cotoami.coto.CotoServiceConfig;
+import io.cotoami.coto.CotoServiceMain;
+import io.cotoami.gateway.GatewayConfig;
+import io.cotoami.gateway.GatewayMain;
+import io.cotoami.infra.PostgresServer;
+import io.cotoami.infra.RedisServer;
+import io.cotoami.infra.SessionKeyPair;
+import io.cotoami.infra.TestConfigs;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Who may do what in shared and nested cotonomas (issue 16), and each person's list of their
+ * cotonomas, through the gateway: a gateway, coto-service and auth-service on embedded PostgreSQL
+ * and Redis; users sign in with tokens minted by a test key pair.
+ */
+@Timeout(120)
+class SharingSystemTest {
+  private static final String CLUSTER = TestConfigs.newClusterName();
+  private static final SessionKeyPair KEYS = SessionKeyPair.generate();
+  private static PostgresServer postgres;
+  private static RedisServer redis;
+  private static ServiceInstance gateway;
+  private static ServiceInstance coto;
+  private static ServiceInstance auth;
+  private static PgConfig pg;
+  private static Http http;
+  private static WebSocketClient sockets;
+
+  @BeforeAll
+  static void start() throws Exception {
+    postgres = PostgresServer.startTemporary();
+    redis = RedisServer.startTemporary();
+    pg = postgres.ensureDatabase("cotoami", "cotoami", "secret");
+    Map<String, String> env = new HashMap<>(TestConfigs.stores(pg, redis));
+    env.putAll(KEYS.env());
+    Map<String, String> gatewayEnv = new HashMap<>(KEYS.env());
+    gatewayEnv.put("UPSTREAM_TIMEOUT", "10s");
+    List<ServiceInstance> started = Http.await(Future.all(
+        GatewayMain.start(GatewayConfig.fromEnv(TestConfigs.of(CLUSTER, gatewayEnv))),
+        CotoServiceMain.start(CotoServiceConfig.fromEnv(TestConfigs.of(CLUSTER, env))),
+        AuthServiceMain.start(AuthServiceConfig.fromEnv(TestConfigs.of(CLUSTER, env))))).list();
+    gateway = started.get(0);
+    coto = started.get(1);
+    auth = started.get(2);
+    http = new Http(gateway.httpPort());
+    sockets = gateway.vertx().createWebSocketClient();
+    http.until("/api/instances", r -> r.bodyAsString().contains("coto-service")
+        && r.bodyAsString().contains("auth-service"), 30);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (sockets != null) {
+      Http.await(sockets.close());
+    }
+    Http.shutdown(gateway, coto, auth);
+    if (http != null) {
+      http.close();
+    }
+    redis.close();
+    postgres.close();
+  }
+
+  private record User(String id, String email, String token) {
+  }
+
+  private static User user() {
+    String id = UUID.randomUUID().toString();
+    String email = "u" + id.substring(0, 8) + "@example.com";
+    return new User(id, email, KEYS.token(gateway.vertx(), id, email, email.substring(0, email.indexOf('@'))));
+  }
+
+  @Test
+  @DisplayName("A member's sub-cotonoma stays under the room's owner: the owner opens, renames and deletes it at any depth, so the room can be emptied and deleted")
+  void ownerRulesEverythingInside() throws Exception {
+    User owner = user();
+    User member = user();
+    String room = cotonoma(owner, "Room", null);
+    share(owner, room, member);
+    String sub = cotonoma(member, "Member's corner", room);
+    String deep = cotonoma(member, "Deeper", sub);
+    String deepCoto = post(member, "in the deep", deep);
+
+    assertEquals(200, call(owner, HttpMethod.GET, "/api/cotonomas/" + deep, null).statusCode(), "the owner opens it");
+    assertEquals(List.of("in the deep"), contents(timeline(owner, deep)));
+    JsonObject opened = call(owner, HttpMethod.GET, "/api/cotonomas/" + sub, null).bodyAsJsonObject();
+    assertTrue(opened.getBoolean("managed"), opened.encode());
+    assertEquals(List.of("Deeper"), names(opened.getJsonArray("children")));
+    assertEquals(200, call(owner, HttpMethod.PUT, "/api/cotonomas/" + deep, new JsonObject().put("name", "Renamed"))
+        .statusCode(), "the owner renames it");
+    assertEquals("Renamed", call(member, HttpMethod.GET, "/api/cotonomas/" + deep, null).bodyAsJsonObject()
+        .getString("name"));
+
+    assertProblem(call(owner, HttpMethod.DELETE, "/api/cotonomas/" + room, null), 409, "cotonoma-not-empty");
+    assertProblem(call(owner, HttpMethod.DELETE, "/api/cotonomas/" + deep, null), 409, "cotonoma-not-empty");
+    assertEquals(204, call(owner, HttpMethod.DELETE, "/api/cotos/" + deepCoto, null).statusCode(),
+        "the owner deletes a member's coto at any depth");
+    assertEquals(204, call(owner, HttpMethod.DELETE, "/api/cotonomas/" + deep, null).statusCode());
+    assertEquals(204, call(owner, HttpMethod.DELETE, "/api/cotonomas/" + sub, null).statusCode());
+    assertEquals(204, call(owner, HttpMethod.DELETE, "/api/cotonomas/" + room, null).statusCode(),
+        "emptied, the room is deleted");
+    assertProblem(call(member, HttpMethod.GET, "/api/cotonomas/" + sub, null), 404, "not-found");
+  }
+
+  @Test
+  @DisplayName("Membership inherits: members of a room read and post in its sub-cotonomas at any depth; a member of a sub-cotonoma alone cannot open its parent")
+  void membershipInherits() throws Exception {
+    User owner = user();
+    User member = user();
+    User subOnly = user();
+    User stranger = user();
+    String room = cotonoma(owner, "Room", null);
+    String sub = cotonoma(owner, "Sub", room);
+    String deep = cotonoma(owner, "Deep", sub);
+    share(owner, room, member);
+    share(owner, sub, subOnly);
+
+    assertEquals(201, call(member, HttpMethod.POST, "/api/cotos", new JsonObject().put("content", "hello deep")
+        .put("cotonomaKey", deep)).statusCode(), "a member of the room posts two levels down");
+    assertEquals(List.of("hello deep"), contents(timeline(member, deep)));
+    JsonObject seen = call(member, HttpMethod.GET, "/api/cotonomas/" + deep, null).bodyAsJsonObject();
+    assertEquals(List.of("Room", "Sub"), names(seen.getJsonArray("breadcrumbs")));
+    assertFalse(seen.getBoolean("managed"));
+    assertProblem(call(member, HttpMethod.PUT, "/api/cotonomas/" + deep, new JsonObject().put("name", "Mine")), 403,
+        "forbidden");
+    assertProblem(call(member, HttpMethod.POST, "/api/cotonomas/" + sub + "/members",
+        new JsonObject().put("email", "x@example.com")), 403, "forbidden");
+
+    assertEquals(List.of("hello deep"), contents(timeline(subOnly, deep)));
+    assertEquals(List.of("Sub"), names(call(subOnly, HttpMethod.GET, "/api/cotonomas/" + deep, null)
+        .bodyAsJsonObject().getJsonArray("breadcrumbs")), "breadcrumbs stop where they may not go");
+    assertProblem(call(subOnly, HttpMethod.GET, "/api/cotonomas/" + room, null), 404, "not-found");
+
+    for (String key : List.of(room, sub, deep)) {
+      assertProblem(call(stranger, HttpMethod.GET, "/api/cotonomas/" + key + "/cotos", null), 404, "not-found");
+    }
+  }
+
+  @Test
+  @DisplayName("Removed from the room, a member can no longer open, rename or post in the sub-cotonoma they created there, and their live subscription to it ends")
+  void removedMemberLosesTheirSubCotonomas() throws Exception {
+    User owner = user();
+    User member = user();
+    String room = cotonoma(owner, "Room", null);
+    share(owner, room, member);
+    String sub = cotonoma(member, "Corner", room);
+    assertEquals(200, call(member, HttpMethod.PUT, "/api/cotonomas/" + sub, new JsonObject().put("name", "My corner"))
+        .statusCode(), "while a member, they rename their own");
+    assertTrue(names(myList(member)).contains("My corner"));
+
+    LiveProbe live = connect(member);
+    live.subscribe("cotonoma:" + sub, null);
+    live.next("subscribed");
+
+    assertEquals(204, call(owner, HttpMethod.DELETE, "/api/cotonomas/" + room + "/members/" + member.email(), null)
+        .statusCode());
+    JsonObject ended = live.next("unsubscribed");
+    assertEquals("cotonoma:" + sub, ended.getString("timeline"));
+
+    assertProblem(call(member, HttpMethod.PUT, "/api/cotonomas/" + sub, new JsonObject().put("name", "Still mine")),
+        404, "not-found");
+    assertProblem(call(member, HttpMethod.GET, "/api/cotonomas/" + sub, null), 404, "not-found");
+    assertProblem(call(member, HttpMethod.POST, "/api/cotos", new JsonObject().put("content", "x")
+        .put("cotonomaKey", sub)), 404, "not-found");
+    assertProblem(call(member, HttpMethod.DELETE, "/api/cotonomas/" + sub, null), 404, "not-found");
+    assertEquals("My corner", call(owner, HttpMethod.GET, "/api/cotonomas/" + sub, null).bodyAsJsonObject()
+        .getString("name"), "the name did not change");
+    assertEquals(List.of(), names(myList(member)), "nor does it stay in their list");
+    live.ws.close();
+  }
+
+  @Test
+  @DisplayName("My cotonomas lists the ones I own or am a member of, most recently active first, paged by cursor, shared ones and unread ones marked, read marks kept per user")
+  void myCotonomas() throws Exception {
+    User owner = user();
+    User member = user();
+    String a = cotonoma(owner, "A", null);
+    String b = cotonoma(owner, "B", null);
+    String c = cotonoma(owner, "C", null);
+    String notShared = cotonoma(owner, "Private", null);
+    share(owner, a, member);
+    share(owner, b, member);
+    share(owner, c, member);
+    String theirs = cotonoma(member, "Theirs", null);
+    post(owner, "news in A", a);
+
+    assertEquals(List.of("A", "Private", "C", "B"), names(myList(owner)), "owner: most recent first");
+    JsonArray memberList = myList(member);
+    assertEquals(List.of("A", "Theirs", "C", "B"), names(memberList));
+    JsonObject first = memberList.getJsonObject(0);
+    assertFalse(first.getBoolean("owned"), "shared with me");
+    assertTrue(first.getBoolean("unread"), "someone else posted");
+    assertTrue(memberList.getJsonObject(1).getBoolean("owned"));
+    assertFalse(memberList.getJsonObject(1).getBoolean("unread"), "nothing by others");
+    assertFalse(myList(owner).getJsonObject(0).getBoolean("unread"), "their own post is not news to the owner");
+
+    // Pages of two, by cursor, no duplicates, no gaps.
+    List<String> paged = new ArrayList<>();
+    String next = null;
+    do {
+      HttpResponse<Buffer> page = call(member, HttpMethod.GET, "/api/cotonomas?limit=2"
+          + (next == null ? "" : "&before=" + next), null);
+      assertEquals(200, page.statusCode(), page.bodyAsString());
+      paged.addAll(names(page.bodyAsJsonObject().getJsonArray("cotonomas")));
+      next = page.bodyAsJsonObject().getString("next");
+    } while (next != null && paged.size() < 10);
+    assertEquals(List.of("A", "Theirs", "C", "B"), paged);
+
+    // Read on one device, read on all: the mark is the server's.
+    assertEquals(204, call(member, HttpMethod.PUT, "/api/cotonomas/" + a + "/read", null).statusCode());
+    assertFalse(myList(member).getJsonObject(0).getBoolean("unread"));
+    assertTrue(myList(owner).stream().map(JsonObject.class::cast).noneMatch(n -> n.getBoolean("unread")));
+    post(owner, "more", a);
+    assertTrue(myList(member).getJsonObject(0).getBoolean("unread"), "new since last read");
+
+    assertEquals(204, call(owner, HttpMethod.DELETE, "/api/cotonomas/" + b + "/members/" + member.email(), null)
+        .statusCode());
+    assertEquals(List.of("A", "Theirs", "C"), names(myList(member)), "removed: gone from the list");
+
+    User stranger = user();
+    assertProblem(call(stranger, HttpMethod.PUT, "/api/cotonomas/" + notShared + "/read", null), 404, "not-found");
+    assertEquals(0, myList(stranger).size());
+    assertProblem(call(null, HttpMethod.GET, "/api/cotonomas", null), 401, "unauthorized");
+    for (String bad : List.of("garbage", "12", "0.AAAAAAAAAAAAAAAAAAAAAA", "x." + theirs)) {
+      assertProblem(call(member, HttpMethod.GET, "/api/cotonomas?before=" + bad, null), 400, "invalid-cursor");
+    }
+    assertProblem(call(member, HttpMethod.GET, "/api/cotonomas?limit=0", null), 400, "validation");
+    assertNull(call(member, HttpMethod.GET, "/api/cotonomas", null).bodyAsJsonObject().getString("next"));
+  }
+
+  @Test
+  @DisplayName("Adding a member queues one invitation mail naming the room, who shared it and its link, in the sharer's language; adding again or removing queues nothing")
+  void invitationMail() throws Exception {
+    User owner = user();
+    String room = cotonoma(owner, "Book club", null);
+    String invitee = "new-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+    HttpResponse<Buffer> added = call(owner, HttpMethod.POST, "/api/cotonomas/" + room + "/members",
+        new JsonObject().put("email", invitee));
+    assertEquals(201, added.statusCode(), added.bodyAsString());
+    assertTrue(added.bodyAsJsonObject().getBoolean("invited"), added.bodyAsString());
+    List<Map<String, String>> mails = mailsTo(invitee);
+    assertEquals(1, mails.size(), "one mail, to an address with no account yet");
+    Map<String, String> mail = mails.get(0);
+    assertEquals("invitation", mail.get("kind"));
+    String ownerName = owner.email().substring(0, owner.email().indexOf('@'));
+    assertTrue(mail.get("subject").contains("Book club") && mail.get("subject").contains(ownerName), mail.get("subject"));
+    assertTrue(mail.get("text").contains("http://localhost:8080/cotonomas/" + room), mail.get("text"));
+    assertTrue(mail.get("html").contains("/cotonomas/" + room), mail.get("html"));
+    assertNotNull(mail.get("messageId"));
+
+    assertEquals(200, call(owner, HttpMethod.POST, "/api/cotonomas/" + room + "/members",
+        new JsonObject().put("email", invitee)).statusCode());
+    assertEquals(204, call(owner, HttpMethod.DELETE, "/api/cotonomas/" + room + "/members/" + invitee, null)
+        .statusCode());
+    assertEquals(1, mailsTo(invitee).size(), "adding again and removing send nothing");
+
+    String japanese = "ja-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+    HttpRequest<Buffer> request = http.client().request(HttpMethod.POST, "/api/cotonomas/" + room + "/members")
+        .putHeader("Content-Type", "application/json").putHeader("Authorization", "Bearer " + owner.token())
+        .putHeader("Accept-Language", "ja,en;q=0.5");
+    assertEquals(201, Http.await(request.sendBuffer(Buffer.buffer(new JsonObject().put("email", japanese).encode())))
+        .statusCode());
+    assertTrue(mailsTo(japanese).get(0).get("text").contains("共有しました"));
+  }
+
+  @Test
+  @DisplayName("GET /api/users gives signed-in callers the current name and avatar of authors by id, never an email; bad lists are 400, anonymous callers 401")
+  void authorsById() throws Exception {
+    User ann = user();
+    User bob = user();
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
+         java.sql.PreparedStatement insert = c.prepareStatement(
+             "INSERT INTO auth.users (id, email, name) VALUES (?::uuid, ?, ?)")) {
+      for (User u : List.of(ann, bob)) {
+        insert.setString(1, u.id());
+        insert.setString(2, u.email());
+        insert.setString(3, "Name of " + u.email().substring(0, 9));
+        insert.executeUpdate();
+      }
+    }
+    String unknown = UUID.randomUUID().toString();
+    HttpResponse<Buffer> answer = call(ann, HttpMethod.GET, "/api/users?ids=" + bob.id() + "," + ann.id() + ","
+        + unknown, null);
+    assertEquals(200, answer.statusCode(), answer.bodyAsString());
+    JsonArray users = answer.bodyAsJsonObject().getJsonArray("users");
+    assertEquals(2, users.size(), "the unknown id is left out");
+    JsonObject bobSeen = users.stream().map(JsonObject.class::cast).filter(u -> bob.id().equals(u.getString("id")))
+        .findFirst().orElseThrow();
+    assertEquals("Name of " + bob.email().substring(0, 9), bobSeen.getString("name"));
+    assertTrue(bobSeen.getString("avatarUrl").startsWith("https://"), bobSeen.encode());
+    assertFalse(answer.bodyAsString().contains("@example.com"), "no email");
+
+    assertProblem(call(null, HttpMethod.GET, "/api/users?ids=" + bob.id(), null), 401, "unauthorized");
+    assertProblem(call(ann, HttpMethod.GET, "/api/users?ids=", null), 400, "validation");
+    assertProblem(call(ann, HttpMethod.GET, "/api/users?ids=nope", null), 400, "validation");
+    String many = String.join(",", java.util.stream.Stream.generate(() -> UUID.randomUUID().toString()).limit(101)
+        .toList());
+    assertProblem(call(ann, HttpMethod.GET, "/api/users?ids=" + many, null), 400, "validation");
+  }
+
+  /** The mails queued for mail-service to this address, oldest first. */
+  private static List<Map<String, String>> mailsTo(String to) throws Exception {
+    io.vertx.redis.client.RedisAPI api = io.vertx.redis.client.RedisAPI.api(io.vertx.redis.client.Redis.createClient(
+        gateway.vertx(), redis.config().url()));
+    try {
+      io.vertx.redis.client.Response entries = Http.await(api.xrange(List.of(
+          io.cotoami.common.bus.Addresses.MAIL_OUTBOX_STREAM, "-", "+")));
+      List<Map<String, String>> mails = new ArrayList<>();
+      for (io.vertx.redis.client.Response entry : entries) {
+        io.vertx.redis.client.Response fields = entry.get(1);
+        Map<String, String> mail = new HashMap<>();
+        for (int i = 0; i + 1 < fields.size(); i += 2) {
+          mail.put(fields.get(i).toString(), fields.get(i + 1).toString());
+        }
+        if (to.equals(mail.get("to"))) {
+          mails.add(mail);
+        }
+      }
+      return mails;
+    } finally {
+      api.close();
+    }
+  }
+
+  private static String cotonoma(User user, String name, String parentKey) throws Exception {
+    JsonObject body = new JsonObject().put("name", name);
+    if (parentKey != null) {
+      body.put("parentKey", parentKey);
+    }
+    return created(call(user, HttpMethod.POST, "/api/cotonomas", body)).getString("key");
+  }
+
+  private static String post(User user, String content, String cotonomaKey) throws Exception {
+    return created(call(user, HttpMethod.POST, "/api/cotos", new JsonObject().put("content", content)
+        .put("cotonomaKey", cotonomaKey))).getString("id");
+  }
+
+  private static void share(User owner, String key, User with) throws Exception {
+    created(call(owner, HttpMethod.POST, "/api/cotonomas/" + key + "/members", new JsonObject()
+        .put("email", with.email())));
+  }
+
+  private static JsonArray myList(User user) throws Exception {
+    HttpResponse<Buffer> page = call(user, HttpMethod.GET, "/api/cotonomas?limit=100", null);
+    assertEquals(200, page.statusCode(), page.bodyAsString());
+    return page.bodyAsJsonObject().getJsonArray("cotonomas");
+  }
+
+  private static LiveProbe connect(User user) throws Exception {
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1")
+        .setPort(gateway.httpPort()).setURI("/api/ws").addHeader("Authorization", "Bearer " + user.token());
+    return new LiveProbe(Http.await(sockets.connect(options)));
+  }
+
+  private static HttpResponse<Buffer> call(User user, HttpMethod method, String path, JsonObject body)
+      throws Exception {
+    HttpRequest<Buffer> request = http.client().request(method, path).putHeader("Content-Type", "application/json");
+    if (user != null) {
+      request.putHeader("Authorization", "Bearer " + user.token());
+    }
+    return Http.await(body == null ? request.send() : request.sendBuffer(Buffer.buffer(body.encode())));
+  }
+
+  private static JsonObject created(HttpResponse<Buffer> response) {
+    assertEquals(201, response.statusCode(), response.bodyAsString());
+    assertNotNull(response.bodyAsJsonObject());
+    return response.bodyAsJsonObject();
+  }
+
+  private static JsonArray timeline(User user, String key) throws Exception {
+    HttpResponse<Buffer> page = call(user, HttpMethod.GET, "/api/cotonomas/" + key + "/cotos", null);
+    assertEquals(200, page.statusCode(), page.bodyAsString());
+    return page.bodyAsJsonObject().getJsonArray("cotos");
+  }
+
+  private static List<String> contents(JsonArray cotos) {
+    return cotos.stream().map(c -> ((JsonObject) c).getString("content")).toList();
+  }
+
+  private static List<String> names(JsonArray list) {
+    return list.stream().map(c -> ((JsonObject) c).getString("name")).toList();
+  }
+
+  private static void assertProblem(HttpResponse<Buffer> response, int status, String slug) {
+    assertEquals(status, response.statusCode(), response.bodyAsString());
+    assertEquals("application/problem+json", response.getHeader("Content-Type"));
+    assertEquals("urn:cotoami:problem:" + slug, response.bodyAsJsonObject().getString("type"),
+        response.bodyAsString());
+  }
+}
