@@ -45,6 +45,12 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(120)
 class SharingSystemTest {
+  private static final byte[] OUTBOX_KEY = new byte[32];
+
+  static {
+    new java.security.SecureRandom().nextBytes(OUTBOX_KEY);
+  }
+
   private static final String CLUSTER = TestConfigs.newClusterName();
   private static final SessionKeyPair KEYS = SessionKeyPair.generate();
   private static PostgresServer postgres;
@@ -63,6 +69,7 @@ class SharingSystemTest {
     pg = postgres.ensureDatabase("cotoami", "cotoami", "secret");
     Map<String, String> env = new HashMap<>(TestConfigs.stores(pg, redis));
     env.putAll(KEYS.env());
+    env.put("MAIL_OUTBOX_KEY", java.util.Base64.getEncoder().encodeToString(OUTBOX_KEY));
     Map<String, String> gatewayEnv = new HashMap<>(KEYS.env());
     gatewayEnv.put("UPSTREAM_TIMEOUT", "10s");
     List<ServiceInstance> started = Http.await(Future.all(
@@ -338,12 +345,17 @@ class SharingSystemTest {
       List<Map<String, String>> mails = new ArrayList<>();
       for (io.vertx.redis.client.Response entry : entries) {
         io.vertx.redis.client.Response fields = entry.get(1);
-        Map<String, String> mail = new HashMap<>();
+        Map<String, String> stored = new HashMap<>();
         for (int i = 0; i + 1 < fields.size(); i += 2) {
-          mail.put(fields.get(i).toString(), fields.get(i + 1).toString());
+          stored.put(fields.get(i).toString(), fields.get(i + 1).toString());
         }
-        if (to.equals(mail.get("to"))) {
-          mails.add(mail);
+        // Sealed at rest like sign-in mail: nothing but the id and the kind is readable in Redis.
+        assertEquals(java.util.Set.of("messageId", "kind", io.cotoami.common.mail.OutboxSeal.SEALED), stored.keySet());
+        io.cotoami.common.mail.OutboxMail opened = io.cotoami.common.mail.OutboxSeal.withKey(OUTBOX_KEY)
+            .open(stored.get("messageId"), stored);
+        if (to.equals(opened.to())) {
+          mails.add(Map.of("messageId", opened.messageId(), "kind", opened.kind(), "to", opened.to(),
+              "subject", opened.subject(), "text", opened.text(), "html", opened.html()));
         }
       }
       return mails;
