@@ -1,5 +1,6 @@
 package io.cotoami.coto.domain;
 
+import io.cotoami.common.http.Timestamps;
 import io.cotoami.coto.store.Cotonoma;
 import io.cotoami.coto.store.CotonomaRepository;
 import io.cotoami.coto.store.Db;
@@ -59,7 +60,7 @@ public final class MyCotonomas {
           open.forEach(entry -> list.add(entry.cotonoma().toJson()
               .put("owned", entry.owned())
               .put("managed", entry.cotonoma().managed())
-              .put("activeAt", entry.activeAt().toInstant().toString())
+              .put("activeAt", Timestamps.format(entry.activeAt()))
               .put("unread", entry.unread())));
           JsonObject page = new JsonObject().put("cotonomas", list);
           if (entries.size() == limit) {
