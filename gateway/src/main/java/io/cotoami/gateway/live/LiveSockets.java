@@ -19,6 +19,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -159,6 +160,18 @@ public final class LiveSockets {
     }
     // Viewers of a dead gateway expire without an event: looking again at each renewal shows it.
     timelines.forEach(this::schedulePresence);
+  }
+
+  /**
+   * After a cluster merge: events published while this gateway was cut off never reached it, so
+   * every subscription fetches what it missed (or is told to resync), and this gateway's viewers
+   * are put back in the merged presence maps at once. Call on the sockets' event loop.
+   */
+  public void catchUpAfterMerge() {
+    for (LiveClient client : List.copyOf(clients)) {
+      client.subscriptions().forEach(Subscription::catchUp);
+    }
+    renewPresence();
   }
 
   public int connected() {
