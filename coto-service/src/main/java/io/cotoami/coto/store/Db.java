@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class Db {
   private static final Logger LOG = LoggerFactory.getLogger(Db.class);
   /** The server's deadline is this much earlier than ours, so its refusal reaches us in time. */
-  static final Duration SERVER_MARGIN = Duration.ofMillis(800);
+  static final Duration SERVER_MARGIN = Duration.ofMillis(300);
   private static final String BEGIN = "SELECT set_config('synchronous_commit', 'on', true), "
       + "set_config('cotoami.deadline', (floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint + $1)::text, true)";
   private final Pool pool;
