@@ -49,6 +49,11 @@ public final class GatewayVerticle extends VerticleBase {
     SameOrigin sameOrigin = SameOrigin.of(config.publicUrl(), config.allowedOrigins());
     LiveSockets live = new LiveSockets(vertx, sessions, sameOrigin, config.live(), config.instance().busTimeout());
     router.get("/api/ws").handler(live::handshake);
+    io.vertx.core.Context sockets = vertx.getOrCreateContext();
+    instance.cluster().afterMerge("live-timelines-" + System.identityHashCode(live), () -> {
+      sockets.runOnContext(v -> live.catchUpAfterMerge());
+      return Future.succeededFuture();
+    });
     // Request bodies are small (HTTP_BODY_LIMIT, 64 KiB by default): they are read before
     // forwarding so that an idempotent POST can be sent again to another instance. Answers are
     // streamed.

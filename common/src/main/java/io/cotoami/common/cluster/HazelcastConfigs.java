@@ -12,7 +12,7 @@ public final class HazelcastConfigs {
   public static final java.time.Duration MAX_NO_HEARTBEAT = java.time.Duration.ofSeconds(8);
   public static final java.time.Duration MERGE_FIRST_RUN = java.time.Duration.ofSeconds(5);
   public static final java.time.Duration MERGE_NEXT_RUN = java.time.Duration.ofSeconds(2);
-  public static final java.time.Duration GRACEFUL_SHUTDOWN_MAX_WAIT = java.time.Duration.ofSeconds(5);
+  public static final java.time.Duration GRACEFUL_SHUTDOWN_MAX_WAIT = java.time.Duration.ofSeconds(2);
 
   private HazelcastConfigs() {
   }

@@ -167,6 +167,18 @@ public final class LiveSockets {
     timelines.forEach(this::schedulePresence);
   }
 
+  /**
+   * After a cluster merge: events published while this gateway was cut off never reached it, so
+   * every subscription fetches what it missed (or is told to resync), and this gateway's viewers
+   * are put back in the merged presence maps at once. Call on the sockets' event loop.
+   */
+  public void catchUpAfterMerge() {
+    for (LiveClient client : List.copyOf(clients)) {
+      client.subscriptions().forEach(Subscription::catchUp);
+    }
+    renewPresence();
+  }
+
   public int connected() {
     return clients.size();
   }

@@ -101,6 +101,18 @@ final class Subscription {
         .onFailure(e -> client.refused(this, e));
   }
 
+  /** Events may have been missed (the cluster was split): fetch those after the last one, or tell the client to resync. */
+  void catchUp() {
+    if (catchingUp) {
+      return;
+    }
+    if (!persisted || last == null) {
+      client.send(new JsonObject().put("type", "resync").put("timeline", name));
+      return;
+    }
+    open(false);
+  }
+
   /** A live event of this timeline. */
   void deliver(JsonObject event) {
     if (catchingUp) {
