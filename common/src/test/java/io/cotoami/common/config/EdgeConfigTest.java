@@ -18,7 +18,7 @@ class EdgeConfigTest {
   @Test
   @DisplayName("By default management is on 9090 of the HTTP host, debug routes are off, and the connection cap stays below the file-descriptor limit")
   void defaults() {
-    InstanceConfig config = InstanceConfig.fromEnv("gateway", 8080, new Env(Map.of("HTTP_HOST", "10.0.0.5")));
+    InstanceConfig config = InstanceConfig.fromEnv("gateway", 8080, new Env(Map.of("HTTP_HOST", "10.0.0.5", "CLUSTER_NAME", "edge-test")));
     assertEquals(9090, config.managementPort());
     assertEquals("10.0.0.5", config.managementHost());
     assertFalse(config.debugRoutes());
@@ -35,7 +35,7 @@ class EdgeConfigTest {
   @DisplayName("DEV_MODE turns the public debug routes on as DEBUG_ROUTES does")
   void devModeMeansDebugRoutes() {
     assertTrue(InstanceConfig.fromEnv("gateway", 8080, new Env(Map.of("DEV_MODE", "true"))).debugRoutes());
-    assertTrue(InstanceConfig.fromEnv("gateway", 8080, new Env(Map.of("DEBUG_ROUTES", "true"))).debugRoutes());
+    assertTrue(InstanceConfig.fromEnv("gateway", 8080, new Env(Map.of("DEBUG_ROUTES", "true", "CLUSTER_NAME", "edge-test"))).debugRoutes());
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.cotoami.coto.anonymous;
 import io.cotoami.common.config.ConfigException;
 import io.cotoami.common.config.Env;
 import io.cotoami.common.config.RedisConfig;
+import io.cotoami.common.http.ClientAddress;
 import java.time.Duration;
 
 /**
@@ -13,9 +14,11 @@ import java.time.Duration;
  * @param retention  how long a visitor's cotos are kept after their last post or read
  * @param quota      what one visitor may keep
  * @param writeLimit posts and edits per client address per {@code writeWindow}
+ * @param clients    who a request comes from: {@code X-Forwarded-For} is believed only from
+ *                   {@code TRUSTED_PROXIES} (the gateways), the one rule the gateway and auth-service use
  */
 public record AnonymousConfig(RedisConfig redis, boolean shared, Duration retention, Quota quota, int writeLimit,
-                              Duration writeWindow) {
+                              Duration writeWindow, ClientAddress clients) {
 
   /** At most {@code cotos} cotos and {@code bytes} bytes of stored coto bodies per visitor. */
   public record Quota(int cotos, long bytes) {
@@ -39,6 +42,7 @@ public record AnonymousConfig(RedisConfig redis, boolean shared, Duration retent
           + "': expected at least 1s");
     }
     return new AnonymousConfig(redis, shared, env.duration("ANONYMOUS_COTO_RETENTION", Duration.ofDays(30)),
-        new Quota(cotos, env.bytes("ANONYMOUS_QUOTA_BYTES", 1024 * 1024)), writeLimit, window);
+        new Quota(cotos, env.bytes("ANONYMOUS_QUOTA_BYTES", 1024 * 1024)), writeLimit, window,
+        ClientAddress.fromEnv(env));
   }
 }

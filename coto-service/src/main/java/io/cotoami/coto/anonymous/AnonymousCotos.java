@@ -28,6 +28,11 @@ public final class AnonymousCotos {
   private final EventPublisher publisher;
 
   /** On the anonymous Redis; moved cotos are posted through {@code signedIn}. */
+  /** Whose address a request is, for the per-address write limit. */
+  public io.cotoami.common.http.ClientAddress clients() {
+    return config.clients();
+  }
+
   public AnonymousCotos(RedisAPI redis, AnonymousConfig config, Cotos signedIn, EventPublisher publisher) {
     this.cotos = new AnonymousCotoRepository(redis, config.retention(), config.quota());
     this.limits = new AnonymousWriteLimits(redis, config.writeLimit(), config.writeWindow());

@@ -1,6 +1,5 @@
 package io.cotoami.coto.api;
 
-import io.cotoami.common.http.ClientAddresses;
 import io.cotoami.common.http.Problems;
 import io.cotoami.common.http.RequestIds;
 import io.cotoami.common.session.AnonymousId;
@@ -34,7 +33,7 @@ final class AnonymousRoutes {
     }
     AnonymousId visitor = AnonymousId.of(ctx.request()).orElseGet(AnonymousId::generate);
     keep(ctx, visitor);
-    anonymous.post(visitor, ClientAddresses.of(ctx.request()), input.content(), input.summary(), input.clientId(),
+    anonymous.post(visitor, anonymous.clients().of(ctx.request()), input.content(), input.summary(), input.clientId(),
             RequestIds.of(ctx))
         .onSuccess(coto -> {
           ctx.response().setStatusCode(201).putHeader("Location", "/api/cotos/" + coto.id());
@@ -65,7 +64,7 @@ final class AnonymousRoutes {
   }
 
   void edit(RoutingContext ctx, CotoInput input) {
-    anonymous.edit(owner(ctx), ClientAddresses.of(ctx.request()), ctx.pathParam("id"), input.content(),
+    anonymous.edit(owner(ctx), anonymous.clients().of(ctx.request()), ctx.pathParam("id"), input.content(),
             input.summary(), RequestIds.of(ctx))
         .onSuccess(coto -> ctx.json(coto.toJson()))
         .onFailure(e -> fail(ctx, e));
