@@ -71,7 +71,8 @@ have() { podman image exists "$1" || timeout 120 podman pull -q "$1" >/dev/null 
 have docker.io/library/postgres:17.11 || standin postgres docker.io/library/postgres:17.11 "FROM $base
 RUN groupadd -g 999 postgres && useradd -u 999 -g 999 -d /var/lib/postgresql postgres \\
  && apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends postgresql-15 \\
- && rm -rf /var/lib/apt/lists/* && mkdir -p /var/lib/postgresql/data && chown -R 999:999 /var/lib/postgresql
+ && rm -rf /var/lib/apt/lists/* && mkdir -p /var/lib/postgresql/data /var/run/postgresql \\
+ && chown -R 999:999 /var/lib/postgresql /var/run/postgresql
 ENV PATH=/usr/lib/postgresql/15/bin:\$PATH PGDATA=/var/lib/postgresql/data
 COPY entry /entry
 USER 999:999
