@@ -92,7 +92,10 @@ exec postgres -D "$PGDATA" -c listen_addresses="*"'
 have docker.io/library/redis:7.4.11 || standin redis docker.io/library/redis:7.4.11 "FROM $base
 RUN groupadd -g 999 redis && useradd -u 999 -g 999 -d /data redis \\
  && apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends redis-server \\
- && rm -rf /var/lib/apt/lists/* && mkdir -p /data && chown 999:999 /data
+ && rm -rf /var/lib/apt/lists/* && mkdir -p /data && chown 999:999 /data \\
+ && printf '#!/bin/sh\\nexec /usr/bin/redis-server \"\$@\" --protected-mode no\\n' >/usr/local/bin/redis-server \\
+ && chmod 755 /usr/local/bin/redis-server
+# As in the official image, whose build turns protected mode off: other containers connect.
 WORKDIR /data
 USER 999:999
 CMD [\"redis-server\"]"
