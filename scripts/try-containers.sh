@@ -80,7 +80,7 @@ ENTRYPOINT [\"/bin/bash\", \"/entry\"]" '# initdb on first start with POSTGRES_U
 set -e
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
   pw="$(mktemp)"; printf "%s" "$POSTGRES_PASSWORD" >"$pw"
-  initdb -U "$POSTGRES_USER" --pwfile="$pw" -A scram-sha-256 -D "$PGDATA" >/dev/null
+  initdb -U "$POSTGRES_USER" --pwfile="$pw" -A scram-sha-256 -E UTF8 --locale=C.UTF-8 -D "$PGDATA" >/dev/null
   rm -f "$pw"
   echo "host all all 0.0.0.0/0 scram-sha-256" >>"$PGDATA/pg_hba.conf"
   pg_ctl -D "$PGDATA" -o "-c listen_addresses=127.0.0.1" -w start >/dev/null
