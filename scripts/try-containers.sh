@@ -149,8 +149,14 @@ for c in "${containers[@]}"; do
 done
 
 url="http://127.0.0.1:$COTOAMI_GATEWAY_PORT"
-answer="$(curl -sS -i -X POST "$url/api/cotos" -H 'Content-Type: application/json' \
-  -H "Origin: http://localhost:$COTOAMI_GATEWAY_PORT" --data '{"content":"hello from try-containers"}')"
+# A ready gateway learns coto-service's instances from their next announcement (every 2 s): until
+# then it answers 503 "No instance of coto-service is ready", which is worth one more try.
+for _ in $(seq 1 20); do
+  answer="$(curl -sS -i -X POST "$url/api/cotos" -H 'Content-Type: application/json' \
+    -H "Origin: http://localhost:$COTOAMI_GATEWAY_PORT" --data '{"content":"hello from try-containers"}')"
+  grep -q 'No instance of coto-service is ready' <<<"$answer" || break
+  sleep 2
+done
 status="$(head -1 <<<"$answer" | tr -d '\r')"
 echo "anonymous post through the gateway: $status"
 grep -q ' 201' <<<"$status" || { echo "$answer" >&2; exit 1; }
