@@ -71,7 +71,8 @@ have() { podman image exists "$1" || timeout 120 podman pull -q "$1" >/dev/null 
 have docker.io/library/postgres:17.11 || standin postgres docker.io/library/postgres:17.11 "FROM $base
 RUN groupadd -g 999 postgres && useradd -u 999 -g 999 -d /var/lib/postgresql postgres \\
  && apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends postgresql-15 \\
- && rm -rf /var/lib/apt/lists/* && mkdir -p /var/lib/postgresql/data && chown -R 999:999 /var/lib/postgresql
+ && rm -rf /var/lib/apt/lists/* && mkdir -p /var/lib/postgresql/data /var/run/postgresql \\
+ && chown -R 999:999 /var/lib/postgresql /var/run/postgresql
 ENV PATH=/usr/lib/postgresql/15/bin:\$PATH PGDATA=/var/lib/postgresql/data
 COPY entry /entry
 USER 999:999
@@ -79,7 +80,7 @@ ENTRYPOINT [\"/bin/bash\", \"/entry\"]" '# initdb on first start with POSTGRES_U
 set -e
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
   pw="$(mktemp)"; printf "%s" "$POSTGRES_PASSWORD" >"$pw"
-  initdb -U "$POSTGRES_USER" --pwfile="$pw" -A scram-sha-256 -D "$PGDATA" >/dev/null
+  initdb -U "$POSTGRES_USER" --pwfile="$pw" -A scram-sha-256 -E UTF8 --locale=C.UTF-8 -D "$PGDATA" >/dev/null
   rm -f "$pw"
   echo "host all all 0.0.0.0/0 scram-sha-256" >>"$PGDATA/pg_hba.conf"
   pg_ctl -D "$PGDATA" -o "-c listen_addresses=127.0.0.1" -w start >/dev/null
@@ -91,7 +92,10 @@ exec postgres -D "$PGDATA" -c listen_addresses="*"'
 have docker.io/library/redis:7.4.11 || standin redis docker.io/library/redis:7.4.11 "FROM $base
 RUN groupadd -g 999 redis && useradd -u 999 -g 999 -d /data redis \\
  && apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends redis-server \\
- && rm -rf /var/lib/apt/lists/* && mkdir -p /data && chown 999:999 /data
+ && rm -rf /var/lib/apt/lists/* && mkdir -p /data && chown 999:999 /data \\
+ && printf '#!/bin/sh\\nexec /usr/bin/redis-server \"\$@\" --protected-mode no\\n' >/usr/local/bin/redis-server \\
+ && chmod 755 /usr/local/bin/redis-server
+# As in the official image, whose build turns protected mode off: other containers connect.
 WORKDIR /data
 USER 999:999
 CMD [\"redis-server\"]"
@@ -145,8 +149,14 @@ for c in "${containers[@]}"; do
 done
 
 url="http://127.0.0.1:$COTOAMI_GATEWAY_PORT"
-answer="$(curl -sS -i -X POST "$url/api/cotos" -H 'Content-Type: application/json' \
-  -H "Origin: http://localhost:$COTOAMI_GATEWAY_PORT" --data '{"content":"hello from try-containers"}')"
+# A ready gateway learns coto-service's instances from their next announcement (every 2 s): until
+# then it answers 503 "No instance of coto-service is ready", which is worth one more try.
+for _ in $(seq 1 20); do
+  answer="$(curl -sS -i -X POST "$url/api/cotos" -H 'Content-Type: application/json' \
+    -H "Origin: http://localhost:$COTOAMI_GATEWAY_PORT" --data '{"content":"hello from try-containers"}')"
+  grep -q 'No instance of coto-service is ready' <<<"$answer" || break
+  sleep 2
+done
 status="$(head -1 <<<"$answer" | tr -d '\r')"
 echo "anonymous post through the gateway: $status"
 grep -q ' 201' <<<"$status" || { echo "$answer" >&2; exit 1; }
