@@ -55,8 +55,10 @@ class TimelineHistoryTest {
     clientVertx = Vertx.vertx();
     client = WebClient.create(clientVertx, new WebClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(service.httpPort()));
+    WebClient management = WebClient.create(clientVertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+        .setDefaultPort(service.managementPort()));
     long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-    while (await(client.get("/health/ready").send()).statusCode() != 200) {
+    while (await(management.get("/health/ready").send()).statusCode() != 200) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("coto-service not ready within 30 s");
       }

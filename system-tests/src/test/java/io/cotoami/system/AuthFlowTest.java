@@ -97,7 +97,7 @@ class AuthFlowTest {
         && r.bodyAsString().contains("coto-service"), 30);
     // Sessions are served once every instance has read the revoked ones from auth-service.
     for (ServiceInstance instance : started) {
-      try (Http direct = new Http(instance.httpPort())) {
+      try (Http direct = new Http(instance.managementPort())) {
         direct.until("/health/ready", r -> r.statusCode() == 200, 30);
       }
     }

@@ -83,8 +83,8 @@ class LiveProcessTest {
     auth = ServiceProcess.start(AuthServiceMain.class, CLUSTER, TestConfigs.stores(pg, redis));
     httpA = new Http(portA);
     for (int port : List.of(portA, portB)) {
-      try (Http http = new Http(port)) {
-        http.until("/health/ready", r -> r.statusCode() == 200, 180);
+      try (Http http = new Http(port); Http management = management(port)) {
+        management.until("/health/ready", r -> r.statusCode() == 200, 180);
         http.until("/api/instances", r -> r.bodyAsJsonObject().getJsonArray("instances").stream()
             .map(JsonObject.class::cast)
             .filter(i -> "coto-service".equals(i.getString("service")) && "READY".equals(i.getString("state")))
@@ -102,9 +102,18 @@ class LiveProcessTest {
     assertEquals(2, Set.copyOf(routes.values()).size(), "requests without a cookie reach both coto-service processes");
   }
 
+  /** Public port of a gateway process → its management port ({@code /health/*}). */
+  private static final Map<Integer, Integer> MANAGEMENT = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The management port of the gateway process listening on {@code port}. */
+  private static Http management(int port) {
+    return new Http(MANAGEMENT.computeIfAbsent(port, p -> FreePorts.next()));
+  }
+
   private static Map<String, String> gatewayEnv(int port) {
     Map<String, String> env = new HashMap<>();
     env.put("HTTP_PORT", String.valueOf(port));
+    env.put("MANAGEMENT_PORT", String.valueOf(MANAGEMENT.computeIfAbsent(port, p -> FreePorts.next())));
     env.put("WS_PRESENCE_TTL", "3s");
     env.put("WS_WRITE_QUEUE", String.valueOf(WRITE_QUEUE_BYTES));
     return env;

@@ -62,7 +62,7 @@ class LiveTimelineTest {
     http = new Http(gateway.httpPort());
     http.until("/api/instances", r -> r.bodyAsString().contains("coto-service"), 30);
     for (ServiceInstance instance : started) {
-      try (Http direct = new Http(instance.httpPort())) {
+      try (Http direct = new Http(instance.managementPort())) {
         direct.until("/health/ready", r -> r.statusCode() == 200, 30);
       }
     }

@@ -41,25 +41,26 @@ class PublicUrlAgreementTest {
           TestConfigs.of(cluster, Map.of("PUBLIC_URL", "https://cotoami.test")))));
       ServiceInstance agreeing = null;
       ServiceInstance stray = null;
-      try (Http http = new Http(gateway.httpPort())) {
+      try (Http http = new Http(gateway.httpPort()); Http management = new Http(gateway.managementPort())) {
         // A trailing slash is the same address.
         agreeing = Http.await(AuthServiceMain.start(AuthServiceConfig.fromEnv(TestConfigs.of(cluster,
             with(stores, "PUBLIC_URL", "https://cotoami.test/")))));
         String agreeingId = agreeing.config().instanceId();
         http.until("/api/instances", r -> r.bodyAsString().contains(agreeingId), 30);
-        assertEquals(200, http.get("/health/ready").statusCode(), "the same PUBLIC_URL: ready");
+        assertEquals(200, management.until("/health/ready", r -> r.statusCode() == 200, 30).statusCode(),
+            "the same PUBLIC_URL: ready");
 
         stray = Http.await(AuthServiceMain.start(AuthServiceConfig.fromEnv(TestConfigs.of(cluster,
             with(stores, "PUBLIC_URL", "http://localhost:8080")))));
         String strayId = stray.config().instanceId();
-        HttpResponse<Buffer> unready = http.until("/health/ready", r -> r.statusCode() == 503, 30);
+        HttpResponse<Buffer> unready = management.until("/health/ready", r -> r.statusCode() == 503, 30);
         String body = unready.bodyAsString();
         assertTrue(body.contains("auth-service-public-url") && body.contains(strayId)
             && body.contains("http://localhost:8080") && !body.contains(agreeingId), body);
 
         Http.await(stray.shutdown());
         stray = null;
-        assertEquals(200, http.until("/health/ready", r -> r.statusCode() == 200, 30).statusCode(),
+        assertEquals(200, management.until("/health/ready", r -> r.statusCode() == 200, 30).statusCode(),
             "ready again once the stray instance has left");
       } finally {
         Http.shutdown(stray, agreeing, gateway);

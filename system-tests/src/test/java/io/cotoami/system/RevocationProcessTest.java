@@ -73,8 +73,12 @@ class RevocationProcessTest {
     gatewayB = ServiceProcess.start(GatewayMain.class, CLUSTER, gatewayEnv(portB));
     httpA = new Http(portA);
     httpB = new Http(portB);
+    for (int port : List.of(portA, portB)) {
+      try (Http management = management(port)) {
+        management.until("/health/ready", r -> r.statusCode() == 200, 240);
+      }
+    }
     for (Http http : List.of(httpA, httpB)) {
-      http.until("/health/ready", r -> r.statusCode() == 200, 240);
       awaitReadyInstances(http, "coto-service", 1, 120);
       awaitReadyInstances(http, "auth-service", 1, 120);
     }
@@ -93,9 +97,18 @@ class RevocationProcessTest {
     return copy;
   }
 
+  /** Public port of a gateway process → its management port ({@code /health/*}). */
+  private static final Map<Integer, Integer> MANAGEMENT = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The management port of the gateway process listening on {@code port}. */
+  private static Http management(int port) {
+    return new Http(MANAGEMENT.computeIfAbsent(port, p -> FreePorts.next()));
+  }
+
   private static Map<String, String> gatewayEnv(int port) {
     Map<String, String> env = new HashMap<>();
     env.put("HTTP_PORT", String.valueOf(port));
+    env.put("MANAGEMENT_PORT", String.valueOf(MANAGEMENT.computeIfAbsent(port, p -> FreePorts.next())));
     return fastMerge(env);
   }
 
@@ -204,15 +217,18 @@ class RevocationProcessTest {
       assertEquals(503, unavailable.statusCode());
       assertEquals("application/problem+json", unavailable.getHeader("Content-Type"));
       assertNotNull(unavailable.getHeader("Retry-After"));
-      HttpResponse<Buffer> notReady = httpC.get("/health/ready");
+      HttpResponse<Buffer> notReady;
+      try (Http management = management(portC)) {
+        notReady = management.get("/health/ready");
+      }
       assertEquals(503, notReady.statusCode());
       assertTrue(notReady.bodyAsString().contains("revocations"), notReady.bodyAsString());
     } finally {
       signal("CONT", redisPid);
     }
     auth = startAuth();
-    try (Http httpC = new Http(portC)) {
-      httpC.until("/health/ready", r -> r.statusCode() == 200, 240);
+    try (Http httpC = new Http(portC); Http managementC = management(portC)) {
+      managementC.until("/health/ready", r -> r.statusCode() == 200, 240);
       awaitReadyInstances(httpC, "auth-service", 1, 120);
       assertEquals(401, handshake(portC, revoked), "the revoked session, once the gateway knows");
       String fresh = token(UUID.randomUUID().toString());
