@@ -67,6 +67,12 @@ class StoreFreezeTest {
   private static PgConfig pg;
   private static final List<ServiceInstance> instances = new ArrayList<>();
   private static Vertx vertx;
+  private static final byte[] OUTBOX_KEY = new byte[32];
+
+  static {
+    new java.security.SecureRandom().nextBytes(OUTBOX_KEY);
+  }
+
   private static WebClient client;
 
   @BeforeAll
@@ -78,6 +84,8 @@ class StoreFreezeTest {
     Map<String, String> auth = new HashMap<>(TestConfigs.stores(pg, redis));
     // Every request comes from the gateway's 127.0.0.1 here.
     auth.put("SIGNIN_IP_LIMIT", "100000");
+    // Queued mail is sealed at rest; the test opens it with the same key.
+    auth.put("MAIL_OUTBOX_KEY", java.util.Base64.getEncoder().encodeToString(OUTBOX_KEY));
     instances.addAll(Http.await(Future.all(
         // The gateway's own deadline stays at its default (15 s): the stores' deadlines must answer first.
         GatewayMain.start(GatewayConfig.fromEnv(TestConfigs.of(CLUSTER, Map.of("HTTP_PORT", String.valueOf(port))))),
@@ -320,11 +328,11 @@ class StoreFreezeTest {
     Set<String> queued = new TreeSet<>();
     for (Response entry : Http.await(direct.xrange(List.of("mail:outbox", "-", "+")))) {
       Response fields = entry.get(1);
+      Map<String, String> stored = new HashMap<>();
       for (int f = 0; f + 1 < fields.size(); f += 2) {
-        if ("to".equals(fields.get(f).toString())) {
-          queued.add(fields.get(f + 1).toString());
-        }
+        stored.put(fields.get(f).toString(), fields.get(f + 1).toString());
       }
+      queued.add(io.cotoami.common.mail.OutboxSeal.withKey(OUTBOX_KEY).open(stored.get("messageId"), stored).to());
     }
     Set<String> acknowledgedMails = new TreeSet<>();
     keys(signinOutcomes, 202).forEach(k -> acknowledgedMails.add("k" + k + "@example.com"));
