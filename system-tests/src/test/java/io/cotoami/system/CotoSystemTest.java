@@ -500,8 +500,8 @@ class CotoSystemTest {
     assertTrue(addedAt.matches(millis), addedAt);
     HttpResponse<Buffer> again = call(alice, HttpMethod.POST, members, new JsonObject().put("email", "bo@example.com"));
     assertEquals(200, again.statusCode(), again.bodyAsString());
-    assertEquals(new JsonObject().put("email", "bo@example.com").put("addedAt", addedAt), again.bodyAsJsonObject(),
-        "the existing membership, not addedAt null");
+    assertEquals(new JsonObject().put("email", "bo@example.com").put("addedAt", addedAt).put("invited", false),
+        again.bodyAsJsonObject(), "the existing membership, not addedAt null, and no second invitation");
   }
 
   @Test
