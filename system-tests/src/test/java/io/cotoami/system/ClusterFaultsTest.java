@@ -77,7 +77,7 @@ class ClusterFaultsTest {
       int port = FreePorts.next();
       Map<String, String> env = new HashMap<>(TestConfigs.stores(pg, redis));
       env.put("HTTP_PORT", String.valueOf(port));
-      env.put("MANAGEMENT_PORT", String.valueOf(MANAGEMENT.computeIfAbsent(port, p -> FreePorts.next())));
+      env.put("MANAGEMENT_PORT", String.valueOf(ServiceProcess.managementPort(port)));
       cotoPorts.add(port);
       cotoServices.add(ServiceProcess.start(CotoServiceMain.class, CLUSTER, env));
     }
@@ -194,13 +194,10 @@ class ClusterFaultsTest {
     return announced.get(port).nodeId();
   }
 
-  /** Public port of a coto-service process → its management port ({@code /health/*}). */
-  private static final Map<Integer, Integer> MANAGEMENT = new java.util.concurrent.ConcurrentHashMap<>();
-
   /** Readiness of the coto-service process whose public port is {@code port}. */
   private static int readiness(int port) {
     try {
-      return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + MANAGEMENT.get(port) + "/health/ready"))
+      return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ServiceProcess.managementPort(port) + "/health/ready"))
           .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (Exception e) {
       return -1;

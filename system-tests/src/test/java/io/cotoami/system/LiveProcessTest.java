@@ -102,18 +102,15 @@ class LiveProcessTest {
     assertEquals(2, Set.copyOf(routes.values()).size(), "requests without a cookie reach both coto-service processes");
   }
 
-  /** Public port of a gateway process → its management port ({@code /health/*}). */
-  private static final Map<Integer, Integer> MANAGEMENT = new java.util.concurrent.ConcurrentHashMap<>();
-
   /** The management port of the gateway process listening on {@code port}. */
   private static Http management(int port) {
-    return new Http(MANAGEMENT.computeIfAbsent(port, p -> FreePorts.next()));
+    return new Http(ServiceProcess.managementPort(port));
   }
 
   private static Map<String, String> gatewayEnv(int port) {
     Map<String, String> env = new HashMap<>();
     env.put("HTTP_PORT", String.valueOf(port));
-    env.put("MANAGEMENT_PORT", String.valueOf(MANAGEMENT.computeIfAbsent(port, p -> FreePorts.next())));
+    env.put("MANAGEMENT_PORT", String.valueOf(ServiceProcess.managementPort(port)));
     env.put("WS_PRESENCE_TTL", "3s");
     env.put("WS_WRITE_QUEUE", String.valueOf(WRITE_QUEUE_BYTES));
     return env;

@@ -23,6 +23,17 @@ final class ServiceProcess implements AutoCloseable {
     this.dir = dir;
   }
 
+  /** Public port of a process → its management port ({@code /health/*}, {@code /metrics}). */
+  private static final Map<Integer, Integer> MANAGEMENT = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * The management port of the process whose public port is {@code httpPort}: chosen on first
+   * use; the test passes it as {@code MANAGEMENT_PORT} and polls readiness there.
+   */
+  static int managementPort(int httpPort) {
+    return MANAGEMENT.computeIfAbsent(httpPort, p -> io.cotoami.infra.FreePorts.next());
+  }
+
   /** Starts {@code main} in a new JVM with the test environment of {@code cluster} plus {@code extra}. */
   static ServiceProcess start(Class<?> main, String cluster, Map<String, String> extra) throws IOException {
     return start(main, cluster, extra, List.of());

@@ -1,7 +1,6 @@
 package io.cotoami.auth.signin;
 
 import java.time.Duration;
-import java.util.Locale;
 
 /**
  * The sign-in mail, in English or Japanese: plain text and HTML, both with the link. Only the
@@ -44,32 +43,7 @@ public record SigninMail(String to, String subject, String text, String html) {
 
   /** Japanese when the client prefers it to English (by {@code Accept-Language} q-values), else English. */
   public static Language language(String acceptLanguage) {
-    if (acceptLanguage == null || acceptLanguage.length() > 500) {
-      return Language.EN;
-    }
-    double ja = -1;
-    double en = -1;
-    for (String part : acceptLanguage.split(",")) {
-      String[] pieces = part.trim().split(";");
-      String tag = pieces[0].trim().toLowerCase(Locale.ROOT);
-      double q = 1;
-      for (int i = 1; i < pieces.length; i++) {
-        String param = pieces[i].trim();
-        if (param.startsWith("q=")) {
-          try {
-            q = Double.parseDouble(param.substring(2));
-          } catch (NumberFormatException e) {
-            q = 0;
-          }
-        }
-      }
-      if ((tag.equals("ja") || tag.startsWith("ja-")) && q > ja) {
-        ja = q;
-      } else if ((tag.equals("en") || tag.startsWith("en-")) && q > en) {
-        en = q;
-      }
-    }
-    return ja > 0 && ja > en ? Language.JA : Language.EN;
+    return io.cotoami.common.http.Languages.prefersJapanese(acceptLanguage) ? Language.JA : Language.EN;
   }
 
   private static String page(String lang, String body) {

@@ -1,12 +1,12 @@
 package io.cotoami.coto.api;
 
+import io.cotoami.common.http.Languages;
 import io.cotoami.common.http.JsonBodies;
 import io.cotoami.common.http.RequestIds;
 import io.cotoami.coto.domain.Caller;
 import io.cotoami.coto.domain.Cotonomas;
 import io.cotoami.coto.domain.Cotos;
 import io.cotoami.coto.domain.MyCotonomas;
-import io.cotoami.coto.invite.InvitationMail;
 import io.cotoami.coto.invite.Invitations;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -125,7 +125,7 @@ final class CotonomaRoutes {
    */
   private Future<Boolean> invite(RoutingContext ctx, String email, Cotonomas.Added added) {
     return invitations.queue(email, added.cotonoma().name(), added.cotonoma().key(), Callers.name(ctx),
-            InvitationMail.prefersJapanese(ctx.request().getHeader("Accept-Language")))
+            Languages.prefersJapanese(ctx.request().getHeader("Accept-Language")))
         .map(id -> true)
         .otherwise(e -> {
           LOG.warn("Invitation mail not queued (request {}): {}", RequestIds.of(ctx), e.toString());

@@ -1,6 +1,5 @@
 package io.cotoami.coto.invite;
 
-import java.util.Locale;
 
 /**
  * The mail that tells someone a cotonoma was shared with them, in English or Japanese: who shared
@@ -36,35 +35,6 @@ public record InvitationMail(String to, String subject, String text, String html
             + "<p><a href=\"" + safeLink + "\">" + safeLink + "</a></p>"));
   }
 
-  /** Japanese when the header prefers it to English (by q-value), else English. */
-  public static boolean prefersJapanese(String acceptLanguage) {
-    if (acceptLanguage == null || acceptLanguage.length() > 500) {
-      return false;
-    }
-    double ja = -1;
-    double en = -1;
-    for (String part : acceptLanguage.split(",")) {
-      String[] pieces = part.trim().split(";");
-      String tag = pieces[0].trim().toLowerCase(Locale.ROOT);
-      double q = 1;
-      for (int i = 1; i < pieces.length; i++) {
-        String param = pieces[i].trim();
-        if (param.startsWith("q=")) {
-          try {
-            q = Double.parseDouble(param.substring(2));
-          } catch (NumberFormatException e) {
-            q = 0;
-          }
-        }
-      }
-      if ((tag.equals("ja") || tag.startsWith("ja-")) && q > ja) {
-        ja = q;
-      } else if ((tag.equals("en") || tag.startsWith("en-")) && q > en) {
-        en = q;
-      }
-    }
-    return ja > 0 && ja > en;
-  }
 
   private static String page(String lang, String body) {
     return "<!doctype html><html lang=\"" + lang + "\"><head><meta charset=\"utf-8\"><title>Cotoami</title></head>"

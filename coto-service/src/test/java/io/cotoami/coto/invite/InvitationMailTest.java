@@ -21,9 +21,9 @@ class InvitationMailTest {
   @Test
   @DisplayName("Japanese when the sharer's browser prefers it, English otherwise; an unnamed sharer is 'Someone'")
   void language() {
-    assertTrue(InvitationMail.prefersJapanese("ja,en;q=0.8"));
-    assertFalse(InvitationMail.prefersJapanese("en-US,ja;q=0.5"));
-    assertFalse(InvitationMail.prefersJapanese(null));
+    assertTrue(io.cotoami.common.http.Languages.prefersJapanese("ja,en;q=0.8"));
+    assertFalse(io.cotoami.common.http.Languages.prefersJapanese("en-US,ja;q=0.5"));
+    assertFalse(io.cotoami.common.http.Languages.prefersJapanese(null));
     assertTrue(InvitationMail.render("a@example.com", "部屋", "olga", "http://x/cotonomas/k", true).text()
         .contains("olga さんが"));
     assertTrue(InvitationMail.render("a@example.com", "Room", null, "http://x/cotonomas/k", false).subject()

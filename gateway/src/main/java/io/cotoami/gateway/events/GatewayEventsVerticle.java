@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Receives the domain events every gateway replica must see (each replica gets its own copy of a
- * published event). Counted per type in {@code cotoami_gateway_events_received_total}; the
- * WebSocket fan-out to browsers subscribes here.
+ * published event) and counts them per type in {@code cotoami_gateway_events_received_total}.
+ * The WebSocket fan-out to browsers is not here: {@code live.LiveSockets} subscribes itself.
  */
 public final class GatewayEventsVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayEventsVerticle.class);
