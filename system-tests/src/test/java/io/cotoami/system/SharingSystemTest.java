@@ -83,6 +83,12 @@ class SharingSystemTest {
     sockets = gateway.vertx().createWebSocketClient();
     http.until("/api/instances", r -> r.bodyAsString().contains("coto-service")
         && r.bodyAsString().contains("auth-service"), 30);
+    // Sessions are served once every instance has read the revoked sessions from auth-service.
+    for (ServiceInstance instance : started) {
+      try (Http management = new Http(instance.managementPort())) {
+        management.until("/health/ready", r -> r.statusCode() == 200, 60);
+      }
+    }
   }
 
   @AfterAll

@@ -108,6 +108,12 @@ class SigninSecretsTest {
     direct = WebClient.create(Vertx.vertx(), new WebClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(gateway.httpPort()).setLocalAddress("127.0.0.2"));
     http.until("/api/instances", r -> r.bodyAsString().contains("auth-service"), 30);
+    // Sessions are served once every instance has read the revoked sessions from auth-service.
+    for (ServiceInstance instance : started) {
+      try (Http management = new Http(instance.managementPort())) {
+        management.until("/health/ready", r -> r.statusCode() == 200, 60);
+      }
+    }
   }
 
   @AfterAll
