@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cotoami.common.bus.Addresses;
+import io.cotoami.common.bus.TimelineEventType;
 import io.cotoami.common.config.ConfigException;
 import io.cotoami.common.config.PgConfig;
 import io.cotoami.common.runtime.ServiceInstance;
@@ -276,7 +277,7 @@ class CotoServiceTest {
   @DisplayName("Posting publishes one coto-posted event on the bus with the timeline and an event id")
   void postingPublishesAnEvent() throws Exception {
     java.util.Queue<JsonObject> received = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    var consumer = service.vertx().eventBus().<JsonObject>consumer(Addresses.COTO_POSTED, m -> received.add(m.body()));
+    var consumer = service.vertx().eventBus().<JsonObject>consumer(TimelineEventType.COTO_POSTED.address(), m -> received.add(m.body()));
     await(consumer.completion().toCompletionStage().toCompletableFuture());
     HttpResponse<Buffer> posted = post(null, new JsonObject().put("content", "event me"));
     String id = posted.bodyAsJsonObject().getString("id");

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cotoami.auth.AuthServiceConfig;
 import io.cotoami.auth.AuthServiceMain;
-import io.cotoami.common.bus.Addresses;
+import io.cotoami.common.bus.TimelineEventType;
 import io.cotoami.common.config.PgConfig;
 import io.cotoami.common.runtime.ServiceInstance;
 import io.cotoami.coto.CotoServiceConfig;
@@ -342,9 +342,7 @@ class CotoSystemTest {
   @DisplayName("Every change is published once on the cluster's bus with a per-timeline event id, persisted with the change")
   void events() throws Exception {
     ConcurrentLinkedQueue<JsonObject> received = new ConcurrentLinkedQueue<>();
-    List<String> addresses = List.of(Addresses.COTO_POSTED, Addresses.COTO_EDITED, Addresses.COTO_DELETED,
-        Addresses.COTONOMA_CREATED, Addresses.COTONOMA_RENAMED, Addresses.COTONOMA_DELETED, Addresses.MEMBER_ADDED,
-        Addresses.MEMBER_REMOVED);
+    List<String> addresses = java.util.Arrays.stream(TimelineEventType.values()).map(TimelineEventType::address).toList();
     List<Future<Void>> registered = new ArrayList<>();
     // The consumers live on the gateway's node: the events cross the cluster.
     List<io.vertx.core.eventbus.MessageConsumer<JsonObject>> consumers = new ArrayList<>();

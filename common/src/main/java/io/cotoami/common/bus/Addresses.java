@@ -15,22 +15,7 @@ public final class Addresses {
   /** A newcomer (a gateway) asks every instance to announce itself now instead of at its next heartbeat. */
   public static final String INSTANCES_QUERY = "registry.instances.query";
 
-  /** A coto was posted (signed-in or anonymous). */
-  public static final String COTO_POSTED = "coto.events.coto-posted";
-  /** A signed-in user's coto was edited. */
-  public static final String COTO_EDITED = "coto.events.coto-edited";
-  /** A signed-in user's coto was deleted. */
-  public static final String COTO_DELETED = "coto.events.coto-deleted";
-  /** A cotonoma was created (and its coto posted to the timeline it was created in). */
-  public static final String COTONOMA_CREATED = "coto.events.cotonoma-created";
-  /** A cotonoma was renamed. */
-  public static final String COTONOMA_RENAMED = "coto.events.cotonoma-renamed";
-  /** An empty cotonoma was deleted. */
-  public static final String COTONOMA_DELETED = "coto.events.cotonoma-deleted";
-  /** A member was added to a cotonoma. */
-  public static final String MEMBER_ADDED = "coto.events.member-added";
-  /** A member was removed from a cotonoma. */
-  public static final String MEMBER_REMOVED = "coto.events.member-removed";
+  /* Timeline events are published under {@code coto.events.<type>}: see {@link TimelineEventType}. */
 
   /**
    * A session, or every session of a user, was revoked (sign-out): a {@code Revocation}. Every
@@ -66,10 +51,6 @@ public final class Addresses {
    * "events": [...], "resync": <true when too much was missed to replay>}}; 401/404 otherwise.
    */
   public static final String TIMELINES_OPEN = "coto.timelines.open";
-
-  /** Every address a gateway fans out to WebSocket subscribers, by the events' {@code timeline}. */
-  public static final java.util.List<String> TIMELINE_EVENTS = java.util.List.of(COTO_POSTED, COTO_EDITED,
-      COTO_DELETED, COTONOMA_CREATED, COTONOMA_RENAMED, COTONOMA_DELETED, MEMBER_ADDED, MEMBER_REMOVED);
 
   /** A gateway's viewers of a cotonoma changed: {@code {"timeline": <bus name>}}; every gateway refreshes its subscribers. */
   public static final String PRESENCE_CHANGED = "gateway.events.presence-changed";

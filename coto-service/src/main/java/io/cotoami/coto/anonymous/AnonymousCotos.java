@@ -1,5 +1,6 @@
 package io.cotoami.coto.anonymous;
 
+import io.cotoami.common.bus.TimelineEventType;
 import io.cotoami.common.session.AnonymousId;
 import io.cotoami.coto.domain.Caller;
 import io.cotoami.coto.domain.Cotos;
@@ -27,12 +28,12 @@ public final class AnonymousCotos {
   private final Cotos signedIn;
   private final EventPublisher publisher;
 
-  /** On the anonymous Redis; moved cotos are posted through {@code signedIn}. */
   /** Whose address a request is, for the per-address write limit. */
   public io.cotoami.common.http.ClientAddress clients() {
     return config.clients();
   }
 
+  /** On the anonymous Redis; moved cotos are posted through {@code signedIn}. */
   public AnonymousCotos(RedisAPI redis, AnonymousConfig config, Cotos signedIn, EventPublisher publisher) {
     this.cotos = new AnonymousCotoRepository(redis, config.retention(), config.quota());
     this.limits = new AnonymousWriteLimits(redis, config.writeLimit(), config.writeWindow());
@@ -53,7 +54,7 @@ public final class AnonymousCotos {
             return Future.failedFuture(AnonymousRefused.overQuota(config.quota(), over.retryAfterSeconds()));
           }
           if (posted instanceof AnonymousCotoRepository.Posted.Stored stored) {
-            publish("coto-posted", visitor, stored.coto().seq(), new JsonObject().put("coto", stored.coto().toJson()),
+            publish(TimelineEventType.COTO_POSTED, visitor, stored.coto().seq(), new JsonObject().put("coto", stored.coto().toJson()),
                 requestId);
             return Future.succeededFuture(stored.coto());
           }
@@ -76,7 +77,7 @@ public final class AnonymousCotos {
           if (change != null && change.overQuota()) {
             return Future.failedFuture(AnonymousRefused.overQuota(config.quota(), change.overQuotaRetryAfter()));
           }
-          return found(change == null ? null : change.coto()).onSuccess(coto -> publish("coto-edited", visitor,
+          return found(change == null ? null : change.coto()).onSuccess(coto -> publish(TimelineEventType.COTO_EDITED, visitor,
               change.eventId(), new JsonObject().put("coto", coto.toJson()), requestId));
         });
   }
@@ -87,7 +88,7 @@ public final class AnonymousCotos {
       if (change == null) {
         return Future.failedFuture(DomainProblems.notFound("coto"));
       }
-      publish("coto-deleted", visitor, change.eventId(), new JsonObject().put("cotoId", id), requestId);
+      publish(TimelineEventType.COTO_DELETED, visitor, change.eventId(), new JsonObject().put("cotoId", id), requestId);
       return Future.succeededFuture();
     });
   }
@@ -119,7 +120,7 @@ public final class AnonymousCotos {
     });
   }
 
-  private void publish(String type, AnonymousId visitor, long eventId, JsonObject payload, String requestId) {
+  private void publish(TimelineEventType type, AnonymousId visitor, long eventId, JsonObject payload, String requestId) {
     publisher.publish(List.of(new TimelineEvent(type, visitor.timeline(), eventId, payload)), requestId);
   }
 

@@ -1,5 +1,6 @@
 package io.cotoami.coto.domain;
 
+import io.cotoami.common.bus.TimelineEventType;
 import io.cotoami.coto.store.Coto;
 import io.cotoami.coto.store.CotoRepository;
 import io.cotoami.coto.store.Cotonoma;
@@ -45,7 +46,7 @@ public final class Cotonomas {
             .compose(parent -> cotonomas.insert(conn, Keys.random(), name, caller.userId(), parentKey))
             .compose(cotonoma -> cotos.insert(conn, caller.userId(), name, null, null, parentKey, cotonoma.key())
                 .map(coto -> new Created(cotonoma, coto)))
-            .compose(created -> events.append(conn, "cotonoma-created",
+            .compose(created -> events.append(conn, TimelineEventType.COTONOMA_CREATED,
                     new JsonObject().put("cotonoma", created.cotonoma().toJson()).put("coto", created.coto().toJson()),
                     timelinesOf(created.cotonoma()))
                 .map(written -> new Change<>(created, written))))
@@ -75,7 +76,7 @@ public final class Cotonomas {
             .compose(cotonoma -> cotonomas.rename(conn, key, name)
                 .map(at -> cotonoma.renamed(name, at)))
             .compose(renamed -> cotos.renameAnnouncing(conn, key, name)
-                .compose(coto -> events.append(conn, "cotonoma-renamed",
+                .compose(coto -> events.append(conn, TimelineEventType.COTONOMA_RENAMED,
                     new JsonObject().put("cotonoma", renamed.toJson()).put("coto", coto.toJson()),
                     timelinesOf(renamed)))
                 .map(written -> new Change<>(renamed, written))))
@@ -93,7 +94,7 @@ public final class Cotonomas {
               }
               return cotos.deleteAnnouncing(conn, key);
             }).compose(coto -> cotonomas.delete(conn, key)
-                .compose(v -> events.append(conn, "cotonoma-deleted", new JsonObject()
+                .compose(v -> events.append(conn, TimelineEventType.COTONOMA_DELETED, new JsonObject()
                     .put("cotonomaKey", key).put("parentKey", cotonoma.parentKey())
                     .put("cotoId", coto == null ? null : coto.id().toString()), timelinesOf(cotonoma)))))
             .map(written -> new Change<Void>(null, written)))
@@ -121,7 +122,7 @@ public final class Cotonomas {
             .compose(cotonoma -> cotonomas.addMember(conn, key, email).compose(member -> member == null
                 ? cotonomas.member(conn, key, email).map(existing -> new Change<>(new Added(existing, false, cotonoma),
                     List.<io.cotoami.coto.store.TimelineEvent>of()))
-                : events.append(conn, "member-added", new JsonObject().put("cotonomaKey", key).put("email", email),
+                : events.append(conn, TimelineEventType.MEMBER_ADDED, new JsonObject().put("cotonomaKey", key).put("email", email),
                     List.of(Timelines.cotonoma(key))).map(written -> new Change<>(new Added(member, true, cotonoma),
                         written)))))
         .onSuccess(change -> publisher.publish(change.events(), requestId))
@@ -139,7 +140,7 @@ public final class Cotonomas {
               return cotonomas.onlyThrough(conn, key, email).compose(subs -> {
                 List<String> timelines = new ArrayList<>(List.of(Timelines.cotonoma(key)));
                 subs.forEach(sub -> timelines.add(Timelines.cotonoma(sub)));
-                return events.append(conn, "member-removed", new JsonObject().put("cotonomaKey", key)
+                return events.append(conn, TimelineEventType.MEMBER_REMOVED, new JsonObject().put("cotonomaKey", key)
                     .put("email", email), timelines);
               });
             })

@@ -1,5 +1,6 @@
 package io.cotoami.coto.domain;
 
+import io.cotoami.common.bus.TimelineEventType;
 import io.cotoami.coto.store.Coto;
 import io.cotoami.coto.store.CotoRepository;
 import io.cotoami.coto.store.Cotonoma;
@@ -40,7 +41,7 @@ public final class Cotos {
       String requestId) {
     return db.tx(conn -> requireCotonoma(conn, caller, cotonomaKey)
             .compose(n -> cotos.insert(conn, caller.userId(), content, summary, clientId, cotonomaKey, null))
-            .compose(coto -> events.append(conn, "coto-posted", new JsonObject().put("coto", coto.toJson()),
+            .compose(coto -> events.append(conn, TimelineEventType.COTO_POSTED, new JsonObject().put("coto", coto.toJson()),
                 timelinesOf(coto)).map(written -> new Change<>(coto, written))))
         .onSuccess(change -> publisher.publish(change.events(), requestId))
         .map(Change::value)
@@ -67,7 +68,7 @@ public final class Cotos {
               }
               return cotos.update(conn, id, content, summary);
             })
-            .compose(coto -> events.append(conn, "coto-edited", new JsonObject().put("coto", coto.toJson()),
+            .compose(coto -> events.append(conn, TimelineEventType.COTO_EDITED, new JsonObject().put("coto", coto.toJson()),
                 timelinesOf(coto)).map(written -> new Change<>(coto, written))))
         .onSuccess(change -> publisher.publish(change.events(), requestId))
         .map(Change::value);
@@ -87,7 +88,7 @@ public final class Cotos {
               JsonObject payload = new JsonObject().put("cotoId", coto.id().toString())
                   .put("authorId", coto.authorId().toString()).put("cotonomaKey", coto.cotonomaKey());
               return cotos.delete(conn, id)
-                  .compose(v -> events.append(conn, "coto-deleted", payload, timelinesOf(coto)))
+                  .compose(v -> events.append(conn, TimelineEventType.COTO_DELETED, payload, timelinesOf(coto)))
                   .map(written -> new Change<Void>(null, written));
             }))
         .onSuccess(change -> publisher.publish(change.events(), requestId))

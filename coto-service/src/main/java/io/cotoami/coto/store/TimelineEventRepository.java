@@ -1,5 +1,6 @@
 package io.cotoami.coto.store;
 
+import io.cotoami.common.bus.TimelineEventType;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
@@ -27,11 +28,11 @@ public final class TimelineEventRepository {
    * Appends one event of {@code type} to each of {@code timelines}, in name order so that two
    * transactions never wait on each other's counters in opposite orders.
    */
-  public Future<List<TimelineEvent>> append(SqlConnection conn, String type, JsonObject payload,
+  public Future<List<TimelineEvent>> append(SqlConnection conn, TimelineEventType type, JsonObject payload,
       List<String> timelines) {
     Future<List<TimelineEvent>> chain = Future.succeededFuture(new ArrayList<>());
     for (String timeline : new TreeSet<>(timelines)) {
-      chain = chain.compose(events -> conn.preparedQuery(APPEND).execute(Tuple.of(timeline, type, payload))
+      chain = chain.compose(events -> conn.preparedQuery(APPEND).execute(Tuple.of(timeline, type.type(), payload))
           .map(rows -> {
             events.add(new TimelineEvent(type, timeline, rows.iterator().next().getLong("event_id"), payload));
             return events;
@@ -47,7 +48,7 @@ public final class TimelineEventRepository {
   public Future<List<TimelineEvent>> since(SqlConnection conn, String timeline, long after, int limit) {
     return conn.preparedQuery(SINCE).execute(Tuple.of(timeline, after, limit)).map(rows -> {
       List<TimelineEvent> events = new ArrayList<>();
-      rows.forEach(row -> events.add(new TimelineEvent(row.getString("type"), timeline, row.getLong("event_id"),
+      rows.forEach(row -> events.add(new TimelineEvent(TimelineEventType.of(row.getString("type")).orElseThrow(), timeline, row.getLong("event_id"),
           (JsonObject) row.getValue("payload"))));
       return events;
     });

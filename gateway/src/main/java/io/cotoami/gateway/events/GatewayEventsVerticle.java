@@ -1,6 +1,6 @@
 package io.cotoami.gateway.events;
 
-import io.cotoami.common.bus.Addresses;
+import io.cotoami.common.bus.TimelineEventType;
 import io.cotoami.common.bus.BusHeaders;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,13 +22,13 @@ public final class GatewayEventsVerticle extends VerticleBase {
   public GatewayEventsVerticle(MeterRegistry registry) {
     this.cotoPosted = Counter.builder("cotoami.gateway.events.received")
         .description("Domain events received from the cluster")
-        .tag("type", "coto-posted")
+        .tag("type", TimelineEventType.COTO_POSTED.type())
         .register(registry);
   }
 
   @Override
   public Future<?> start() {
-    return vertx.eventBus().<JsonObject>consumer(Addresses.COTO_POSTED, message -> {
+    return vertx.eventBus().<JsonObject>consumer(TimelineEventType.COTO_POSTED.address(), message -> {
       cotoPosted.increment();
       LOG.atDebug().addKeyValue("requestId", BusHeaders.requestId(message))
           .log("coto-posted on {}", message.body().getString("timeline"));

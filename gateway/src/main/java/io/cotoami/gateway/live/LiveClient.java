@@ -1,5 +1,6 @@
 package io.cotoami.gateway.live;
 
+import io.cotoami.common.bus.TimelineEventType;
 import io.cotoami.common.bus.TimelineNames;
 import io.cotoami.common.session.AnonymousId;
 import io.cotoami.common.session.Session;
@@ -205,9 +206,9 @@ final class LiveClient {
   /** After an event is sent: a member removed from the cotonoma, or a deleted cotonoma, ends the subscription. */
   void afterEvent(Subscription subscription, JsonObject event) {
     String type = event.getString("type");
-    boolean removedMe = "member-removed".equals(type) && session != null
+    boolean removedMe = TimelineEventType.MEMBER_REMOVED.is(type) && session != null
         && session.email() != null && session.email().equalsIgnoreCase(event.getString("email"));
-    if (removedMe || "cotonoma-deleted".equals(type) && subscription.name().startsWith("cotonoma:")) {
+    if (removedMe || TimelineEventType.COTONOMA_DELETED.is(type) && subscription.name().startsWith("cotonoma:")) {
       end(subscription, "ended", removedMe ? "You are no longer a member of this cotonoma." : "The cotonoma was deleted.");
     }
   }

@@ -1,6 +1,7 @@
 package io.cotoami.gateway.live;
 
 import io.cotoami.common.bus.Addresses;
+import io.cotoami.common.bus.TimelineEventType;
 import io.cotoami.common.bus.FailureCodes;
 import io.cotoami.common.http.Problem;
 import io.cotoami.common.http.Problems;
@@ -61,8 +62,8 @@ public final class LiveSockets {
   /** Listens to the timeline events and sign-outs; call from the verticle that serves the sockets. */
   public Future<Void> start() {
     Future<Void> all = Future.succeededFuture();
-    for (String address : Addresses.TIMELINE_EVENTS) {
-      all = all.compose(v -> vertx.eventBus().<JsonObject>consumer(address, m -> dispatch(m.body())).completion());
+    for (TimelineEventType kind : TimelineEventType.values()) {
+      all = all.compose(v -> vertx.eventBus().<JsonObject>consumer(kind.address(), m -> dispatch(m.body())).completion());
     }
     // Renewed at a third of the time to live: a live socket's entry never lapses, a dead gateway's does.
     vertx.setPeriodic(Math.max(100, presence.ttl().toMillis() / 3), id -> renewPresence());

@@ -1,0 +1,57 @@
+package io.cotoami.common.bus;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * The kinds of timeline event, each with the {@code type} its messages and WebSocket frames carry
+ * and the bus address it is published on ({@code coto.events.<type>}): the one list coto-service
+ * publishes from, the gateway fans out from and the AsyncAPI document enumerates
+ * ({@code TimelineEventTypesTest} holds them together).
+ */
+public enum TimelineEventType {
+  /** A coto was posted (signed-in or anonymous). */
+  COTO_POSTED("coto-posted"),
+  /** A coto was edited. */
+  COTO_EDITED("coto-edited"),
+  /** A coto was deleted. */
+  COTO_DELETED("coto-deleted"),
+  /** A cotonoma was created (and its coto posted to the timeline it was created in). */
+  COTONOMA_CREATED("cotonoma-created"),
+  /** A cotonoma was renamed. */
+  COTONOMA_RENAMED("cotonoma-renamed"),
+  /** An empty cotonoma was deleted. */
+  COTONOMA_DELETED("cotonoma-deleted"),
+  /** A member was added to a cotonoma. */
+  MEMBER_ADDED("member-added"),
+  /** A member was removed from a cotonoma. */
+  MEMBER_REMOVED("member-removed");
+
+  private final String type;
+  private final String address;
+
+  TimelineEventType(String type) {
+    this.type = type;
+    this.address = "coto.events." + type;
+  }
+
+  /** The {@code type} field of the event's messages and frames. */
+  public String type() {
+    return type;
+  }
+
+  /** Where the event is published on the bus. */
+  public String address() {
+    return address;
+  }
+
+  /** The kind a {@code type} field names; empty for anything else. */
+  public static Optional<TimelineEventType> of(String type) {
+    return Arrays.stream(values()).filter(kind -> kind.type.equals(type)).findFirst();
+  }
+
+  /** True when {@code type} names this kind. */
+  public boolean is(String type) {
+    return this.type.equals(type);
+  }
+}
