@@ -10,6 +10,8 @@ import java.util.HexFormat;
  * which publishes, and the gateways, which fan out to subscribers.
  */
 public final class TimelineNames {
+  private static final String ANONYMOUS = "anonymous:";
+
   private TimelineNames() {
   }
 
@@ -21,6 +23,11 @@ public final class TimelineNames {
     return "cotonoma:" + key;
   }
 
+  /** Anonymous visitors' events are not kept: their timelines have no history to replay. */
+  public static boolean isAnonymous(String busName) {
+    return busName.startsWith(ANONYMOUS);
+  }
+
   /**
    * An anonymous visitor's home: a hash of their id, because the id itself is their only proof
    * of ownership and must not travel to every node or into logs.
@@ -28,7 +35,7 @@ public final class TimelineNames {
   public static String anonymous(String anonymousId) {
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(anonymousId.getBytes(StandardCharsets.UTF_8));
-      return "anonymous:" + HexFormat.of().formatHex(digest, 0, 16);
+      return ANONYMOUS + HexFormat.of().formatHex(digest, 0, 16);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }

@@ -2,6 +2,9 @@ package io.cotoami.coto.events;
 
 import io.cotoami.common.bus.Addresses;
 import io.cotoami.common.bus.FailureCodes;
+import io.cotoami.common.bus.TimelineName;
+import io.cotoami.common.bus.TimelineNames;
+import io.cotoami.common.http.Problem;
 import io.cotoami.common.http.ProblemException;
 import io.cotoami.common.session.AnonymousId;
 import io.cotoami.coto.domain.Caller;
@@ -9,7 +12,6 @@ import io.cotoami.coto.domain.Cotonomas;
 import io.cotoami.coto.store.Db;
 import io.cotoami.coto.store.TimelineEvent;
 import io.cotoami.coto.store.TimelineEventRepository;
-import io.cotoami.coto.store.Timelines;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -62,37 +64,35 @@ public final class TimelineOpenVerticle extends VerticleBase {
 
   /** The name the timeline's events carry on the bus, once the caller may read it. */
   private Future<String> resolve(JsonObject body, String timeline) {
+    Optional<TimelineName> name = TimelineName.parse(timeline);
+    if (name.isEmpty()) {
+      return Future.failedFuture(new ProblemException(Problem.validation("A timeline is 'home' or 'cotonoma:<key>'.")));
+    }
     String userId = body.getString("userId");
-    if (userId == null) {
-      Optional<AnonymousId> visitor = AnonymousId.parse(
-          body.getValue("anonymousId") instanceof String raw ? raw : null);
-      if (!"home".equals(timeline) || visitor.isEmpty()) {
-        return Future.failedFuture(new ProblemException(io.cotoami.common.http.Problem.of(401, "unauthorized",
-            "Unauthorized", "Sign in to follow cotonomas; anonymous visitors follow their own home.")));
-      }
-      return Future.succeededFuture(visitor.get().timeline());
+    String visitor = userId != null ? null
+        : AnonymousId.parse(body.getValue("anonymousId") instanceof String raw ? raw : null)
+            .map(AnonymousId::timeline).orElse(null);
+    Optional<String> busName = name.get().busName(userId == null ? null : UUID.fromString(userId).toString(), visitor);
+    if (busName.isEmpty()) {
+      return Future.failedFuture(new ProblemException(Problem.of(401, "unauthorized", "Unauthorized",
+          "Sign in to follow cotonomas; anonymous visitors follow their own home.")));
+    }
+    if (name.get().isHome()) {
+      return Future.succeededFuture(busName.get());
     }
     Caller caller = new Caller(UUID.fromString(userId), Caller.normalizeEmail(body.getString("email")));
-    if ("home".equals(timeline)) {
-      return Future.succeededFuture(Timelines.home(caller.userId()));
-    }
-    if (timeline.startsWith("cotonoma:")) {
-      String key = timeline.substring("cotonoma:".length());
-      return cotonomas.get(caller, key).map(found -> Timelines.cotonoma(key));
-    }
-    return Future.failedFuture(new ProblemException(io.cotoami.common.http.Problem.validation(
-        "A timeline is 'home' or 'cotonoma:<key>'.")));
+    return cotonomas.get(caller, name.get().cotonomaKey()).map(found -> busName.get());
   }
 
   /** Nothing to replay; the latest event id is where the client's live events start. */
   private Future<JsonObject> current(String name) {
     JsonObject reply = new JsonObject().put("timeline", name).put("events", new JsonArray()).put("resync", false);
-    return name.startsWith("anonymous:") ? Future.succeededFuture(reply)
+    return TimelineNames.isAnonymous(name) ? Future.succeededFuture(reply)
         : db.read(conn -> events.lastEventId(conn, name)).map(last -> reply.put("lastEventId", last));
   }
 
   private Future<JsonObject> replay(String name, long after) {
-    if (name.startsWith("anonymous:")) {
+    if (TimelineNames.isAnonymous(name)) {
       // Anonymous events are not kept: a visitor who was away refetches.
       return Future.succeededFuture(new JsonObject().put("timeline", name).put("events", new JsonArray())
           .put("resync", true));

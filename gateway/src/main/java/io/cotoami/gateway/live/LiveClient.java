@@ -1,7 +1,7 @@
 package io.cotoami.gateway.live;
 
 import io.cotoami.common.bus.TimelineEventType;
-import io.cotoami.common.bus.TimelineNames;
+import io.cotoami.common.bus.TimelineName;
 import io.cotoami.common.session.AnonymousId;
 import io.cotoami.common.session.Session;
 import io.vertx.core.http.ServerWebSocket;
@@ -12,15 +12,14 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** One WebSocket client: its session (or anonymous id), its subscriptions and its frame budget. */
 final class LiveClient {
   private static final Logger LOG = LoggerFactory.getLogger(LiveClient.class);
-  private static final Pattern TIMELINE = Pattern.compile("home|cotonoma:[A-Za-z0-9_-]{1,64}");
   /** How long others show "… is typing" after a typing frame, unless another comes. */
   static final long TYPING_EXPIRES_MS = 5000;
   /** Refusals are counted over this window: a client refused too often within it is flooding, not bursting. */
@@ -164,7 +163,8 @@ final class LiveClient {
   }
 
   private void subscribe(String timeline, Object lastEventId) {
-    if (timeline == null || !TIMELINE.matcher(timeline).matches()) {
+    Optional<TimelineName> name = TimelineName.parse(timeline);
+    if (name.isEmpty()) {
       refuse(timeline, "bad-timeline", "A timeline is 'home' or 'cotonoma:<key>'.");
       return;
     }
@@ -180,12 +180,13 @@ final class LiveClient {
       refuse(timeline, "too-many-subscriptions", "At most " + config.maxSubscriptions() + " timelines at once.");
       return;
     }
-    String busName = busName(timeline);
+    String busName = name.get().busName(session == null ? null : session.userId(),
+        AnonymousId.parse(anonymousId).map(AnonymousId::timeline).orElse(null)).orElse(null);
     if (busName == null) {
       refuse(timeline, "unauthorized", "Sign in to follow cotonomas; anonymous visitors follow their own home.");
       return;
     }
-    Subscription subscription = new Subscription(this, timeline, busName,
+    Subscription subscription = new Subscription(this, name.get(), busName,
         lastEventId == null ? null : ((Number) lastEventId).longValue());
     subscriptions.put(timeline, subscription);
     // Registered before asking what was missed, so that nothing published meanwhile is lost.
@@ -193,22 +194,12 @@ final class LiveClient {
     subscription.open(true);
   }
 
-  private String busName(String timeline) {
-    if (timeline.startsWith("cotonoma:")) {
-      return session == null ? null : timeline;
-    }
-    if (session != null) {
-      return TimelineNames.home(session.userId());
-    }
-    return AnonymousId.parse(anonymousId).map(AnonymousId::timeline).orElse(null);
-  }
-
   /** After an event is sent: a member removed from the cotonoma, or a deleted cotonoma, ends the subscription. */
   void afterEvent(Subscription subscription, JsonObject event) {
     String type = event.getString("type");
     boolean removedMe = TimelineEventType.MEMBER_REMOVED.is(type) && session != null
         && session.email() != null && session.email().equalsIgnoreCase(event.getString("email"));
-    if (removedMe || TimelineEventType.COTONOMA_DELETED.is(type) && subscription.name().startsWith("cotonoma:")) {
+    if (removedMe || TimelineEventType.COTONOMA_DELETED.is(type) && !subscription.timeline().isHome()) {
       end(subscription, "ended", removedMe ? "You are no longer a member of this cotonoma." : "The cotonoma was deleted.");
     }
   }

@@ -1,5 +1,7 @@
 package io.cotoami.gateway.live;
 
+import io.cotoami.common.bus.TimelineName;
+import io.cotoami.common.bus.TimelineNames;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -22,6 +24,7 @@ final class Subscription {
   static final long GAP_WAIT_MS = 200;
 
   private final LiveClient client;
+  private final TimelineName timeline;
   private final String name;
   private final String busName;
   private final boolean persisted;
@@ -36,16 +39,21 @@ final class Subscription {
   private final TreeMap<Long, JsonObject> early = new TreeMap<>();
   private long gapTimer = -1;
 
-  Subscription(LiveClient client, String name, String busName, Long last) {
+  Subscription(LiveClient client, TimelineName timeline, String busName, Long last) {
     this.client = client;
-    this.name = name;
+    this.timeline = timeline;
+    this.name = timeline.toString();
     this.busName = busName;
-    this.persisted = !busName.startsWith("anonymous:");
+    this.persisted = !TimelineNames.isAnonymous(busName);
     this.last = last;
   }
 
   String name() {
     return name;
+  }
+
+  TimelineName timeline() {
+    return timeline;
   }
 
   LiveClient client() {
@@ -54,7 +62,7 @@ final class Subscription {
 
   /** Signed-in viewers of a cotonoma are shown to the others there (presence). */
   boolean shown() {
-    return name.startsWith("cotonoma:") && client.session() != null && !catchingUpFirst;
+    return !timeline.isHome() && client.session() != null && !catchingUpFirst;
   }
 
   String busName() {
