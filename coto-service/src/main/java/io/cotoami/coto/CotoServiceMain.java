@@ -26,6 +26,7 @@ import io.cotoami.coto.store.MyCotonomaRepository;
 import io.cotoami.coto.store.TimelineEventRepository;
 import io.vertx.core.Future;
 import io.vertx.redis.client.RedisAPI;
+import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,26 +42,45 @@ public final class CotoServiceMain {
 
   /** The real wiring, used by {@code main} and by tests. */
   public static Future<ServiceInstance> start(CotoServiceConfig config) {
-    return ServiceInstance.start(config.instance()).compose(instance ->
-        PostgresStore.start(instance, config.pg(), "coto", "classpath:db/coto")
-            .compose(pool -> outbox(instance, config).compose(outbox -> anonymousRedis(instance, config)
-                .compose(redis -> revocations(instance, config)
-                    .compose(revoked -> {
-                      Db db = new Db(pool, config.pg());
-                      EventPublisher publisher = new EventPublisher(instance.vertx(), instance.config().busTimeout());
-                      Cotos cotos = new Cotos(db, new CotoRepository(), new CotonomaRepository(),
-                          new TimelineEventRepository(), publisher);
-                      AnonymousCotos anonymous = new AnonymousCotos(redis, config.anonymous(), cotos, publisher);
-                      CotoApiVerticle api = api(instance, config, db, cotos, publisher, anonymous, revoked,
-                          new Invitations(outbox, config.publicUrl()));
-                      return instance.vertx().deployVerticle(api)
-                          .compose(id -> instance.vertx().deployVerticle(new AnonymousCotoMoveVerticle(anonymous)))
-                          .compose(id -> instance.vertx().deployVerticle(new TimelineOpenVerticle(new Db(pool, config.pg()),
-                              api.cotonomas(), new TimelineEventRepository(), config.replayLimit())))
-                          .compose(id -> instance.vertx().deployVerticle(new TimelineTrimVerticle(new Db(pool, config.pg()),
-                              new TimelineEventRepository(), config.replayLimit(), config.trimInterval())));
-                    }))))
-            .map(deployed -> instance));
+    return ServiceInstance.start(config.instance()).compose(instance -> {
+      Future<Pool> pool = PostgresStore.start(instance, config.pg(), "coto", "classpath:db/coto");
+      Future<MailOutbox> outbox = pool.compose(p -> outbox(instance, config));
+      Future<RedisAPI> anonymousRedis = outbox.compose(o -> anonymousRedis(instance, config));
+      Future<RevokedSessions> revoked = anonymousRedis.compose(r -> revocations(instance, config));
+      return revoked
+          .map(v -> Domain.build(instance, config, pool.result(), anonymousRedis.result()))
+          .compose(domain -> deploy(instance, config, domain, revoked.result(), outbox.result()))
+          .map(deployed -> instance);
+    });
+  }
+
+  /** The memo domain, built once and shared by every verticle. */
+  private record Domain(Db db, TimelineEventRepository events, Cotos cotos, Cotonomas cotonomas,
+      MyCotonomas mine, AnonymousCotos anonymous) {
+    static Domain build(ServiceInstance instance, CotoServiceConfig config, Pool pool, RedisAPI anonymousRedis) {
+      Db db = new Db(pool, config.pg());
+      CotoRepository cotoRows = new CotoRepository();
+      CotonomaRepository cotonomaRows = new CotonomaRepository();
+      TimelineEventRepository events = new TimelineEventRepository();
+      EventPublisher publisher = new EventPublisher(instance.vertx(), instance.config().busTimeout());
+      Cotos cotos = new Cotos(db, cotoRows, cotonomaRows, events, publisher);
+      return new Domain(db, events, cotos, new Cotonomas(db, cotoRows, cotonomaRows, events, publisher),
+          new MyCotonomas(db, cotonomaRows, new MyCotonomaRepository()),
+          new AnonymousCotos(anonymousRedis, config.anonymous(), cotos, publisher));
+    }
+  }
+
+  private static Future<String> deploy(ServiceInstance instance, CotoServiceConfig config, Domain domain,
+      RevokedSessions revoked, MailOutbox outbox) {
+    CotoApiVerticle api = new CotoApiVerticle(instance, domain.anonymous(), config.anonymous().retention(),
+        SessionVerifier.create(instance.vertx(), config.sessions()).withRevocations(revoked), domain.cotos(),
+        domain.cotonomas(), domain.mine(), new Invitations(outbox, config.publicUrl()));
+    return instance.vertx().deployVerticle(api)
+        .compose(id -> instance.vertx().deployVerticle(new AnonymousCotoMoveVerticle(domain.anonymous())))
+        .compose(id -> instance.vertx().deployVerticle(new TimelineOpenVerticle(domain.db(), domain.cotonomas(),
+            domain.events(), config.replayLimit())))
+        .compose(id -> instance.vertx().deployVerticle(new TimelineTrimVerticle(domain.db(), domain.events(),
+            config.replayLimit(), config.trimInterval())));
   }
 
   /** Followed from auth-service; until known to be current, signed-in requests get 503 and the instance is not ready. */
@@ -69,15 +89,6 @@ public final class CotoServiceMain {
         RevokedSessions.fromAuthService(instance.vertx(), config.revocations()), config.revocations());
     instance.readinessCheck("revocations", known::readiness);
     return known.followMembership(instance.clusterManager()).start();
-  }
-
-  private static CotoApiVerticle api(ServiceInstance instance, CotoServiceConfig config, Db db, Cotos cotos,
-      EventPublisher publisher, AnonymousCotos anonymous, RevokedSessions revoked, Invitations invitations) {
-    CotonomaRepository cotonomas = new CotonomaRepository();
-    return new CotoApiVerticle(instance, anonymous, config.anonymous().retention(),
-        SessionVerifier.create(instance.vertx(), config.sessions()).withRevocations(revoked), cotos,
-        new Cotonomas(db, new CotoRepository(), cotonomas, new TimelineEventRepository(), publisher),
-        new MyCotonomas(db, cotonomas, new MyCotonomaRepository()), invitations);
   }
 
   /**

@@ -47,11 +47,6 @@ public final class CotoApiVerticle extends VerticleBase {
     this.invitations = invitations;
   }
 
-  /** The cotonomas this API serves, shared with the verticle that opens live timelines. */
-  public Cotonomas cotonomas() {
-    return cotonomas;
-  }
-
   @Override
   public Future<?> start() {
     Router router = instance.router();

@@ -41,17 +41,15 @@ public final class Cotonomas {
    * open) and posts its coto there, in one transaction.
    */
   public Future<Created> create(Caller caller, String name, String parentKey, String requestId) {
-    return db.tx(conn -> (parentKey == null ? Future.<Cotonoma>succeededFuture() : open(conn, caller, parentKey,
-            "FOR SHARE"))
+    return publisher.commit(db, conn -> (parentKey == null ? Future.<Cotonoma>succeededFuture()
+                : open(conn, caller, parentKey, "FOR SHARE"))
             .compose(parent -> cotonomas.insert(conn, Keys.random(), name, caller.userId(), parentKey))
             .compose(cotonoma -> cotos.insert(conn, caller.userId(), name, null, null, parentKey, cotonoma.key())
                 .map(coto -> new Created(cotonoma, coto)))
             .compose(created -> events.append(conn, TimelineEventType.COTONOMA_CREATED,
                     new JsonObject().put("cotonoma", created.cotonoma().toJson()).put("coto", created.coto().toJson()),
                     timelinesOf(created.cotonoma()))
-                .map(written -> new Change<>(created, written))))
-        .onSuccess(change -> publisher.publish(change.events(), requestId))
-        .map(Change::value)
+                .map(written -> new Change<>(created, written))), requestId)
         .recover(Cotonomas::nameTaken);
   }
 
@@ -72,22 +70,20 @@ public final class Cotonomas {
 
   /** Only who manages it (see {@code Access}) renames; the coto that announces it follows. */
   public Future<Cotonoma> rename(Caller caller, String key, String name, String requestId) {
-    return db.tx(conn -> owned(conn, caller, key, "rename")
+    return publisher.commit(db, conn -> owned(conn, caller, key, "rename")
             .compose(cotonoma -> cotonomas.rename(conn, key, name)
                 .map(at -> cotonoma.renamed(name, at)))
             .compose(renamed -> cotos.renameAnnouncing(conn, key, name)
                 .compose(coto -> events.append(conn, TimelineEventType.COTONOMA_RENAMED,
                     new JsonObject().put("cotonoma", renamed.toJson()).put("coto", coto.toJson()),
                     timelinesOf(renamed)))
-                .map(written -> new Change<>(renamed, written))))
-        .onSuccess(change -> publisher.publish(change.events(), requestId))
-        .map(Change::value)
+                .map(written -> new Change<>(renamed, written))), requestId)
         .recover(Cotonomas::nameTaken);
   }
 
   /** Only who manages it deletes, and only an empty cotonoma: its cotos are never deleted behind anyone's back. */
   public Future<Void> delete(Caller caller, String key, String requestId) {
-    return db.tx(conn -> owned(conn, caller, key, "delete")
+    return publisher.commit(db, conn -> owned(conn, caller, key, "delete")
             .compose(cotonoma -> cotos.anyIn(conn, key).compose(any -> {
               if (any) {
                 throw DomainProblems.cotonomaNotEmpty();
@@ -97,8 +93,7 @@ public final class Cotonomas {
                 .compose(v -> events.append(conn, TimelineEventType.COTONOMA_DELETED, new JsonObject()
                     .put("cotonomaKey", key).put("parentKey", cotonoma.parentKey())
                     .put("cotoId", coto == null ? null : coto.id().toString()), timelinesOf(cotonoma)))))
-            .map(written -> new Change<Void>(null, written)))
-        .onSuccess(change -> publisher.publish(change.events(), requestId))
+            .map(written -> new Change<Void>(null, written)), requestId)
         .recover(e -> "23503".equals(Db.sqlState(e))
             ? Future.failedFuture(DomainProblems.cotonomaNotEmpty()) : Future.failedFuture(e))
         .mapEmpty();
@@ -118,19 +113,18 @@ public final class Cotonomas {
 
   /** Only who manages it adds members, by email, whether or not that person has signed in yet. */
   public Future<Added> addMember(Caller caller, String key, String email, String requestId) {
-    return db.tx(conn -> owned(conn, caller, key, "add members to")
+    return publisher.commit(db, conn -> owned(conn, caller, key, "add members to")
             .compose(cotonoma -> cotonomas.addMember(conn, key, email).compose(member -> member == null
                 ? cotonomas.member(conn, key, email).map(existing -> new Change<>(new Added(existing, false, cotonoma),
                     List.<io.cotoami.coto.store.TimelineEvent>of()))
-                : events.append(conn, TimelineEventType.MEMBER_ADDED, new JsonObject().put("cotonomaKey", key).put("email", email),
+                : events.append(conn, TimelineEventType.MEMBER_ADDED,
+                    new JsonObject().put("cotonomaKey", key).put("email", email),
                     List.of(Timelines.cotonoma(key))).map(written -> new Change<>(new Added(member, true, cotonoma),
-                        written)))))
-        .onSuccess(change -> publisher.publish(change.events(), requestId))
-        .map(Change::value);
+                        written)))), requestId);
   }
 
   public Future<Void> removeMember(Caller caller, String key, String email, String requestId) {
-    return db.tx(conn -> owned(conn, caller, key, "remove members from")
+    return publisher.commit(db, conn -> owned(conn, caller, key, "remove members from")
             .compose(cotonoma -> cotonomas.removeMember(conn, key, email))
             .compose(member -> {
               if (member == null) {
@@ -144,8 +138,7 @@ public final class Cotonomas {
                     .put("email", email), timelines);
               });
             })
-            .map(written -> new Change<Void>(null, written)))
-        .onSuccess(change -> publisher.publish(change.events(), requestId))
+            .map(written -> new Change<Void>(null, written)), requestId)
         .mapEmpty();
   }
 

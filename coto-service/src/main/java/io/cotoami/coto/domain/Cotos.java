@@ -39,12 +39,11 @@ public final class Cotos {
    */
   public Future<Coto> post(Caller caller, String content, String summary, String cotonomaKey, String clientId,
       String requestId) {
-    return db.tx(conn -> requireCotonoma(conn, caller, cotonomaKey)
+    return publisher.commit(db, conn -> requireCotonoma(conn, caller, cotonomaKey)
             .compose(n -> cotos.insert(conn, caller.userId(), content, summary, clientId, cotonomaKey, null))
-            .compose(coto -> events.append(conn, TimelineEventType.COTO_POSTED, new JsonObject().put("coto", coto.toJson()),
-                timelinesOf(coto)).map(written -> new Change<>(coto, written))))
-        .onSuccess(change -> publisher.publish(change.events(), requestId))
-        .map(Change::value)
+            .compose(coto -> events.append(conn, TimelineEventType.COTO_POSTED,
+                new JsonObject().put("coto", coto.toJson()),
+                timelinesOf(coto)).map(written -> new Change<>(coto, written))), requestId)
         .recover(e -> clientId != null && "23505".equals(Db.sqlState(e))
             ? db.read(conn -> cotos.findByClientId(conn, caller.userId(), clientId))
                 .compose(existing -> existing == null ? Future.failedFuture(e) : Future.succeededFuture(existing))
@@ -57,7 +56,7 @@ public final class Cotos {
 
   /** Only the author edits; a coto that stands for a cotonoma is renamed with its cotonoma. */
   public Future<Coto> edit(Caller caller, UUID id, String content, String summary, String requestId) {
-    return db.tx(conn -> find(conn, caller, id, true)
+    return publisher.commit(db, conn -> find(conn, caller, id, true)
             .compose(found -> {
               Coto coto = found.coto();
               if (coto.asCotonoma() != null) {
@@ -68,15 +67,14 @@ public final class Cotos {
               }
               return cotos.update(conn, id, content, summary);
             })
-            .compose(coto -> events.append(conn, TimelineEventType.COTO_EDITED, new JsonObject().put("coto", coto.toJson()),
-                timelinesOf(coto)).map(written -> new Change<>(coto, written))))
-        .onSuccess(change -> publisher.publish(change.events(), requestId))
-        .map(Change::value);
+            .compose(coto -> events.append(conn, TimelineEventType.COTO_EDITED,
+                new JsonObject().put("coto", coto.toJson()),
+                timelinesOf(coto)).map(written -> new Change<>(coto, written))), requestId);
   }
 
   /** The author deletes their coto; who manages the cotonoma it is in (its owner, at any depth) may too. */
   public Future<Void> delete(Caller caller, UUID id, String requestId) {
-    return db.tx(conn -> find(conn, caller, id, true)
+    return publisher.commit(db, conn -> find(conn, caller, id, true)
             .compose(found -> {
               Coto coto = found.coto();
               if (coto.asCotonoma() != null) {
@@ -90,8 +88,7 @@ public final class Cotos {
               return cotos.delete(conn, id)
                   .compose(v -> events.append(conn, TimelineEventType.COTO_DELETED, payload, timelinesOf(coto)))
                   .map(written -> new Change<Void>(null, written));
-            }))
-        .onSuccess(change -> publisher.publish(change.events(), requestId))
+            }), requestId)
         .mapEmpty();
   }
 

@@ -63,7 +63,8 @@ public final class LiveSockets {
   public Future<Void> start() {
     Future<Void> all = Future.succeededFuture();
     for (TimelineEventType kind : TimelineEventType.values()) {
-      all = all.compose(v -> vertx.eventBus().<JsonObject>consumer(kind.address(), m -> dispatch(m.body())).completion());
+      all = all.compose(v -> vertx.eventBus().<JsonObject>consumer(kind.address(), m -> dispatch(m.body()))
+          .completion());
     }
     // Renewed at a third of the time to live: a live socket's entry never lapses, a dead gateway's does.
     vertx.setPeriodic(Math.max(100, presence.ttl().toMillis() / 3), id -> renewPresence());
