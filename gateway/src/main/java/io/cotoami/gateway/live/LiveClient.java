@@ -4,6 +4,7 @@ import io.cotoami.common.bus.TimelineEventType;
 import io.cotoami.common.bus.TimelineName;
 import io.cotoami.common.session.AnonymousId;
 import io.cotoami.common.session.Session;
+import io.vertx.core.Future;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.DecodeException;
@@ -13,17 +14,14 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** One WebSocket client: its session (or anonymous id), its subscriptions and its frame budget. */
-final class LiveClient {
+final class LiveClient implements Subscriber {
   private static final Logger LOG = LoggerFactory.getLogger(LiveClient.class);
   /** How long others show "… is typing" after a typing frame, unless another comes. */
   static final long TYPING_EXPIRES_MS = 5000;
-  /** Refusals are counted over this window: a client refused too often within it is flooding, not bursting. */
-  private static final long FLOOD_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   private final String id = java.util.UUID.randomUUID().toString();
   private final ServerWebSocket ws;
@@ -32,10 +30,7 @@ final class LiveClient {
   private final LiveConfig config;
   private final LiveSockets sockets;
   private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
-  private double tokens;
-  private long refilledAt = System.nanoTime();
-  private int refused;
-  private long refusingSince;
+  private final FrameBudget budget;
   /** Set once the gateway decided to close: nothing more is read or queued for this client. */
   private boolean closing;
   /** Bytes of the data message being received so far, over all its fragments. */
@@ -48,19 +43,46 @@ final class LiveClient {
     this.anonymousId = anonymousId;
     this.config = config;
     this.sockets = sockets;
-    this.tokens = config.framesPerSecond() * 2.0;
+    this.budget = new FrameBudget(config.framesPerSecond(), System::nanoTime);
   }
 
   Session session() {
     return session;
   }
 
-  String id() {
+  @Override
+  public String id() {
     return id;
   }
 
+  @Override
+  public boolean signedIn() {
+    return session != null;
+  }
+
+  @Override
+  public Future<JsonObject> open(String timeline, Long after) {
+    return sockets.open(this, timeline, after);
+  }
+
+  @Override
+  public void showPresence(Subscription subscription) {
+    sockets.showPresence(subscription);
+  }
+
+  @Override
+  public long setTimer(long delayMs, Runnable action) {
+    return sockets.vertx().setTimer(delayMs, t -> action.run());
+  }
+
+  @Override
+  public void cancelTimer(long timer) {
+    sockets.vertx().cancelTimer(timer);
+  }
+
   /** How this client is shown to others: user id, name and avatar. */
-  JsonObject viewer() {
+  @Override
+  public JsonObject viewer() {
     return session == null ? new JsonObject() : new JsonObject().put("userId", session.userId())
         .put("name", session.name()).put("avatarUrl", session.email() == null ? null
             : io.cotoami.common.session.Gravatar.url(session.email()));
@@ -121,8 +143,8 @@ final class LiveClient {
       close((short) 1009, "message over 64 KiB");
       return;
     }
-    if (!withinBudget()) {
-      if (flooding()) {
+    if (!budget.take()) {
+      if (budget.flooding()) {
         LOG.warn("Closed a live socket that kept flooding: over {} frames refused within 5 s (user {})",
             config.framesPerSecond() * 5, session == null ? "anonymous" : session.userId());
         close((short) 1008, "too many frames");
@@ -195,7 +217,8 @@ final class LiveClient {
   }
 
   /** After an event is sent: a member removed from the cotonoma, or a deleted cotonoma, ends the subscription. */
-  void afterEvent(Subscription subscription, JsonObject event) {
+  @Override
+  public void afterEvent(Subscription subscription, JsonObject event) {
     String type = event.getString("type");
     boolean removedMe = TimelineEventType.MEMBER_REMOVED.is(type) && session != null
         && session.email() != null && session.email().equalsIgnoreCase(event.getString("email"));
@@ -204,7 +227,8 @@ final class LiveClient {
     }
   }
 
-  void end(Subscription subscription, String type, String detail) {
+  @Override
+  public void end(Subscription subscription, String type, String detail) {
     if (subscriptions.remove(subscription.name()) != null) {
       sockets.unregister(subscription);
     }
@@ -212,7 +236,8 @@ final class LiveClient {
         .put("detail", detail));
   }
 
-  void refused(Subscription subscription, Throwable failure) {
+  @Override
+  public void refused(Subscription subscription, Throwable failure) {
     if (subscriptions.remove(subscription.name()) != null) {
       sockets.unregister(subscription);
     }
@@ -228,12 +253,14 @@ final class LiveClient {
         .put("problem", new JsonObject().put("type", "urn:cotoami:problem:" + slug).put("detail", detail)));
   }
 
-  void send(JsonObject frame) {
+  @Override
+  public void send(JsonObject frame) {
     sendEncoded(frame.encode());
   }
 
   /** Sends a frame already encoded (the same presence frame goes to many clients). */
-  void sendEncoded(String frame) {
+  @Override
+  public void sendEncoded(String frame) {
     if (closing || ws.isClosed()) {
       return;
     }
@@ -251,26 +278,5 @@ final class LiveClient {
       closing = true;
       ws.close(code, reason);
     }
-  }
-
-  /** Counts a refused frame; true when the client was refused too often within the window. */
-  private boolean flooding() {
-    long now = System.nanoTime();
-    if (refused == 0 || now - refusingSince > FLOOD_WINDOW_NANOS) {
-      refused = 0;
-      refusingSince = now;
-    }
-    return ++refused > config.framesPerSecond() * 5;
-  }
-
-  private boolean withinBudget() {
-    long now = System.nanoTime();
-    tokens = Math.min(config.framesPerSecond() * 2.0, tokens + (now - refilledAt) / 1e9 * config.framesPerSecond());
-    refilledAt = now;
-    if (tokens < 1) {
-      return false;
-    }
-    tokens -= 1;
-    return true;
   }
 }

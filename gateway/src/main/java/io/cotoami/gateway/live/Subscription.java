@@ -23,7 +23,7 @@ final class Subscription {
    */
   static final long GAP_WAIT_MS = 200;
 
-  private final LiveClient client;
+  private final Subscriber client;
   private final TimelineName timeline;
   private final String name;
   private final String busName;
@@ -39,7 +39,7 @@ final class Subscription {
   private final TreeMap<Long, JsonObject> early = new TreeMap<>();
   private long gapTimer = -1;
 
-  Subscription(LiveClient client, TimelineName timeline, String busName, Long last) {
+  Subscription(Subscriber client, TimelineName timeline, String busName, Long last) {
     this.client = client;
     this.timeline = timeline;
     this.name = timeline.toString();
@@ -56,13 +56,13 @@ final class Subscription {
     return timeline;
   }
 
-  LiveClient client() {
+  Subscriber client() {
     return client;
   }
 
   /** Signed-in viewers of a cotonoma are shown to the others there (presence). */
   boolean shown() {
-    return !timeline.isHome() && client.session() != null && !catchingUpFirst;
+    return !timeline.isHome() && client.signedIn() && !catchingUpFirst;
   }
 
   String busName() {
@@ -76,7 +76,7 @@ final class Subscription {
   /** Fetches what was missed after {@code last} (or just checks access when it is null), then goes live. */
   void open(boolean first) {
     catchingUp = true;
-    client.sockets().open(client, name, last)
+    client.open(name, last)
         .onSuccess(reply -> {
           if (!busName.equals(reply.getString("timeline"))) {
             client.end(this, "error", "The timeline could not be opened.");
@@ -98,7 +98,7 @@ final class Subscription {
             client.send(new JsonObject().put("type", "subscribed").put("timeline", name).put("lastEventId", last));
             catchingUpFirst = false;
             if (shown()) {
-              client.sockets().showPresence(this);
+              client.showPresence(this);
             }
           }
           catchingUp = false;
@@ -143,7 +143,7 @@ final class Subscription {
       }
       early.put(id, event);
       if (gapTimer < 0) {
-        gapTimer = client.sockets().vertx().setTimer(GAP_WAIT_MS, t -> {
+        gapTimer = client.setTimer(GAP_WAIT_MS, () -> {
           gapTimer = -1;
           fillGap();
         });
@@ -184,7 +184,7 @@ final class Subscription {
   void cancel() {
     early.clear();
     if (gapTimer >= 0) {
-      client.sockets().vertx().cancelTimer(gapTimer);
+      client.cancelTimer(gapTimer);
       gapTimer = -1;
     }
   }

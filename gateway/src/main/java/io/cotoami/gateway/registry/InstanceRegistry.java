@@ -118,7 +118,8 @@ public final class InstanceRegistry {
     drop(info, "unreachable");
   }
 
-  private void upsert(InstanceInfo info) {
+  /** An announcement: adds or refreshes the instance (package-private for the unit test). */
+  void upsert(InstanceInfo info) {
     Entry previous = instances.put(info.instanceId(), new Entry(info, System.nanoTime()));
     if (previous == null || previous.info().state() != info.state()) {
       LOG.info("Instance {} of {} at {}:{} is {}", info.instanceId(), info.service(), info.host(), info.port(),
