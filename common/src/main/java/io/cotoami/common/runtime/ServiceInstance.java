@@ -260,7 +260,6 @@ public final class ServiceInstance {
     return shutdown;
   }
 
-  /** Counts requests in flight (for draining) and logs each API request with its request id. */
   /**
    * Leaves the Hazelcast cluster gracefully, then closes Vert.x. Leaving first makes the other
    * members drop this one at once (closing Vert.x first would unregister every consumer from the
@@ -291,7 +290,17 @@ public final class ServiceInstance {
     return closed.future();
   }
 
+  /**
+   * Counts requests in flight (for draining) and logs each API request with its request id. A
+   * WebSocket handshake is not counted: once upgraded the socket lives on (it never ends as a
+   * request), and would hold every drain for the whole grace period; the server's shutdown
+   * closes it.
+   */
   private void trackInFlight(RoutingContext ctx) {
+    if (ctx.request().headers().contains("Upgrade", "websocket", true)) {
+      ctx.next();
+      return;
+    }
     inFlight.incrementAndGet();
     long start = System.nanoTime();
     ctx.addEndHandler(v -> {
