@@ -135,9 +135,8 @@ final class BrowserStack implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    for (ServiceInstance service : services) {
-      await(service.shutdown());
-    }
+    // Together: each takes about three seconds to leave the cluster.
+    await(Future.join(services.stream().map(ServiceInstance::shutdown).toList()));
     inbox.close();
     smtp.close();
     redis.close();

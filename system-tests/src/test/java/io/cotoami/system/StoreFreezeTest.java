@@ -113,9 +113,7 @@ class StoreFreezeTest {
     if (vertx != null) {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
-    for (ServiceInstance instance : instances) {
-      Http.await(instance.shutdown());
-    }
+    Http.shutdown(instances.toArray(ServiceInstance[]::new));
     if (redis != null) {
       redis.close();
     }
