@@ -105,11 +105,7 @@ class AnonymousLimitsTest {
     http.until("/api/instances", r -> r.bodyAsString().contains("auth-service")
         && r.bodyAsString().contains("coto-service"), 90);
     // Sessions are served once every instance has read the revoked sessions from auth-service.
-    for (ServiceInstance instance : started) {
-      try (Http management = new Http(instance.managementPort())) {
-        management.until("/health/ready", r -> r.statusCode() == 200, 90);
-      }
-    }
+    Http.awaitReady(started, 90);
     vertx = Vertx.vertx();
     main = RedisAPI.api(Redis.createClient(vertx, redis.config().url()));
     anon = RedisAPI.api(Redis.createClient(vertx, anonRedis.config().url()));

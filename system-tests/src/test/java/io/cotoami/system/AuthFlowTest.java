@@ -96,11 +96,7 @@ class AuthFlowTest {
     http.until("/api/instances", r -> r.bodyAsString().contains("auth-service")
         && r.bodyAsString().contains("coto-service"), 30);
     // Sessions are served once every instance has read the revoked ones from auth-service.
-    for (ServiceInstance instance : started) {
-      try (Http direct = new Http(instance.managementPort())) {
-        direct.until("/health/ready", r -> r.statusCode() == 200, 30);
-      }
-    }
+    Http.awaitReady(started, 30);
   }
 
   private static Future<ServiceInstance> startMail() {

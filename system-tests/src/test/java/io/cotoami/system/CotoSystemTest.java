@@ -1,5 +1,8 @@
 package io.cotoami.system;
 
+import static io.cotoami.system.ApiAsserts.assertProblem;
+import static io.cotoami.system.ApiAsserts.contents;
+import static io.cotoami.system.ApiAsserts.names;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -84,11 +87,7 @@ class CotoSystemTest {
     http.until("/api/instances", r -> r.bodyAsString().contains("coto-service")
         && r.bodyAsString().contains("auth-service"), 30);
     // Sessions are served once every instance has read the revoked ones from auth-service.
-    for (ServiceInstance instance : started) {
-      try (Http direct = new Http(instance.managementPort())) {
-        direct.until("/health/ready", r -> r.statusCode() == 200, 30);
-      }
-    }
+    Http.awaitReady(started, 30);
   }
 
   @AfterAll
@@ -604,21 +603,5 @@ class CotoSystemTest {
     HttpResponse<Buffer> page = call(user, HttpMethod.GET, "/api/cotonomas/" + key + "/cotos", null);
     assertEquals(200, page.statusCode(), page.bodyAsString());
     return page.bodyAsJsonObject().getJsonArray("cotos");
-  }
-
-  private static List<String> contents(JsonArray cotos) {
-    return cotos.stream().map(c -> ((JsonObject) c).getString("content")).toList();
-  }
-
-  private static List<String> names(JsonArray refs) {
-    return refs.stream().map(c -> ((JsonObject) c).getString("name")).toList();
-  }
-
-  private static void assertProblem(HttpResponse<Buffer> response, int status, String slug) {
-    assertEquals(status, response.statusCode(), response.bodyAsString());
-    assertEquals("application/problem+json", response.getHeader("Content-Type"));
-    assertEquals("urn:cotoami:problem:" + slug, response.bodyAsJsonObject().getString("type"),
-        response.bodyAsString());
-    assertFalse(response.bodyAsString().contains("Exception"), "no internals");
   }
 }

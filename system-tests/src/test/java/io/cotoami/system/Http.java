@@ -128,6 +128,18 @@ final class Http implements AutoCloseable {
 
   /** Stops every instance given (nulls are skipped), one after the other, as a rolling stop would. */
   /**
+   * Waits until every instance answers {@code /health/ready} on its management port: signed-in
+   * requests are served only once each has read the revoked sessions from auth-service.
+   */
+  static void awaitReady(List<ServiceInstance> instances, int seconds) throws Exception {
+    for (ServiceInstance instance : instances) {
+      try (Http management = new Http(instance.managementPort())) {
+        management.until("/health/ready", r -> r.statusCode() == 200, seconds);
+      }
+    }
+  }
+
+  /**
    * Shuts the instances down together: each drains and leaves the cluster in about three seconds,
    * which one after another cost every test class that many seconds per instance.
    */

@@ -61,11 +61,7 @@ class LiveTimelineTest {
     Http.await(NoRevocations.serve(coto.vertx()));
     http = new Http(gateway.httpPort());
     http.until("/api/instances", r -> r.bodyAsString().contains("coto-service"), 30);
-    for (ServiceInstance instance : started) {
-      try (Http direct = new Http(instance.managementPort())) {
-        direct.until("/health/ready", r -> r.statusCode() == 200, 30);
-      }
-    }
+    Http.awaitReady(started, 30);
     vertx = Vertx.vertx();
     sockets = vertx.createWebSocketClient();
   }

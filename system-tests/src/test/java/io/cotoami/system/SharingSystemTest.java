@@ -1,5 +1,8 @@
 package io.cotoami.system;
 
+import static io.cotoami.system.ApiAsserts.assertProblem;
+import static io.cotoami.system.ApiAsserts.contents;
+import static io.cotoami.system.ApiAsserts.names;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -84,11 +87,7 @@ class SharingSystemTest {
     http.until("/api/instances", r -> r.bodyAsString().contains("coto-service")
         && r.bodyAsString().contains("auth-service"), 30);
     // Sessions are served once every instance has read the revoked sessions from auth-service.
-    for (ServiceInstance instance : started) {
-      try (Http management = new Http(instance.managementPort())) {
-        management.until("/health/ready", r -> r.statusCode() == 200, 60);
-      }
-    }
+    Http.awaitReady(started, 60);
   }
 
   @AfterAll
@@ -419,20 +418,5 @@ class SharingSystemTest {
     HttpResponse<Buffer> page = call(user, HttpMethod.GET, "/api/cotonomas/" + key + "/cotos", null);
     assertEquals(200, page.statusCode(), page.bodyAsString());
     return page.bodyAsJsonObject().getJsonArray("cotos");
-  }
-
-  private static List<String> contents(JsonArray cotos) {
-    return cotos.stream().map(c -> ((JsonObject) c).getString("content")).toList();
-  }
-
-  private static List<String> names(JsonArray list) {
-    return list.stream().map(c -> ((JsonObject) c).getString("name")).toList();
-  }
-
-  private static void assertProblem(HttpResponse<Buffer> response, int status, String slug) {
-    assertEquals(status, response.statusCode(), response.bodyAsString());
-    assertEquals("application/problem+json", response.getHeader("Content-Type"));
-    assertEquals("urn:cotoami:problem:" + slug, response.bodyAsJsonObject().getString("type"),
-        response.bodyAsString());
   }
 }

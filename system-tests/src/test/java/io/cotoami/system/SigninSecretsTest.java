@@ -109,11 +109,7 @@ class SigninSecretsTest {
         .setDefaultPort(gateway.httpPort()).setLocalAddress("127.0.0.2"));
     http.until("/api/instances", r -> r.bodyAsString().contains("auth-service"), 30);
     // Sessions are served once every instance has read the revoked sessions from auth-service.
-    for (ServiceInstance instance : started) {
-      try (Http management = new Http(instance.managementPort())) {
-        management.until("/health/ready", r -> r.statusCode() == 200, 60);
-      }
-    }
+    Http.awaitReady(started, 60);
   }
 
   @AfterAll

@@ -98,11 +98,7 @@ class StoreFreezeTest {
           .containsAll(Set.of("coto-service", "auth-service")), 60);
     }
     // Sessions are served once every instance has read the revoked sessions from auth-service.
-    for (ServiceInstance instance : instances) {
-      try (Http management = new Http(instance.managementPort())) {
-        management.until("/health/ready", r -> r.statusCode() == 200, 60);
-      }
-    }
+    Http.awaitReady(instances, 60);
     vertx = Vertx.vertx();
     client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port),
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32));
