@@ -124,15 +124,11 @@ class LiveProcessTest {
     if (httpA != null) {
       httpA.close();
     }
-    for (ServiceProcess process : List.of(gatewayA, gatewayB)) {
-      process.close();
-    }
-    for (ServiceProcess process : cotoServices) {
-      process.close();
-    }
-    if (auth != null) {
-      auth.close();
-    }
+    List<ServiceProcess> all = new ArrayList<>(cotoServices);
+    all.add(gatewayA);
+    all.add(gatewayB);
+    all.add(auth);
+    ServiceProcess.closeAll(all);
     redis.close();
     postgres.close();
   }
