@@ -20,11 +20,16 @@ class SubscriptionTest {
   private Subscription subscribed(Long last, long lastEventId, long... missed) {
     Subscription subscription = new Subscription(client, ROOM, "cotonoma:room", last);
     subscription.open(true);
+    answer(false, lastEventId, missed);
+    return subscription;
+  }
+
+  /** coto-service's answer to the open the client is waiting on: the missed events, or resync. */
+  private void answer(boolean resync, long lastEventId, long... missed) {
     JsonArray events = new JsonArray();
     LongStream.of(missed).forEach(id -> events.add(event(id)));
     client.nextOpen().reply().complete(new JsonObject().put("timeline", "cotonoma:room").put("events", events)
-        .put("resync", false).put("lastEventId", lastEventId));
-    return subscription;
+        .put("resync", resync).put("lastEventId", lastEventId));
   }
 
   private static JsonObject event(long id) {
@@ -52,8 +57,7 @@ class SubscriptionTest {
     subscription.deliver(event(4));
     subscription.deliver(event(5));
     assertEquals(List.of(), client.eventIds(), "live events wait while the missed ones are fetched");
-    client.nextOpen().reply().complete(new JsonObject().put("timeline", "cotonoma:room")
-        .put("events", new JsonArray().add(event(3)).add(event(4))).put("resync", false).put("lastEventId", 4));
+    answer(false, 4, 3, 4);
     assertEquals(List.of(3L, 4L, 5L), client.eventIds());
     subscription.deliver(event(5));
     subscription.deliver(event(3));
@@ -93,8 +97,7 @@ class SubscriptionTest {
     Subscription subscription = subscribed(null, 1);
     subscription.deliver(event(3));
     client.fireTimers();
-    client.nextOpen().reply().complete(new JsonObject().put("timeline", "cotonoma:room")
-        .put("events", new JsonArray()).put("resync", false).put("lastEventId", 3));
+    answer(false, 3);
     // The fetch found nothing for 2: the held 3 waits once more, then goes without another fetch.
     client.fireTimers();
     assertTrue(client.opens.isEmpty(), "no second fetch for the same gap");
@@ -106,8 +109,7 @@ class SubscriptionTest {
   void resyncWhenTooMuchMissed() {
     Subscription subscription = new Subscription(client, ROOM, "cotonoma:room", 2L);
     subscription.open(true);
-    client.nextOpen().reply().complete(new JsonObject().put("timeline", "cotonoma:room")
-        .put("events", new JsonArray()).put("resync", true).put("lastEventId", 900));
+    answer(true, 900);
     assertEquals(List.of("resync", "subscribed"), client.types());
     assertEquals(900L, subscription.last());
     subscription.deliver(event(901));
