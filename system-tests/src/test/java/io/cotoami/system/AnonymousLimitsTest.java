@@ -263,6 +263,8 @@ class AnonymousLimitsTest {
     assertEquals(null, unexpected.get());
     assertEquals(10_000, sent.get());
     assertTrue(statuses.containsKey(201) && statuses.containsKey(503), statuses.toString());
+    assertTrue(statuses.getOrDefault(-503, new AtomicInteger()).get() <= 100,
+        "at most 1% missed a store deadline (-503): " + statuses);
     JsonObject memory = info(anon);
     long peak = memory.getLong("used_memory_peak");
     // The store refuses at its limit, before Redis would at its maxmemory.
@@ -308,9 +310,13 @@ class AnonymousLimitsTest {
     return request.sendBuffer(Buffer.buffer(new JsonObject().put("content", content + left).encode()))
         .compose(answer -> {
           sent.incrementAndGet();
-          statuses.computeIfAbsent(answer.statusCode(), s -> new AtomicInteger()).incrementAndGet();
-          if (answer.statusCode() != 201 && !(answer.statusCode() == 503 && answer.getHeader("Retry-After") != null
-              && answer.bodyAsString().contains("anonymous-store-full"))) {
+          boolean full = answer.statusCode() == 503 && answer.getHeader("Retry-After") != null
+              && answer.bodyAsString().contains("anonymous-store-full");
+          // On a loaded test machine a post may miss its store deadline: 503 service-unavailable,
+          // the documented answer to a store too slow; counted apart, and held to a few.
+          boolean tooSlow = answer.statusCode() == 503 && answer.bodyAsString().contains("problem:service-unavailable");
+          statuses.computeIfAbsent(tooSlow ? -503 : answer.statusCode(), s -> new AtomicInteger()).incrementAndGet();
+          if (answer.statusCode() != 201 && !full && !tooSlow) {
             unexpected.compareAndSet(null, answer.statusCode() + " " + answer.bodyAsString());
           }
           String next = left % 5 == 1 ? null : cookie != null ? cookie : answer.statusCode() == 201
