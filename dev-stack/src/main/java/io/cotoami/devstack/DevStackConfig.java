@@ -79,6 +79,13 @@ public record DevStackConfig(Path home, Path dataDir, int gatewayPort, int postg
     return bind.equals("127.0.0.1") || bind.equals("localhost") || bind.equals("::1");
   }
 
+  /** What the launcher prints when the gateway is open to the network: {@code /dev/mail} shows every sign-in link. */
+  public java.util.Optional<String> lanWarning() {
+    return loopbackOnly() ? java.util.Optional.empty() : java.util.Optional.of("WARNING: COTOAMI_BIND=" + bind
+        + ": the gateway is open to your network, and with it /dev/mail, where anyone who reaches it can read "
+        + "every sign-in link. Use only on a network you trust.");
+  }
+
   public Path jar(String service) {
     return home.resolve(service).resolve("target").resolve(service + ".jar");
   }

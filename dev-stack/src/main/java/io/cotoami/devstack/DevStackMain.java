@@ -111,12 +111,7 @@ public final class DevStackMain {
         String name = count == 1 ? service : service + "-" + i;
         int port = service.equals("gateway") ? config.gatewayPort() : FreePorts.next();
         int managementPort = FreePorts.next();
-        Map<String, String> env = new HashMap<>(shared);
-        env.put("HTTP_PORT", String.valueOf(port));
-        // Only the gateway may face the LAN, and only when asked (COTOAMI_BIND); nothing else ever does.
-        env.put("HTTP_HOST", service.equals("gateway") ? config.bind() : "127.0.0.1");
-        env.put("MANAGEMENT_HOST", "127.0.0.1");
-        env.put("MANAGEMENT_PORT", String.valueOf(managementPort));
+        Map<String, String> env = serviceEnv(config, service, shared, port, managementPort);
         if (service.equals("auth-service")) {
           env.put("JWT_PRIVATE_KEY_FILE", keys.privateKeyFile().toString());
         }
@@ -127,18 +122,30 @@ public final class DevStackMain {
     awaitReady();
     say("");
     say("Cotoami is up at http://localhost:" + config.gatewayPort());
-    if (!config.loopbackOnly()) {
-      say("WARNING: COTOAMI_BIND=" + config.bind() + ": the gateway is open to your network, and with it "
-          + "/dev/mail, where anyone who reaches it can read every sign-in link. Use only on a network you trust.");
-    }
+    config.lanWarning().ifPresent(this::say);
     say("Mail inbox at http://localhost:" + config.mailUiPort() + " (SMTP on localhost:" + config.smtpPort() + ")");
     say("Press Ctrl-C to stop everything.");
+  }
+
+  /**
+   * One service process's variables: the shared ones, its ports, and where it binds. Only the
+   * gateway's public port may face the LAN, and only when asked ({@code COTOAMI_BIND}); every
+   * other port, the gateway's management port and the cluster included, is on loopback always.
+   */
+  static Map<String, String> serviceEnv(DevStackConfig config, String service, Map<String, String> shared, int port,
+      int managementPort) {
+    Map<String, String> env = new HashMap<>(shared);
+    env.put("HTTP_PORT", String.valueOf(port));
+    env.put("HTTP_HOST", service.equals("gateway") ? config.bind() : "127.0.0.1");
+    env.put("MANAGEMENT_HOST", "127.0.0.1");
+    env.put("MANAGEMENT_PORT", String.valueOf(managementPort));
+    env.put("CLUSTER_HOST", "127.0.0.1");
+    return env;
   }
 
   private Map<String, String> sharedEnv(PgConfig pg) {
     Map<String, String> env = new HashMap<>();
     env.put("CLUSTER_NAME", config.clusterName());
-    env.put("CLUSTER_HOST", "127.0.0.1");
     env.put("CLUSTER_PORT", String.valueOf(config.clusterPort()));
     env.put("CLUSTER_MEMBERS", "127.0.0.1");
     env.put("PGHOST", "127.0.0.1");

@@ -5,6 +5,7 @@ import io.cotoami.infra.SmtpServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -26,7 +27,9 @@ final class MailInbox {
     Router router = Router.router(vertx);
     router.get("/mail.json").handler(this::json);
     router.get("/").handler(this::page);
-    return vertx.createHttpServer().requestHandler(router).listen(port, "127.0.0.1");
+    // HTTP/1.1 only, as every server of ours (no h2c).
+    return vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false)).requestHandler(router)
+        .listen(port, "127.0.0.1");
   }
 
   private void json(RoutingContext ctx) {

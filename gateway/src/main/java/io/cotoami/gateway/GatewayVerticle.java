@@ -132,7 +132,8 @@ public final class GatewayVerticle extends VerticleBase {
       proxy.forward(ctx, service, "/debug" + (query == null ? "" : "?" + query));
       return;
     }
-    String client = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+    // The client as TRUSTED_PROXIES resolves it: behind an Ingress every peer is the Ingress.
+    String client = config.clientAddress().of(ctx.request());
     int held = delayedDebug.getOrDefault(client, 0);
     if (held >= MAX_DELAYED_DEBUG_PER_CLIENT || delayedDebugTotal >= MAX_DELAYED_DEBUG) {
       ctx.response().putHeader("Retry-After", "5");

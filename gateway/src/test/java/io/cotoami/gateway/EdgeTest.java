@@ -45,7 +45,11 @@ class EdgeTest {
   private static final long HEADER_TIMEOUT_MS = 3000;
   private static final long BODY_TIMEOUT_MS = 3000;
   private static final long PING_MS = 300;
+  private static final int MAX_CONNECTIONS = 40;
+  private static final long IDLE_TIMEOUT_MS = 1000;
   private static ServiceInstance gateway;
+  /** A second gateway whose idle timeout is far shorter than its header timeout and its pings. */
+  private static ServiceInstance quiet;
   private static Vertx clients;
 
   @BeforeAll
@@ -57,8 +61,17 @@ class EdgeTest {
     env.put("HTTP_BODY_TIMEOUT", BODY_TIMEOUT_MS + "ms");
     env.put("HTTP_MAX_CONNECTIONS_PER_CLIENT", String.valueOf(PER_CLIENT));
     env.put("WS_PING_INTERVAL", PING_MS + "ms");
-    gateway = GatewayMain.start(GatewayConfig.fromEnv(TestConfigs.of(TestConfigs.newClusterName(), env)))
-        .await(90, TimeUnit.SECONDS);
+    env.put("HTTP_MAX_CONNECTIONS", String.valueOf(MAX_CONNECTIONS));
+    Map<String, String> quietEnv = new HashMap<>();
+    quietEnv.put("HTTP_IDLE_TIMEOUT", IDLE_TIMEOUT_MS + "ms");
+    quietEnv.put("HTTP_HEADER_TIMEOUT", "30s");
+    quietEnv.put("WS_PING_INTERVAL", "60s");
+    List<ServiceInstance> both = io.vertx.core.Future.all(
+        GatewayMain.start(GatewayConfig.fromEnv(TestConfigs.of(TestConfigs.newClusterName(), env))),
+        GatewayMain.start(GatewayConfig.fromEnv(TestConfigs.of(TestConfigs.newClusterName(), quietEnv))))
+        .await(90, TimeUnit.SECONDS).list();
+    gateway = both.get(0);
+    quiet = both.get(1);
     clients = Vertx.vertx();
     // The first requests load classes: not what the timings below are about.
     for (int i = 0; i < 5; i++) {
@@ -75,6 +88,9 @@ class EdgeTest {
     }
     if (gateway != null) {
       gateway.shutdown().await(30, TimeUnit.SECONDS);
+    }
+    if (quiet != null) {
+      quiet.shutdown().await(30, TimeUnit.SECONDS);
     }
   }
 
@@ -203,6 +219,82 @@ class EdgeTest {
   }
 
   @Test
+  @DisplayName("Past the global connection cap, from addresses each under the per-client cap, a new connection is closed at once and counted; the management port still answers; one closed makes room")
+  void globalCap() throws Exception {
+    awaitOpen(gateway, n -> n == 0);
+    // Live sockets: past their handshake only the cap holds them to account (no header timeout), and
+    // the client answers the pings, so they stay open however slow the machine is.
+    List<WebSocket> held = new ArrayList<>();
+    try {
+      for (int client = 0; client < MAX_CONNECTIONS / PER_CLIENT; client++) {
+        for (int i = 0; i < PER_CLIENT; i++) {
+          held.add(socket("127.0.1." + (client + 1)));
+        }
+      }
+      awaitOpen(gateway, n -> n == MAX_CONNECTIONS);
+      for (String from : List.of("127.0.2.1", "127.0.2.2", "127.0.2.3")) {
+        try (Socket over = connect(from)) {
+          over.setSoTimeout(2000);
+          assertEquals(-1, readOrReset(over), "a connection from " + from + " past the global cap is closed at once");
+        }
+      }
+      assertEquals(MAX_CONNECTIONS, gateway.publicConnections());
+      assertTrue(held.stream().noneMatch(WebSocket::isClosed), "the connections within the cap stay open");
+      String metrics = exchange(gateway.managementPort(), ("GET /metrics HTTP/1.1\r\nHost: localhost\r\n"
+          + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      assertTrue(metrics.startsWith("HTTP/1.1 200"), firstLine(metrics));
+      java.util.regex.Matcher refused = java.util.regex.Pattern.compile(
+          "cotoami_http_connections_refused_total\\{[^}]*reason=\"global-cap\"[^}]*server=\"public\"[^}]*} (\\S+)")
+          .matcher(metrics);
+      assertTrue(refused.find() && Double.parseDouble(refused.group(1)) >= 3, "refusals counted");
+
+      held.remove(0).close().await(10, TimeUnit.SECONDS);
+      awaitOpen(gateway, n -> n < MAX_CONNECTIONS);
+      String answer = exchange("127.0.2.1", gateway.httpPort(),
+          "GET /api/nothing HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertTrue(answer.startsWith("HTTP/1.1 404"), "room again: " + firstLine(answer));
+    } finally {
+      for (WebSocket ws : held) {
+        ws.close();
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("A connection that sends nothing, one kept alive after its answer, and a silent live socket are closed after the idle timeout, long before the header timeout or a ping")
+  void idleTimeout() throws Exception {
+    try (Socket silent = connect("127.0.0.6", quiet.httpPort()); Socket keptAlive = connect("127.0.0.6", quiet.httpPort())) {
+      long start = System.nanoTime();
+      keptAlive.getOutputStream().write("GET /api/nothing HTTP/1.1\r\nHost: localhost\r\n\r\n"
+          .getBytes(StandardCharsets.US_ASCII));
+      keptAlive.setSoTimeout(5000);
+      assertTrue(readHead(keptAlive.getInputStream()).startsWith("HTTP/1.1 404"));
+      WebSocket live = clients.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+          .setPort(quiet.httpPort()).setURI("/api/ws").addHeader("Origin", "http://localhost:8080"))
+          .await(10, TimeUnit.SECONDS);
+      Promise<Long> liveClosed = Promise.promise();
+      live.closeHandler(v -> liveClosed.tryComplete(System.nanoTime()));
+      for (Socket socket : List.of(silent, keptAlive)) {
+        socket.setSoTimeout(8000);
+        long closedAfter;
+        try {
+          while (socket.getInputStream().read() != -1) {
+            // the rest of the 404's body
+          }
+        } catch (SocketTimeoutException stillOpen) {
+          throw new AssertionError("still open 8 s after its last byte");
+        } catch (java.net.SocketException reset) {
+          // closed
+        }
+        closedAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(closedAfter >= IDLE_TIMEOUT_MS / 2 && closedAfter < 6000, "closed after " + closedAfter + " ms");
+      }
+      long liveAfter = TimeUnit.NANOSECONDS.toMillis(liveClosed.future().await(8, TimeUnit.SECONDS) - start);
+      assertTrue(liveAfter >= IDLE_TIMEOUT_MS / 2 && liveAfter < 8000, "live socket closed after " + liveAfter + " ms");
+    }
+  }
+
+  @Test
   @DisplayName("A live handshake whose Origin has a port that is not a number gets 403 problem+json, no stack trace")
   void badOriginPort() throws Exception {
     String answer = exchange(gateway.httpPort(), ("GET /api/ws HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\n"
@@ -282,15 +374,35 @@ class EdgeTest {
   }
 
   private static WebSocket socket() throws Exception {
-    WebSocketClient client = clients.createWebSocketClient();
+    return socket("127.0.0.1");
+  }
+
+  private static WebSocket socket(String from) throws Exception {
+    WebSocketClient client = clients.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions()
+        .setLocalAddress(from));
     return client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(gateway.httpPort())
         .setURI("/api/ws").addHeader("Origin", "http://localhost:8080")).await(10, TimeUnit.SECONDS);
   }
 
   private static void awaitOpen(int atLeast) throws InterruptedException {
+    awaitOpen(gateway, n -> n >= atLeast);
+  }
+
+  /** Waits (5 s at most) until the count of the instance's open public connections is as wanted. */
+  private static void awaitOpen(ServiceInstance instance, java.util.function.IntPredicate wanted)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (gateway.publicConnections() < atLeast && System.nanoTime() < deadline) {
+    while (!wanted.test(instance.publicConnections()) && System.nanoTime() < deadline) {
       Thread.sleep(10);
+    }
+  }
+
+  /** -1 when the server closed the connection (or reset it); else the first byte it sent. */
+  private static int readOrReset(Socket socket) throws IOException {
+    try {
+      return socket.getInputStream().read();
+    } catch (java.net.SocketException reset) {
+      return -1;
     }
   }
 
@@ -314,9 +426,13 @@ class EdgeTest {
   }
 
   private static Socket connect(String from) throws IOException {
+    return connect(from, gateway.httpPort());
+  }
+
+  private static Socket connect(String from, int port) throws IOException {
     Socket socket = new Socket();
     socket.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
-    socket.connect(new InetSocketAddress("127.0.0.1", gateway.httpPort()), 2000);
+    socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
     return socket;
   }
 

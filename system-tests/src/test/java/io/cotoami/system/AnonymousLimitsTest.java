@@ -52,10 +52,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Hostile anonymous traffic against the whole system: anonymous cotos live in a Redis of their
- * own, bounded, with quotas per visitor and a write limit per client address (clients bind
- * distinct loopback addresses 127.0.0.x, which the gateway passes on as X-Forwarded-For), while
- * sign-in, on the main Redis, keeps working.
+ * Hostile anonymous traffic against the whole system, through the gateway: anonymous cotos live in
+ * a Redis of their own, bounded, with quotas per visitor and a write limit per client address,
+ * while sign-in, on the main Redis, keeps working. Clients bind distinct loopback addresses
+ * 127.0.0.x and forge X-Forwarded-For; every service trusts only 127.0.0.1 (the gateway's own
+ * address), as compose and the Kubernetes base are configured, so the gateway passes on the
+ * client's real address and nothing a client writes.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -64,8 +66,15 @@ class AnonymousLimitsTest {
   private static final String ORIGIN = "http://localhost:8080";
   private static final Pattern LINK = Pattern.compile("http://localhost:8080/signin/([A-Za-z0-9_-]{43})");
   private static final long ANON_MAXMEMORY = 3L * 1024 * 1024;
+  /**
+   * ANONYMOUS_STORE_LIMIT: 1 MiB below maxmemory, for Redis's client buffers, which grow with the
+   * writes in flight (about 8 KiB each: the script, the coto, the answer; 50 here).
+   */
+  private static final long STORE_LIMIT = 2L * 1024 * 1024;
   private static final int QUOTA_COTOS = 20;
   private static final int WRITE_LIMIT = 300;
+  /** TRUSTED_PROXIES as deployed (docker-compose.yml, k8s/base/config.yaml). */
+  private static final Map<String, String> AS_DEPLOYED = Map.of("TRUSTED_PROXIES", "127.0.0.1/32,::1/128");
   private static PostgresServer postgres;
   private static RedisServer redis;
   private static RedisServer anonRedis;
@@ -87,6 +96,7 @@ class AnonymousLimitsTest {
     Map<String, String> authEnv = new HashMap<>(TestConfigs.stores(pg, redis));
     authEnv.putAll(keys.env());
     authEnv.put("SIGNIN_IP_LIMIT", "1000");
+    authEnv.putAll(AS_DEPLOYED);
     Map<String, String> cotoEnv = new HashMap<>(TestConfigs.stores(pg, redis));
     cotoEnv.putAll(keys.env());
     cotoEnv.put("ANON_REDIS_URL", anonRedis.config().url());
@@ -94,10 +104,12 @@ class AnonymousLimitsTest {
     cotoEnv.put("ANONYMOUS_QUOTA_BYTES", "32k");
     cotoEnv.put("ANONYMOUS_WRITE_LIMIT", String.valueOf(WRITE_LIMIT));
     cotoEnv.put("ANONYMOUS_WRITE_WINDOW", "1m");
+    cotoEnv.putAll(AS_DEPLOYED);
+    cotoEnv.put("ANONYMOUS_STORE_LIMIT", String.valueOf(STORE_LIMIT));
     Map<String, String> mailEnv = Map.of("REDIS_URL", redis.config().url(), "SMTP_HOST", "127.0.0.1",
         "SMTP_PORT", String.valueOf(smtp.port()), "SMTP_STARTTLS", "disabled");
     started = Http.await(Future.all(
-        GatewayMain.start(GatewayConfig.fromEnv(TestConfigs.of(CLUSTER, Map.of()))),
+        GatewayMain.start(GatewayConfig.fromEnv(TestConfigs.of(CLUSTER, AS_DEPLOYED))),
         AuthServiceMain.start(AuthServiceConfig.fromEnv(TestConfigs.of(CLUSTER, authEnv))),
         MailServiceMain.start(MailServiceConfig.fromEnv(TestConfigs.of(CLUSTER, mailEnv))),
         CotoServiceMain.start(CotoServiceConfig.fromEnv(TestConfigs.of(CLUSTER, cotoEnv))))).list();
@@ -162,13 +174,15 @@ class AnonymousLimitsTest {
 
   @Test
   @Order(2)
-  @DisplayName("One address posting anonymously past the write limit gets 429 with Retry-After, whatever cookies it sends; another address still posts")
+  @DisplayName("One address posting anonymously past the write limit gets 429 with Retry-After, whatever cookies and X-Forwarded-For it sends; another address still posts")
   void rateLimitPerAddress() throws Exception {
     WebClient client = clientFrom("127.0.0.3");
     int created = 0;
     HttpResponse<Buffer> last = null;
     for (int i = 0; i <= WRITE_LIMIT; i++) {
-      last = post(client, null, "fresh visitor " + i, null);
+      last = Http.await(client.post("/api/cotos").putHeader("Content-Type", "application/json")
+          .putHeader("X-Forwarded-For", forged(i))
+          .sendBuffer(Buffer.buffer(new JsonObject().put("content", "fresh visitor " + i).encode())));
       created += last.statusCode() == 201 ? 1 : 0;
     }
     assertEquals(WRITE_LIMIT, created);
@@ -204,16 +218,14 @@ class AnonymousLimitsTest {
 
   @Test
   @Order(4)
-  @DisplayName("10,000 hostile anonymous posts from 50 addresses and thousands of fresh visitors: the anonymous Redis stays under its maxmemory and answers 503 with Retry-After when full, the main Redis holds none of it, and sign-in works throughout")
+  @DisplayName("10,000 hostile anonymous posts through the gateway from 50 addresses and thousands of fresh visitors: the anonymous store refuses with 503 and Retry-After below its limit, so Redis never reaches its maxmemory nor answers OOM; the main Redis holds none of it, and sign-in works throughout")
   void floodStaysBounded() throws Exception {
     long mainBefore = usedMemory(main);
-    // The flood goes to coto-service as the gateway forwards it (X-Forwarded-For is what it
-    // trusts), so that 10,000 posts fit the test's time on a shared machine; the sign-ins go
-    // through the gateway. The tests above reach the limits through the gateway.
     List<WebClient> clients = new ArrayList<>();
     for (int i = 10; i < 60; i++) {
       clients.add(WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
-          .setDefaultPort(started.get(3).httpPort()).setKeepAlive(true), new PoolOptions().setHttp1MaxSize(1)));
+          .setDefaultPort(started.get(0).httpPort()).setLocalAddress("127.0.0." + i).setKeepAlive(true),
+          new PoolOptions().setHttp1MaxSize(1)));
     }
     ch.qos.logback.classic.Logger accessLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
         .getLogger(ServiceInstance.class);
@@ -247,17 +259,20 @@ class AnonymousLimitsTest {
     assertEquals(null, unexpected.get());
     assertEquals(10_000, sent.get());
     assertTrue(statuses.containsKey(201) && statuses.containsKey(503), statuses.toString());
+    assertTrue(statuses.getOrDefault(-503, new AtomicInteger()).get() <= 100,
+        "at most 1% missed a store deadline (-503): " + statuses);
     JsonObject memory = info(anon);
     long peak = memory.getLong("used_memory_peak");
-    assertTrue(peak <= ANON_MAXMEMORY + 512 * 1024, "anonymous Redis peaked at " + peak + " of " + ANON_MAXMEMORY);
+    // The store refuses at its limit, before Redis would at its maxmemory.
+    assertTrue(peak < ANON_MAXMEMORY, "anonymous Redis peaked at " + peak + " of " + ANON_MAXMEMORY);
+    String errors = Http.await(anon.info(List.of("errorstats"))).toString();
+    assertFalse(errors.contains("errorstat_OOM"), "Redis never refused a write itself: " + errors);
     assertEquals(0, Http.await(main.keys("anon*")).size(), "no anonymous key in the main Redis");
     assertTrue(usedMemory(main) - mainBefore < 2L * 1024 * 1024, "the main Redis did not grow with the flood");
     System.out.println("flood: " + statuses + " in " + elapsed(floodStart) + " s, anonymous Redis peak " + peak
-        + " bytes of " + ANON_MAXMEMORY + ", " + signins + " sign-ins");
+        + " bytes of " + ANON_MAXMEMORY + " (limit " + STORE_LIMIT + "), " + signins + " sign-ins");
 
-    // Full, a visitor still reads and deletes (which frees space).
-    // Redis refuses writes once its used memory is over maxmemory; the flood's last connections may
-    // since have freed a little, so fresh visitors fill what is left first (bounded), then are refused.
+    // Full, a fresh visitor is refused too (once what the flood's last buffers freed is filled).
     WebClient reader = clientFrom("127.0.0.6");
     HttpResponse<Buffer> refused = post(reader, null, "while full " + content, null);
     for (int i = 0; i < 100 && refused.statusCode() == 201; i++) {
@@ -281,17 +296,23 @@ class AnonymousLimitsTest {
     if (left == 0) {
       return Future.succeededFuture();
     }
+    // A forged X-Forwarded-For, new on every post: were it believed, the write limit would count
+    // every post as another address.
     var request = client.post("/api/cotos").putHeader("Content-Type", "application/json")
-        .putHeader("X-Forwarded-For", address);
+        .putHeader("X-Forwarded-For", forged(sent.get()));
     if (cookie != null) {
       request.putHeader("Cookie", cookie);
     }
     return request.sendBuffer(Buffer.buffer(new JsonObject().put("content", content + left).encode()))
         .compose(answer -> {
           sent.incrementAndGet();
-          statuses.computeIfAbsent(answer.statusCode(), s -> new AtomicInteger()).incrementAndGet();
-          if (answer.statusCode() != 201 && !(answer.statusCode() == 503 && answer.getHeader("Retry-After") != null
-              && answer.bodyAsString().contains("anonymous-store-full"))) {
+          boolean full = answer.statusCode() == 503 && answer.getHeader("Retry-After") != null
+              && answer.bodyAsString().contains("anonymous-store-full");
+          // On a loaded test machine a post may miss its store deadline: 503 service-unavailable,
+          // the documented answer to a store too slow; counted apart, and held to a few.
+          boolean tooSlow = answer.statusCode() == 503 && answer.bodyAsString().contains("problem:service-unavailable");
+          statuses.computeIfAbsent(tooSlow ? -503 : answer.statusCode(), s -> new AtomicInteger()).incrementAndGet();
+          if (answer.statusCode() != 201 && !full && !tooSlow) {
             unexpected.compareAndSet(null, answer.statusCode() + " " + answer.bodyAsString());
           }
           String next = left % 5 == 1 ? null : cookie != null ? cookie : answer.statusCode() == 201
@@ -325,6 +346,10 @@ class AnonymousLimitsTest {
     HttpResponse<Buffer> me = Http.await(http.client().get("/api/session")
         .putHeader("Authorization", "Bearer " + session.bodyAsJsonObject().getString("token")).send());
     assertFalse(me.bodyAsJsonObject().getBoolean("anonymous"), me.bodyAsString());
+  }
+
+  private static String forged(int n) {
+    return "10." + (n >> 16 & 0xff) + "." + (n >> 8 & 0xff) + "." + (n & 0xff);
   }
 
   private static long elapsed(long since) {

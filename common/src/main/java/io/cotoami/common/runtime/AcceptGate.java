@@ -2,6 +2,7 @@ package io.cotoami.common.runtime;
 
 import io.cotoami.common.config.ConnectionLimits;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -47,6 +48,10 @@ public final class AcceptGate {
       this.limits = limits;
       refusedGlobal = counter(registry, server, "global-cap");
       refusedPerClient = counter(registry, server, "per-client-cap");
+      // Counted here, where a connection's channel opens and closes: an HTTP connection's close
+      // handler is not called once it has become a WebSocket.
+      Gauge.builder("cotoami_http_connections_open", open, AtomicInteger::get).tag("server", server)
+          .description("Connections open now").register(registry);
     }
 
     private static Counter counter(MeterRegistry registry, String server, String reason) {
@@ -87,9 +92,25 @@ public final class AcceptGate {
     };
   }
 
-  /** From now on, connections accepted on {@code port} are held to the caps of {@code limits}. */
+  /** From now on, connections accepted on {@code port} are counted and held to the caps of {@code limits}. */
   static void limit(int port, ConnectionLimits limits, String server, MeterRegistry registry) {
     BY_PORT.put(port, new Gate(limits, server, registry));
+  }
+
+  /** From now on, connections accepted on {@code port} are counted, with no cap. */
+  static void count(int port, String server, MeterRegistry registry) {
+    limit(port, new ConnectionLimits(null, null, null, Integer.MAX_VALUE, 0), server, registry);
+  }
+
+  /** Connections open now on {@code port} (0 when it is not counted). */
+  static int open(int port) {
+    Gate gate = BY_PORT.get(port);
+    return gate == null ? 0 : gate.open.get();
+  }
+
+  /** The server on {@code port} is closed: a later server on the same port number starts afresh. */
+  static void forget(int port) {
+    BY_PORT.remove(port);
   }
 
   @ChannelHandler.Sharable

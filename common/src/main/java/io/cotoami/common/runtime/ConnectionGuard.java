@@ -2,7 +2,6 @@ package io.cotoami.common.runtime;
 
 import io.cotoami.common.config.ConnectionLimits;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
@@ -10,7 +9,6 @@ import io.vertx.core.http.HttpServerRequest;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,15 +37,12 @@ final class ConnectionGuard {
 
   private final ConnectionLimits limits;
   private final String server;
-  private final AtomicInteger open = new AtomicInteger();
   private final Map<HttpConnection, Tracked> tracked = new ConcurrentHashMap<>();
   private final Counter timedOut;
 
   ConnectionGuard(Vertx vertx, ConnectionLimits limits, String server, MeterRegistry registry) {
     this.limits = limits;
     this.server = server;
-    Gauge.builder("cotoami_http_connections_open", open, AtomicInteger::get).tag("server", server)
-        .description("Connections open now").register(registry);
     timedOut = Counter.builder("cotoami_http_connections_timed_out_total").tag("server", server)
         .description("Connections closed because a request's headers or body were too slow").register(registry);
     long sweep = Math.max(50, Math.min(1000,
@@ -55,19 +50,11 @@ final class ConnectionGuard {
     vertx.setPeriodic(sweep, id -> sweep());
   }
 
-  int open() {
-    return open.get();
-  }
-
   /** The server's connection handler (the caps were applied when the connection was accepted: {@link AcceptGate}). */
   void connected(HttpConnection connection) {
-    open.incrementAndGet();
     Tracked entry = new Tracked(connection);
     tracked.put(connection, entry);
-    connection.closeHandler(v -> {
-      tracked.remove(connection);
-      open.decrementAndGet();
-    });
+    connection.closeHandler(v -> tracked.remove(connection));
   }
 
   /** Call first in the request handler: the headers are in; the body must follow in time. */

@@ -53,7 +53,6 @@ public final class ServiceInstance {
   private volatile boolean draining;
   private volatile HttpServer server;
   private volatile HttpServer management;
-  private volatile ConnectionGuard publicConnections;
   private volatile InstanceAnnouncer announcer;
   private volatile Router served;
   private volatile String publicUrl;
@@ -123,7 +122,7 @@ public final class ServiceInstance {
 
   /** Connections open now on the public port. */
   public int publicConnections() {
-    return publicConnections == null ? 0 : publicConnections.open();
+    return server == null ? 0 : AcceptGate.open(server.actualPort());
   }
 
   /** Adds a readiness check: the instance is ready only when every check succeeds within two seconds. */
@@ -197,7 +196,6 @@ public final class ServiceInstance {
         .setMaxWebSocketMessageSize(256 * 1024)
         .setMaxFormAttributeSize((int) Math.min(Integer.MAX_VALUE, config.bodyLimit()));
     ConnectionGuard guard = new ConnectionGuard(vertx, config.connections(), "public", registry);
-    publicConnections = guard;
     ConnectionGuard managementGuard = new ConnectionGuard(vertx, config.connections(), "management", registry);
     return vertx.createHttpServer(options)
         .connectionHandler(guard::connected)
@@ -223,6 +221,7 @@ public final class ServiceInstance {
                   + config.managementHost() + ":" + config.managementPort() + " (MANAGEMENT_PORT): " + e.getMessage(), e)))
               .map(m -> {
                 management = m;
+                AcceptGate.count(m.actualPort(), "management", registry);
                 return bound;
               });
         })
@@ -256,6 +255,14 @@ public final class ServiceInstance {
         .compose(v -> announcer == null ? Future.succeededFuture() : announcer.stop())
         .compose(v -> server == null ? Future.succeededFuture() : server.shutdown(remaining(deadline).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
         .eventually(this::closeVertx)
+        .andThen(ar -> {
+          if (server != null) {
+            AcceptGate.forget(server.actualPort());
+          }
+          if (management != null) {
+            AcceptGate.forget(management.actualPort());
+          }
+        })
         .onSuccess(v -> LOG.info("Stopped and left the cluster"));
     return shutdown;
   }

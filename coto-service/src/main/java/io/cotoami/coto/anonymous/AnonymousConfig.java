@@ -13,12 +13,14 @@ import java.time.Duration;
  *                   never take sign-in down; when unset, the main Redis ({@code shared} is then true)
  * @param retention  how long a visitor's cotos are kept after their last post or read
  * @param quota      what one visitor may keep
+ * @param storeLimit how full the anonymous Redis may get before anonymous writes are refused (503)
  * @param writeLimit posts and edits per client address per {@code writeWindow}
  * @param clients    who a request comes from: {@code X-Forwarded-For} is believed only from
  *                   {@code TRUSTED_PROXIES} (the gateways), the one rule the gateway and auth-service use
  */
-public record AnonymousConfig(RedisConfig redis, boolean shared, Duration retention, Quota quota, int writeLimit,
-                              Duration writeWindow, ClientAddress clients) {
+public record AnonymousConfig(RedisConfig redis, boolean shared, Duration retention, Quota quota,
+                              AnonymousStoreLimit storeLimit, int writeLimit, Duration writeWindow,
+                              ClientAddress clients) {
 
   /** At most {@code cotos} cotos and {@code bytes} bytes of stored coto bodies per visitor. */
   public record Quota(int cotos, long bytes) {
@@ -42,7 +44,8 @@ public record AnonymousConfig(RedisConfig redis, boolean shared, Duration retent
           + "': expected at least 1s");
     }
     return new AnonymousConfig(redis, shared, env.duration("ANONYMOUS_COTO_RETENTION", Duration.ofDays(30)),
-        new Quota(cotos, env.bytes("ANONYMOUS_QUOTA_BYTES", 1024 * 1024)), writeLimit, window,
+        new Quota(cotos, env.bytes("ANONYMOUS_QUOTA_BYTES", 1024 * 1024)), AnonymousStoreLimit.fromEnv(env),
+        writeLimit, window,
         ClientAddress.fromEnv(env));
   }
 }

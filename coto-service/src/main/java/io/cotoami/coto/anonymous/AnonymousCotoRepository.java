@@ -20,12 +20,13 @@ import java.util.UUID;
 public final class AnonymousCotoRepository {
   /**
    * Posting: a client id already used answers the coto posted with it; over the visitor's quota
-   * answers {'quota', ms until their data expires}; else the sequence, the timeline entry, the
-   * body, the bytes, the client id and the expiries. The first write (INCR) is where a full Redis
-   * refuses (OOM), so a refused post leaves nothing behind. The byte check counts 24 bytes for
+   * answers {'quota', ms until their data expires}; a store without room for it ({@link
+   * AnonymousStoreLimit}) answers {'full'}; else the sequence, the timeline entry, the body, the
+   * bytes, the client id and the expiries. Both refusals come before any write, so a refused post
+   * leaves nothing behind. The byte check counts 24 bytes for
    * the sequence so that no sequence number is spent on a refused post (event ids stay gap-free).
    */
-  private static final String POST_SCRIPT = String.join("\n",
+  private static final String POST_SCRIPT = AnonymousStoreLimit.prelude(7) + String.join("\n",
       "if ARGV[4] ~= '' then",
       "  local existing = redis.call('HGET', KEYS[5], ARGV[4])",
       "  local body = existing and redis.call('HGET', KEYS[3], existing)",
@@ -35,6 +36,7 @@ public final class AnonymousCotoRepository {
       "if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[5]) or used + #ARGV[2] + 24 > tonumber(ARGV[6]) then",
       "  return {'quota', redis.call('PTTL', KEYS[2])}",
       "end",
+      "if not room(" + AnonymousStoreLimit.cost(0) + " + 2 * (#ARGV[2] + #ARGV[4] + 100)) then return {'full'} end",
       "local seq = redis.call('INCR', KEYS[1])",
       "local coto = cjson.decode(ARGV[2])",
       "coto['seq'] = seq",
@@ -49,9 +51,9 @@ public final class AnonymousCotoRepository {
   /**
    * Editing replaces content and summary of a coto that exists, within the byte quota; the
    * visitor's counter gives the change its event id. Answers {'edited', event id, new body},
-   * {'quota', ms} or nil when there is no such coto.
+   * {'quota', ms}, {'full'} (no room in the store) or nil when there is no such coto.
    */
-  private static final String EDIT_SCRIPT = String.join("\n",
+  private static final String EDIT_SCRIPT = AnonymousStoreLimit.prelude(7) + String.join("\n",
       "local body = redis.call('HGET', KEYS[3], ARGV[1])",
       "if not body then return nil end",
       "local coto = cjson.decode(body)",
@@ -62,6 +64,9 @@ public final class AnonymousCotoRepository {
       "local used = tonumber(redis.call('GET', KEYS[4]) or '0')",
       "if #encoded > #body and used + #encoded - #body > tonumber(ARGV[6]) then",
       "  return {'quota', redis.call('PTTL', KEYS[2])}",
+      "end",
+      "if #encoded > #body and not room(" + AnonymousStoreLimit.cost(0) + " + 2 * (#encoded - #body)) then",
+      "  return {'full'}",
       "end",
       "redis.call('HSET', KEYS[3], ARGV[1], encoded)",
       "redis.call('INCRBY', KEYS[4], #encoded - #body)",
@@ -95,10 +100,14 @@ public final class AnonymousCotoRepository {
 
     record OverQuota(long retryAfterSeconds) implements Posted {
     }
+
+    /** The anonymous store has no room for it ({@link AnonymousStoreLimit}). */
+    record StoreFull() implements Posted {
+    }
   }
 
-  /** An edit or a deletion and the event id it got on the visitor's timeline; or over quota. */
-  public record Change(long eventId, AnonymousCoto coto, long overQuotaRetryAfter) {
+  /** An edit or a deletion and the event id it got on the visitor's timeline; or over quota; or no room in the store. */
+  public record Change(long eventId, AnonymousCoto coto, long overQuotaRetryAfter, boolean storeFull) {
     public boolean overQuota() {
       return overQuotaRetryAfter > 0;
     }
@@ -107,21 +116,31 @@ public final class AnonymousCotoRepository {
   private final RedisAPI redis;
   private final Duration retention;
   private final AnonymousConfig.Quota quota;
+  private final AnonymousStoreLimit storeLimit;
 
-  public AnonymousCotoRepository(RedisAPI redis, Duration retention, AnonymousConfig.Quota quota) {
+  public AnonymousCotoRepository(RedisAPI redis, Duration retention, AnonymousConfig.Quota quota,
+      AnonymousStoreLimit storeLimit) {
     this.redis = redis;
     this.retention = retention;
     this.quota = quota;
+    this.storeLimit = storeLimit;
+  }
+
+  private List<String> args(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(storeLimit.args());
+    return all;
   }
 
   public Future<Posted> post(AnonymousId visitor, String content, String summary, String clientId) {
     AnonymousCoto draft = new AnonymousCoto(UUID.randomUUID().toString(), 0, content, summary, Instant.now(), null);
     // Guarded: a post that Redis reaches after we answered 503 is not stored.
-    return DeadlineRedis.evalGuarded(redis, POST_SCRIPT, keys(visitor), List.of(draft.id(), draft.toStored(clientId),
+    return DeadlineRedis.evalGuarded(redis, POST_SCRIPT, keys(visitor), args(draft.id(), draft.toStored(clientId),
             seconds(), clientId == null ? "" : clientId, String.valueOf(quota.cotos()), String.valueOf(quota.bytes())))
         .map(reply -> switch (reply.get(0).toString()) {
           case "posted" -> new Posted.Stored(AnonymousCoto.fromStored(reply.get(1).toString()));
           case "existing" -> new Posted.Existing(AnonymousCoto.fromStored(reply.get(1).toString()));
+          case "full" -> new Posted.StoreFull();
           default -> new Posted.OverQuota(retryAfter(reply.get(1)));
         });
   }
@@ -155,21 +174,24 @@ public final class AnonymousCotoRepository {
 
   /** Replaces content and summary; null when the visitor has no coto with that id. */
   public Future<Change> edit(AnonymousId visitor, String id, String content, String summary) {
-    return DeadlineRedis.evalGuarded(redis, EDIT_SCRIPT, keys(visitor), List.of(id, content,
+    return DeadlineRedis.evalGuarded(redis, EDIT_SCRIPT, keys(visitor), args(id, content,
             summary == null ? "" : summary, Instant.now().toString(), seconds(), String.valueOf(quota.bytes())))
         .map(reply -> {
           if (reply == null || reply.size() == 0) {
             return null;
           }
-          return "quota".equals(reply.get(0).toString()) ? new Change(0, null, retryAfter(reply.get(1)))
-              : new Change(reply.get(1).toLong(), AnonymousCoto.fromStored(reply.get(2).toString()), 0);
+          return switch (reply.get(0).toString()) {
+            case "quota" -> new Change(0, null, retryAfter(reply.get(1)), false);
+            case "full" -> new Change(0, null, 0, true);
+            default -> new Change(reply.get(1).toLong(), AnonymousCoto.fromStored(reply.get(2).toString()), 0, false);
+          };
         });
   }
 
   /** Deletes; null when the visitor has no coto with that id. */
   public Future<Change> delete(AnonymousId visitor, String id) {
     return DeadlineRedis.evalGuarded(redis, DELETE_SCRIPT, keys(visitor), List.of(id, seconds()))
-        .map(result -> result == null ? null : new Change(result.toLong(), null, 0));
+        .map(result -> result == null ? null : new Change(result.toLong(), null, 0, false));
   }
 
   private Future<Void> touch(AnonymousId visitor) {

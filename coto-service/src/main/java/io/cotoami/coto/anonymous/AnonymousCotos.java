@@ -35,8 +35,8 @@ public final class AnonymousCotos {
 
   /** On the anonymous Redis; moved cotos are posted through {@code signedIn}. */
   public AnonymousCotos(RedisAPI redis, AnonymousConfig config, Cotos signedIn, EventPublisher publisher) {
-    this.cotos = new AnonymousCotoRepository(redis, config.retention(), config.quota());
-    this.limits = new AnonymousWriteLimits(redis, config.writeLimit(), config.writeWindow());
+    this.cotos = new AnonymousCotoRepository(redis, config.retention(), config.quota(), config.storeLimit());
+    this.limits = new AnonymousWriteLimits(redis, config.writeLimit(), config.writeWindow(), config.storeLimit());
     this.config = config;
     this.signedIn = signedIn;
     this.publisher = publisher;
@@ -50,6 +50,9 @@ public final class AnonymousCotos {
       String clientId, String requestId) {
     return full(limits.hit(address).compose(v -> cotos.post(visitor, content, summary, clientId)))
         .compose(posted -> {
+          if (posted instanceof AnonymousCotoRepository.Posted.StoreFull) {
+            return Future.failedFuture(AnonymousRefused.storeFull());
+          }
           if (posted instanceof AnonymousCotoRepository.Posted.OverQuota over) {
             return Future.failedFuture(AnonymousRefused.overQuota(config.quota(), over.retryAfterSeconds()));
           }
@@ -74,6 +77,9 @@ public final class AnonymousCotos {
       String requestId) {
     return full(limits.hit(address).compose(v -> cotos.edit(visitor, id, content, summary)))
         .compose(change -> {
+          if (change != null && change.storeFull()) {
+            return Future.failedFuture(AnonymousRefused.storeFull());
+          }
           if (change != null && change.overQuota()) {
             return Future.failedFuture(AnonymousRefused.overQuota(config.quota(), change.overQuotaRetryAfter()));
           }
@@ -128,7 +134,10 @@ public final class AnonymousCotos {
     return coto == null ? Future.failedFuture(DomainProblems.notFound("coto")) : Future.succeededFuture(coto);
   }
 
-  /** A write refused because the anonymous Redis is at its maxmemory is a 503 with Retry-After. */
+  /**
+   * A write refused because the anonymous Redis is at its maxmemory is a 503 with Retry-After, as
+   * one refused by {@link AnonymousStoreLimit} is: a backstop, should Redis reach its maxmemory anyway.
+   */
   private static <T> Future<T> full(Future<T> write) {
     return write.recover(e -> Future.failedFuture(outOfMemory(e) ? AnonymousRefused.storeFull() : e));
   }

@@ -14,25 +14,37 @@ import java.util.List;
  * block one subscriber usually gets.
  */
 final class AnonymousWriteLimits {
-  /** INCR, start the window on the first hit; answers the count and the window's remaining ms. */
-  private static final String COUNT = "local n = redis.call('INCR', KEYS[1]) "
+  /**
+   * INCR, start the window on the first hit; answers the count and the window's remaining ms, or
+   * {-1} when a new counter finds no room in the store ({@link AnonymousStoreLimit}).
+   */
+  private static final String COUNT = AnonymousStoreLimit.prelude(2)
+      + "if redis.call('EXISTS', KEYS[1]) == 0 and not room(" + AnonymousStoreLimit.cost(100) + ") then "
+      + "return {-1, 0} end "
+      + "local n = redis.call('INCR', KEYS[1]) "
       + "if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end "
       + "return {n, redis.call('PTTL', KEYS[1])}";
 
   private final RedisAPI redis;
   private final int limit;
   private final Duration window;
+  private final AnonymousStoreLimit storeLimit;
 
-  AnonymousWriteLimits(RedisAPI redis, int limit, Duration window) {
+  AnonymousWriteLimits(RedisAPI redis, int limit, Duration window, AnonymousStoreLimit storeLimit) {
     this.redis = redis;
     this.limit = limit;
     this.window = window;
+    this.storeLimit = storeLimit;
   }
 
   /** Counts one write from {@code address}; fails with a 429 {@link AnonymousRefused} past the limit. */
   Future<Void> hit(String address) {
-    return redis.eval(List.of(COUNT, "1", "anon-rl:{" + bucket(address) + "}", String.valueOf(window.toMillis())))
-        .compose(reply -> reply.get(0).toLong() <= limit ? Future.<Void>succeededFuture()
+    List<String> args = new java.util.ArrayList<>(List.of(COUNT, "1", "anon-rl:{" + bucket(address) + "}",
+        String.valueOf(window.toMillis())));
+    args.addAll(storeLimit.args());
+    return redis.eval(args)
+        .compose(reply -> reply.get(0).toLong() < 0 ? Future.<Void>failedFuture(AnonymousRefused.storeFull())
+            : reply.get(0).toLong() <= limit ? Future.<Void>succeededFuture()
             : Future.failedFuture(AnonymousRefused.rateLimited(Math.max(1, (reply.get(1).toLong() + 999) / 1000))));
   }
 
