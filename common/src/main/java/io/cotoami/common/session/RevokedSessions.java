@@ -187,13 +187,10 @@ public final class RevokedSessions {
     if (!syncing.compareAndSet(false, true)) {
       return;
     }
-    boolean wasFresh = fresh();
-    // A stale copy reads everything again: the stream it would catch up from keeps one session
-    // lifetime, and a personal access token's revocation outlives that (auth-service adds it to
-    // every full read).
-    boolean full = fullPending || !wasFresh;
+    boolean full = fullPending;
     fullPending = false;
     long sentAt = System.nanoTime();
+    boolean wasFresh = fresh();
     readFrom(full ? null : version, full)
         .onSuccess(last -> {
           version = last;
