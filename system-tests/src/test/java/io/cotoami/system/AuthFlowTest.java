@@ -154,6 +154,60 @@ class AuthFlowTest {
   }
 
   @Test
+  @DisplayName("The README's Try it section, run exactly as written against this system: every command succeeds, the anonymous coto moves into the account, the bad-input example answers its problem")
+  void readmeTryItWorks() throws Exception {
+    ReadmeCommands readme = ReadmeCommands.load();
+    List<ReadmeCommands.Command> commands = readme.commands();
+    assertTrue(commands.size() >= 8, "the commands are read: " + commands);
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("cotoami-readme-");
+    String email = null;
+    String token = null;
+    for (ReadmeCommands.Command command : commands) {
+      if (command.text().contains("<token>") && token == null) {
+        String to = email;
+        eventually(() -> !mailsTo(to).isEmpty());
+        Matcher link = LINK.matcher(mailsTo(to).get(mailsTo(to).size() - 1).text());
+        assertTrue(link.find());
+        token = link.group(1);
+      }
+      String bound = ReadmeCommands.bind(command.text(), gateway.httpPort(), gateway.managementPort(), token);
+      ReadmeCommands.Run run = ReadmeCommands.run(bound, dir);
+      String what = command.comment() + bound + "\n" + run.out();
+      assertEquals(0, run.exit(), what);
+      assertFalse(run.statuses().isEmpty(), what);
+      assertTrue(run.statuses().stream().allMatch(s -> s < 400), run.statuses() + " " + what);
+      Matcher asked = Pattern.compile("\"email\":\"([^\"]+)\"").matcher(command.text());
+      if (command.text().contains("/api/auth/signin-requests") && asked.find()) {
+        email = asked.group(1);
+      }
+      if (command.comment().contains("Post a coto")) {
+        assertTrue(run.out().startsWith("HTTP/1.1 201"), what);
+        assertTrue(run.out().contains("anonymous_id="), what);
+      }
+      if (command.text().endsWith("/api/session")) {
+        assertTrue(run.out().contains("\"anonymous\":false"), what);
+      }
+    }
+    assertNotNullToken(token);
+    String home = ReadmeCommands.run(ReadmeCommands.bind("curl -b jar http://localhost:8080/api/cotos",
+        gateway.httpPort(), 0, null), dir).out();
+    assertTrue(home.contains("Hello, **Cotoami**") && home.contains("\"anonymous\":false"),
+        "the anonymous coto moved into the account: " + home);
+    List<ReadmeCommands.Example> examples = readme.examples();
+    assertEquals(1, examples.size(), "the bad-input example is read");
+    for (ReadmeCommands.Example example : examples) {
+      ReadmeCommands.Run run = ReadmeCommands.run(ReadmeCommands.bind(example.command(), gateway.httpPort(), 0, null),
+          dir);
+      assertEquals(List.of(example.status()), run.statuses(), run.out());
+      assertTrue(run.out().contains(example.type()), run.out());
+    }
+  }
+
+  private static void assertNotNullToken(String token) {
+    assertTrue(token != null, "the README signs in with the mailed link");
+  }
+
+  @Test
   @DisplayName("Sign-ins requested while mail-service is stopped are mailed when it starts again, each exactly once")
   void mailServiceStoppedThenStarted() throws Exception {
     Http.await(mail.shutdown());
