@@ -237,7 +237,7 @@ class AccessTokenSystemTest {
   }
 
   @Test
-  @DisplayName("A revoked token is refused by the gateway's socket, both coto-service instances and auth-service within the revocation bound; signing out everywhere leaves tokens working; a revocation outlives the Redis stream for an instance started later")
+  @DisplayName("A revoked token is refused by both coto-service instances, auth-service and the gateway within the revocation bound, and its open socket closes (1008); signing out everywhere leaves tokens working; a revocation outlives the Redis stream for an instance started later")
   void revocationHoldsEverywhere() throws Exception {
     String cookie = signIn();
     JsonObject created = created(make(cookie, new JsonObject().put("name", "ci").put("scope", "read-write")));
@@ -248,6 +248,9 @@ class AccessTokenSystemTest {
       assertEquals(200, direct(instance, token).statusCode(), "works on every instance first");
     }
 
+    LiveProbe live = connect(token);
+    live.subscribe("home", null);
+    live.next("subscribed");
     long revokedAt = System.nanoTime();
     assertEquals(204, send(cookie, HttpMethod.DELETE, TOKENS + "/" + created.getString("id"), null).statusCode());
     // The documented bound is REVOCATIONS_MAX_STALENESS (5 s); the event usually lands at once.
@@ -257,6 +260,7 @@ class AccessTokenSystemTest {
     assertTrue(System.nanoTime() - revokedAt < TimeUnit.SECONDS.toNanos(5) * 3,
         "refused everywhere within the bound (with a margin for a loaded machine)");
     assertEquals(401, bearer(token, HttpMethod.GET, "/api/cotos", null).statusCode());
+    assertEquals(Short.valueOf((short) 1008), live.closed.poll(15, TimeUnit.SECONDS), "its open socket is closed");
     assertEquals(401, upgradeStatus(token), "the WebSocket refuses it too");
     assertEquals(204, send(cookie, HttpMethod.DELETE, TOKENS + "/" + created.getString("id"), null).statusCode(),
         "revoking again is harmless");
