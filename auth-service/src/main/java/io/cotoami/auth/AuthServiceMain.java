@@ -5,6 +5,8 @@ import io.cotoami.auth.session.Revocations;
 import io.cotoami.auth.session.SessionIssuer;
 import io.cotoami.auth.signin.RateLimits;
 import io.cotoami.auth.signin.SigninTokens;
+import io.cotoami.auth.token.AccessTokenRepository;
+import io.cotoami.auth.token.AccessTokenRoutes;
 import io.cotoami.auth.user.User;
 import io.cotoami.auth.user.UserRepository;
 import io.cotoami.common.config.Env;
@@ -47,7 +49,10 @@ public final class AuthServiceMain {
     AuthSettings settings = config.auth();
     SessionIssuer issuer = new SessionIssuer(instance.vertx(), config.keys(), settings);
     SessionVerifier plain = SessionVerifier.create(instance.vertx(), config.keys());
-    Revocations revocations = new Revocations(instance.vertx(), redis, settings.sessionTtl());
+    UserRepository users = new UserRepository(pool, config.pg().callTimeout());
+    AccessTokenRepository accessTokens = new AccessTokenRepository(pool, config.pg().callTimeout());
+    Revocations revocations = new Revocations(instance.vertx(), redis, settings.sessionTtl(),
+        accessTokens::revocations);
     RevokedSessions known = RevokedSessions.create(instance.vertx(), revocations, config.revocations());
     instance.readinessCheck("revocations", known::readiness);
     // The seal is ready before the API is deployed (the chain below waits for it).
@@ -57,11 +62,14 @@ public final class AuthServiceMain {
         .compose(v -> revocations.migrateLegacy())
         .compose(v -> known.followMembership(instance.clusterManager()).start())
         .compose(revoked -> revocations.serve(revoked).map(revoked))
-        .compose(revoked -> instance.vertx().deployVerticle(new AuthApiVerticle(instance, settings,
-            plain.withRevocations(revoked), issuer, new UserRepository(pool, config.pg().callTimeout()),
-            new SigninTokens(redis, settings.signinTokenTtl()),
-            new RateLimits(redis, settings.signinIpLimit(), settings.signinEmailLimit()),
-            new MailOutbox(redis, seal.result()), revocations)));
+        .compose(revoked -> {
+          SessionVerifier verifier = plain.withRevocations(revoked);
+          return instance.vertx().deployVerticle(new AuthApiVerticle(instance, settings, verifier, issuer, users,
+              new SigninTokens(redis, settings.signinTokenTtl()),
+              new RateLimits(redis, settings.signinIpLimit(), settings.signinEmailLimit()),
+              new MailOutbox(redis, seal.result()), revocations,
+              new AccessTokenRoutes(verifier, issuer, users, accessTokens, revocations)));
+        });
   }
 
   /** A private key that does not match the public one would issue sessions nobody accepts: refuse to start. */

@@ -4,8 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import io.cotoami.auth.AuthServiceConfig;
 import io.cotoami.auth.AuthServiceMain;
+import io.cotoami.client.ApiClient;
+import io.cotoami.client.ApiException;
+import io.cotoami.client.api.AuthApi;
+import io.cotoami.client.api.CotonomasApi;
+import io.cotoami.client.api.CotosApi;
+import io.cotoami.client.api.UsersApi;
+import io.cotoami.client.model.AccessTokenPost;
+import io.cotoami.client.model.CotoPage;
+import io.cotoami.client.model.CotoPost;
+import io.cotoami.client.model.CotonomaPost;
+import io.cotoami.client.model.CreatedAccessToken;
+import io.cotoami.client.model.CreatedCotonoma;
+import io.cotoami.client.model.AddedMember;
+import io.cotoami.client.model.MemberPost;
+import io.cotoami.client.model.SessionRequest;
+import io.cotoami.client.model.SignedIn;
+import io.cotoami.client.model.SigninRequest;
 import io.cotoami.common.bus.Addresses;
 import io.cotoami.common.config.PgConfig;
 import io.cotoami.common.runtime.ServiceInstance;
@@ -147,6 +165,117 @@ class AuthFlowTest {
         .putHeader("Origin", ORIGIN).send()).statusCode());
     assertTrue(Http.await(http.client().get("/api/session").putHeader("Cookie", cookie).send()).bodyAsJsonObject()
         .getBoolean("anonymous"));
+  }
+
+  @Test
+  @DisplayName("The README's Try it section, run exactly as written against this system: every command succeeds, the anonymous coto moves into the account, the bad-input example answers its problem")
+  void readmeTryItWorks() throws Exception {
+    ReadmeCommands readme = ReadmeCommands.load();
+    List<ReadmeCommands.Command> commands = readme.commands();
+    assertTrue(commands.size() >= 8, "the commands are read: " + commands);
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("cotoami-readme-");
+    String email = null;
+    String token = null;
+    for (ReadmeCommands.Command command : commands) {
+      if (command.text().contains("<token>") && token == null) {
+        String to = email;
+        eventually(() -> !mailsTo(to).isEmpty());
+        Matcher link = LINK.matcher(mailsTo(to).get(mailsTo(to).size() - 1).text());
+        assertTrue(link.find());
+        token = link.group(1);
+      }
+      String bound = ReadmeCommands.bind(command.text(), gateway.httpPort(), gateway.managementPort(), token);
+      ReadmeCommands.Run run = ReadmeCommands.run(bound, dir);
+      String what = command.comment() + bound + "\n" + run.out();
+      assertEquals(0, run.exit(), what);
+      assertFalse(run.statuses().isEmpty(), what);
+      assertTrue(run.statuses().stream().allMatch(s -> s < 400), run.statuses() + " " + what);
+      Matcher asked = Pattern.compile("\"email\":\"([^\"]+)\"").matcher(command.text());
+      if (command.text().contains("/api/auth/signin-requests") && asked.find()) {
+        email = asked.group(1);
+      }
+      if (command.comment().contains("Post a coto")) {
+        assertTrue(run.out().startsWith("HTTP/1.1 201"), what);
+        assertTrue(run.out().contains("anonymous_id="), what);
+      }
+      if (command.text().endsWith("/api/session")) {
+        assertTrue(run.out().contains("\"anonymous\":false"), what);
+      }
+    }
+    assertNotNullToken(token);
+    String home = ReadmeCommands.run(ReadmeCommands.bind("curl -b jar http://localhost:8080/api/cotos",
+        gateway.httpPort(), 0, null), dir).out();
+    assertTrue(home.contains("Hello, **Cotoami**") && home.contains("\"anonymous\":false"),
+        "the anonymous coto moved into the account: " + home);
+    List<ReadmeCommands.Example> examples = readme.examples();
+    assertEquals(1, examples.size(), "the bad-input example is read");
+    for (ReadmeCommands.Example example : examples) {
+      ReadmeCommands.Run run = ReadmeCommands.run(ReadmeCommands.bind(example.command(), gateway.httpPort(), 0, null),
+          dir);
+      assertEquals(List.of(example.status()), run.statuses(), run.out());
+      assertTrue(run.out().contains(example.type()), run.out());
+    }
+  }
+
+  private static void assertNotNullToken(String token) {
+    assertTrue(token != null, "the README signs in with the mailed link");
+  }
+
+  @Test
+  @DisplayName("A client openapi-generator made from the document, strict about unknown fields, drives a mobile session: sign in, post, page through home, create a cotonoma, add a member, make a read token and read with it")
+  void generatedClientDrivesASession() throws Exception {
+    ApiClient client = new ApiClient();
+    client.updateBaseUri("http://127.0.0.1:" + gateway.httpPort());
+    // Strict: a field the server answers and the document does not describe fails the call.
+    client.setObjectMapper(ApiClient.createDefaultObjectMapper()
+        .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true));
+    // The generated API classes take the interceptor when made: it sends whichever token is current.
+    java.util.concurrent.atomic.AtomicReference<String> bearer = new java.util.concurrent.atomic.AtomicReference<>();
+    client.setRequestInterceptor(request -> {
+      if (bearer.get() != null) {
+        request.header("Authorization", "Bearer " + bearer.get());
+      }
+    });
+    AuthApi authApi = new AuthApi(client);
+    String email = "generated-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+    assertEquals("accepted", authApi.requestSignin(new SigninRequest().email(email), null).getStatus());
+    eventually(() -> mailsTo(email).size() == 1);
+    Matcher link = LINK.matcher(mailsTo(email).get(0).text());
+    assertTrue(link.find());
+    SignedIn signedIn = authApi.createSession(new SessionRequest().token(link.group(1))
+        .client(SessionRequest.ClientEnum.MOBILE));
+    assertTrue(signedIn.getNewUser());
+    bearer.set(signedIn.getToken());
+    assertEquals(email, authApi.getSession().getUser().getEmail());
+
+    CotosApi cotos = new CotosApi(client);
+    for (int i = 1; i <= 3; i++) {
+      cotos.postCoto(new CotoPost().content("generated " + i));
+    }
+    CotoPage first = cotos.home(null, 2);
+    assertEquals(List.of("generated 3", "generated 2"), first.getCotos().stream().map(c -> c.getContent()).toList());
+    CotoPage second = cotos.home(first.getNext(), 2);
+    assertEquals(List.of("generated 1"), second.getCotos().stream().map(c -> c.getContent()).toList());
+
+    CotonomasApi cotonomas = new CotonomasApi(client);
+    CreatedCotonoma room = cotonomas.createCotonoma(new CotonomaPost().name("Generated room"));
+    assertEquals("Generated room", room.getName());
+    AddedMember member = cotonomas.addMember(room.getKey(), new MemberPost().email("friend@example.com"));
+    assertEquals("friend@example.com", member.getEmail());
+    assertNotNullValue(member.getAddedAt());
+    assertTrue(member.getInvited(), "a new member is invited by mail");
+
+    CreatedAccessToken token = new UsersApi(client).createAccessToken(new AccessTokenPost().name("generated")
+        .scope(AccessTokenPost.ScopeEnum.READ));
+    bearer.set(token.getToken());
+    assertEquals(4, cotos.home(null, 10).getCotos().size(), "the read token reads the same home");
+    ApiException refused = org.junit.jupiter.api.Assertions.assertThrows(ApiException.class,
+        () -> cotos.postCoto(new CotoPost().content("no")));
+    assertEquals(403, refused.getCode());
+  }
+
+  private static void assertNotNullValue(Object value) {
+    assertTrue(value != null);
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.cotoami.system;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cotoami.common.config.Env;
@@ -134,6 +135,31 @@ class SessionVerifierTest {
     Session started = Http.await(verifier.verify(keys.sign(vertx, claims.copy().put("sst", 1_700_000_000_000L),
         new JWTOptions().setNoTimestamp(true))));
     assertEquals(1_700_000_000_000L, started.startedAt().toEpochMilli());
+  }
+
+  @Test
+  @DisplayName("A personal access token (scp read or read-write) may go without an expiry, a session may not; another scope is refused; signing out everywhere does not cover a token, revoking its id does")
+  void accessTokens() throws Exception {
+    long nowMs = System.currentTimeMillis();
+    JsonObject claims = new JsonObject().put("sub", "u-7").put("sid", "t-1").put("sst", nowMs - 60_000);
+    Session token = Http.await(verifier.verify(keys.sign(vertx, claims.copy().put("scp", "read"), new JWTOptions())));
+    assertEquals(Session.NEVER, token.expiresAt());
+    assertEquals("read", token.scope());
+    assertTrue(token.allows(io.vertx.core.http.HttpMethod.GET));
+    assertFalse(token.allows(io.vertx.core.http.HttpMethod.POST));
+    assertRefused(keys.sign(vertx, claims, new JWTOptions()));
+    assertRefused(keys.sign(vertx, claims.copy().put("scp", "admin"), new JWTOptions()));
+    assertRefused(keys.sign(vertx, claims.copy().put("scp", "read-write").put("exp", nowMs / 1000 - 5),
+        new JWTOptions()));
+
+    RevokedSessions revoked = current(v -> Future.succeededFuture(RevocationPage.none(v)));
+    SessionVerifier withRevocations = verifier.withRevocations(revoked);
+    String writer = keys.sign(vertx, claims.copy().put("sid", "t-2").put("scp", "read-write"), new JWTOptions());
+    revoked.apply(Revocation.ofUser("u-7", nowMs, nowMs + 60_000));
+    assertEquals("t-2", Http.await(withRevocations.verify(writer)).sessionId(), "everywhere ends sessions only");
+    revoked.apply(Revocation.ofSession("t-2", Long.MAX_VALUE));
+    assertRefused(withRevocations, writer);
+    revoked.close();
   }
 
   @Test

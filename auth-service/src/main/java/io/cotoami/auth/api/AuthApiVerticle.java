@@ -7,6 +7,7 @@ import io.cotoami.auth.signin.Emails;
 import io.cotoami.auth.signin.RateLimits;
 import io.cotoami.auth.signin.SigninMail;
 import io.cotoami.auth.signin.SigninTokens;
+import io.cotoami.auth.token.AccessTokenRoutes;
 import io.cotoami.auth.user.PeopleRoutes;
 import io.cotoami.auth.user.User;
 import io.cotoami.auth.user.UserRepository;
@@ -56,10 +57,11 @@ public final class AuthApiVerticle extends VerticleBase {
   private final RateLimits limits;
   private final MailOutbox outbox;
   private final Revocations revocations;
+  private final AccessTokenRoutes accessTokens;
 
   public AuthApiVerticle(ServiceInstance instance, AuthSettings settings, SessionVerifier verifier,
                          SessionIssuer issuer, UserRepository users, SigninTokens tokens, RateLimits limits,
-                         MailOutbox outbox, Revocations revocations) {
+                         MailOutbox outbox, Revocations revocations, AccessTokenRoutes accessTokens) {
     this.instance = instance;
     this.settings = settings;
     this.verifier = verifier;
@@ -69,6 +71,7 @@ public final class AuthApiVerticle extends VerticleBase {
     this.limits = limits;
     this.outbox = outbox;
     this.revocations = revocations;
+    this.accessTokens = accessTokens;
   }
 
   @Override
@@ -84,7 +87,7 @@ public final class AuthApiVerticle extends VerticleBase {
     new PeopleRoutes(verifier, users).install(router);
     router.put("/api/users/me").handler(body).handler(sameOrigin).handler(this::rename);
     router.get("/signin/:token").handler(ctx -> SigninPage.send(ctx, ctx.pathParam("token")));
-    return instance.serve(router);
+    return accessTokens.install(vertx, router, body, sameOrigin).compose(v -> instance.serve(router));
   }
 
   /** Who the caller is; renews a session past half its lifetime (sliding sessions). */
@@ -96,8 +99,10 @@ public final class AuthApiVerticle extends VerticleBase {
     }
     verifier.verify(token.get())
         .compose(session -> users.find(UUID.fromString(session.userId())).map(user -> user.map(u -> {
-          JsonObject answer = new JsonObject().put("anonymous", false).put("user", u.toJson())
-              .put("expiresAt", Timestamps.format(session.expiresAt()));
+          JsonObject answer = new JsonObject().put("anonymous", false).put("user", u.toJson());
+          if (!session.expiresAt().equals(Session.NEVER)) {
+            answer.put("expiresAt", Timestamps.format(session.expiresAt()));
+          }
           if (issuer.dueForRenewal(session)) {
             SessionIssuer.Issued renewed = issuer.renew(u, session);
             deliver(ctx, renewed, answer, SessionVerifier.bearer(ctx.request()).isPresent());
@@ -256,6 +261,8 @@ public final class AuthApiVerticle extends VerticleBase {
     Optional<String> token = SessionVerifier.tokenOf(ctx.request());
     Future<Void> revoked = token.isEmpty() ? Future.succeededFuture()
         : verifier.verify(token.get())
+            // A personal access token is revoked from the tokens list, by a signed-in person (403).
+            .compose(SessionVerifier::signedInPerson)
             .compose("true".equals(everywhere) ? revocations::revokeEverywhere : revocations::revoke)
             .recover(e -> e instanceof ProblemException && ((ProblemException) e).problem().status() == 401
                 ? Future.succeededFuture() : Future.failedFuture(e));
@@ -287,9 +294,10 @@ public final class AuthApiVerticle extends VerticleBase {
         .onFailure(ctx::fail);
   }
 
+  /** The caller's session, allowed this request's method by its scope; none is 401. */
   private Future<Session> authenticated(RoutingContext ctx) {
-    return SessionVerifier.tokenOf(ctx.request()).map(verifier::verify)
-        .orElseGet(() -> Future.failedFuture(unauthorized()));
+    return verifier.verifyFor(ctx.request())
+        .compose(session -> session == null ? Future.failedFuture(unauthorized()) : Future.succeededFuture(session));
   }
 
   private static ProblemException unauthorized() {

@@ -14,6 +14,7 @@ import io.vertx.redis.client.Response;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,13 +37,31 @@ public final class Revocations implements RevokedSessions.Source {
   private final Vertx vertx;
   private final RedisAPI redis;
   private final Duration sessionTtl;
+  private final Supplier<Future<List<Revocation>>> lasting;
   /** This instance's copy: updated at once, so the answer to sign-out is already true here. */
   private RevokedSessions local;
 
   public Revocations(Vertx vertx, RedisAPI redis, Duration sessionTtl) {
+    this(vertx, redis, sessionTtl, () -> Future.succeededFuture(List.of()));
+  }
+
+  /**
+   * @param lasting the revocations that outlive the stream's one session lifetime (revoked
+   *                personal access tokens, from PostgreSQL): every full read includes them
+   */
+  public Revocations(Vertx vertx, RedisAPI redis, Duration sessionTtl, Supplier<Future<List<Revocation>>> lasting) {
     this.vertx = vertx;
     this.redis = redis;
     this.sessionTtl = sessionTtl;
+    this.lasting = lasting;
+  }
+
+  /**
+   * Revokes a personal access token on every instance, as a sign-out does; the caller has marked
+   * it revoked in PostgreSQL first, which keeps it revoked after the stream forgets it.
+   */
+  public Future<Void> revokeToken(Revocation revocation) {
+    return store(revocation);
   }
 
   /**
@@ -78,6 +97,17 @@ public final class Revocations implements RevokedSessions.Source {
   /** The revocations stored after {@code version} (a stream id; {@code null}: all), a page at a time. */
   @Override
   public Future<RevocationPage> after(String version) {
+    if (version == null) {
+      return lasting.get().compose(tokens -> stream(null).map(page -> {
+        List<Revocation> all = new ArrayList<>(tokens);
+        all.addAll(page.revocations());
+        return new RevocationPage(all, page.version(), page.more());
+      }));
+    }
+    return stream(version);
+  }
+
+  private Future<RevocationPage> stream(String version) {
     String start = version == null ? "-" : "(" + version;
     return redis.xrange(List.of(STREAM, start, "+", "COUNT", String.valueOf(PAGE))).map(entries -> {
       List<Revocation> revocations = new ArrayList<>(entries.size());

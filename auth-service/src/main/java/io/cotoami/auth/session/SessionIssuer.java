@@ -55,6 +55,33 @@ public final class SessionIssuer {
     return sign(user, session.sessionId(), session.startedAt());
   }
 
+  /**
+   * A personal access token: the same signature and claims as a session, plus {@code scp} (its
+   * scope); {@code sid} is the token's id, {@code sst} its creation, and {@code exp} its expiry,
+   * left out when it has none. It is never renewed.
+   */
+  public String issueAccessToken(User user, String tokenId, String scope, Instant createdAt, Instant expiresAt) {
+    JsonObject claims = new JsonObject()
+        .put("sub", user.id().toString())
+        .put("sid", tokenId)
+        .put("sst", createdAt.toEpochMilli())
+        .put("email", user.email())
+        .put("name", user.name())
+        .put("scp", scope);
+    if (expiresAt != null) {
+      claims.put("exp", expiresAt.getEpochSecond());
+    }
+    return signer.generateToken(claims, options());
+  }
+
+  private JWTOptions options() {
+    return new JWTOptions()
+        .setAlgorithm(SessionKeys.ALGORITHM)
+        .setIssuer(keys.issuer())
+        .setAudience(List.of(keys.audience()))
+        .setHeader(new JsonObject().put("kid", keys.keyId()).put("typ", "JWT"));
+  }
+
   private Issued sign(User user, String sessionId, Instant startedAt) {
     Instant sliding = Instant.now().plus(settings.sessionTtl());
     Instant absolute = startedAt.plus(settings.sessionMaxAge());
@@ -66,19 +93,18 @@ public final class SessionIssuer {
         .put("email", user.email())
         .put("name", user.name())
         .put("exp", expiresAt.getEpochSecond());
-    JWTOptions options = new JWTOptions()
-        .setAlgorithm(SessionKeys.ALGORITHM)
-        .setIssuer(keys.issuer())
-        .setAudience(List.of(keys.audience()))
-        .setHeader(new JsonObject().put("kid", keys.keyId()).put("typ", "JWT"));
-    return new Issued(signer.generateToken(claims, options), sessionId, expiresAt);
+    return new Issued(signer.generateToken(claims, options()), sessionId, expiresAt);
   }
 
   /**
    * True once less than half of the session's lifetime is left, unless it already ends at its
-   * absolute limit (a renewal could not extend it): then it is renewed.
+   * absolute limit (a renewal could not extend it): then it is renewed. Never a personal access token.
    */
   public boolean dueForRenewal(Session session) {
+    if (session.isAccessToken()) {
+      // A token renewed here would come back as a sign-in session: a scope escalation.
+      return false;
+    }
     boolean atLimit = !session.expiresAt().isBefore(session.startedAt().plus(settings.sessionMaxAge())
         .minusSeconds(1));
     return !atLimit && Duration.between(Instant.now(), session.expiresAt())

@@ -24,6 +24,11 @@ public final class Addresses {
    */
   public static final String SESSION_REVOKED = "auth.events.session-revoked";
   /**
+   * Published by a verifier at most once a minute per personal access token it accepted:
+   * {@code {"tokenId", "at": <epoch ms>}}; auth-service records it as the token's last use.
+   */
+  public static final String ACCESS_TOKEN_USED = "auth.events.access-token-used";
+  /**
    * Request to auth-service: the revocations stored after a version ({@code RevocationPage.Query}),
    * asked by every {@code RevokedSessions} at start, every reconcile interval and on membership
    * changes. Reply: a {@code RevocationPage}.

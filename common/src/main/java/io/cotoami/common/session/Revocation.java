@@ -24,12 +24,16 @@ public record Revocation(String sessionId, String userId, long before, long unti
     return new Revocation(null, userId, before, until);
   }
 
-  /** True when this revocation refuses the session. */
+  /**
+   * True when this revocation refuses the session. "Sign out everywhere" ends sign-in sessions;
+   * a personal access token is revoked only by its own id.
+   */
   public boolean covers(Session session) {
     if (sessionId != null) {
       return sessionId.equals(session.sessionId());
     }
-    return userId.equals(session.userId()) && session.startedAt().toEpochMilli() <= before;
+    return !session.isAccessToken() && userId.equals(session.userId())
+        && session.startedAt().toEpochMilli() <= before;
   }
 
   public boolean expired(long nowMillis) {

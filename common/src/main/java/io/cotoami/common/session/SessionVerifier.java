@@ -1,5 +1,6 @@
 package io.cotoami.common.session;
 
+import io.cotoami.common.bus.Addresses;
 import io.cotoami.common.http.Problem;
 import io.cotoami.common.http.ProblemException;
 import io.vertx.core.Future;
@@ -38,6 +39,10 @@ public final class SessionVerifier {
   /** Tokens whose signature was checked, at most this many; past it the memory starts afresh. */
   static final int MAX_REMEMBERED = 10_000;
 
+  /** A personal access token's use is reported at most this often per instance (its "last use"). */
+  static final long USE_REPORT_MILLIS = 60_000;
+
+  private final Vertx vertx;
   private final JWTAuth jwt;
   private final SessionKeys keys;
   private final RevokedSessions revoked;
@@ -47,9 +52,14 @@ public final class SessionVerifier {
    * claims, so expiry and revocation are checked again on every use, the signature once.
    */
   private final Map<String, Session> verified;
+  /** Token id → when this instance last reported its use. */
+  private final Map<String, Long> reportedUse;
 
-  private SessionVerifier(JWTAuth jwt, SessionKeys keys, RevokedSessions revoked, Map<String, Session> verified) {
+  private SessionVerifier(Vertx vertx, JWTAuth jwt, SessionKeys keys, RevokedSessions revoked,
+                          Map<String, Session> verified, Map<String, Long> reportedUse) {
+    this.vertx = vertx;
     this.jwt = jwt;
+    this.reportedUse = reportedUse;
     this.keys = keys;
     this.revoked = revoked;
     this.verified = verified;
@@ -63,12 +73,13 @@ public final class SessionVerifier {
             .setAlgorithm(SessionKeys.ALGORITHM)
             .setIssuer(keys.issuer())
             .setAudience(List.of(keys.audience())));
-    return new SessionVerifier(JWTAuth.create(vertx, options), keys, null, new ConcurrentHashMap<>());
+    return new SessionVerifier(vertx, JWTAuth.create(vertx, options), keys, null, new ConcurrentHashMap<>(),
+        new ConcurrentHashMap<>());
   }
 
   /** The same verifier, also refusing sessions signed out before their expiry. */
   public SessionVerifier withRevocations(RevokedSessions revokedSessions) {
-    return new SessionVerifier(jwt, keys, revokedSessions, verified);
+    return new SessionVerifier(vertx, jwt, keys, revokedSessions, verified, reportedUse);
   }
 
   /** The bearer token of {@code Authorization: Bearer <token>} (any case), if the request has one. */
@@ -122,7 +133,7 @@ public final class SessionVerifier {
         verified.remove(token);
         return Future.failedFuture(invalid());
       }
-      return isRevoked(known) ? Future.failedFuture(invalid()) : Future.succeededFuture(known);
+      return isRevoked(known) ? Future.failedFuture(invalid()) : Future.succeededFuture(used(known));
     }
     return jwt.authenticate(new TokenCredentials(token))
         .recover(e -> Future.failedFuture(invalid()))
@@ -133,11 +144,15 @@ public final class SessionVerifier {
           String sessionId = claims.getString("sid");
           Long expiry = claims.getLong("exp");
           Instant started = startOf(claims);
-          if (subject == null || sessionId == null || expiry == null || started == null) {
+          Object scope = claims.getValue("scp");
+          boolean validScope = scope == null || Session.SCOPE_READ.equals(scope) || Session.SCOPE_READ_WRITE.equals(scope);
+          // Only a personal access token (it has a scope) may go without an expiry.
+          if (subject == null || sessionId == null || started == null || !validScope
+              || (expiry == null && scope == null)) {
             return Future.failedFuture(invalid());
           }
           Session session = new Session(subject, claims.getString("email"), claims.getString("name"),
-              sessionId, Instant.ofEpochSecond(expiry), started);
+              sessionId, expiry == null ? Session.NEVER : Instant.ofEpochSecond(expiry), started, (String) scope);
           if (isRevoked(session)) {
             return Future.failedFuture(invalid());
           }
@@ -145,7 +160,7 @@ public final class SessionVerifier {
             verified.clear();
           }
           verified.put(token, session);
-          return Future.succeededFuture(session);
+          return Future.succeededFuture(used(session));
         });
   }
 
@@ -164,6 +179,51 @@ public final class SessionVerifier {
     }
     Long issuedAt = claims.getLong("iat");
     return issuedAt == null ? null : Instant.ofEpochSecond(issuedAt);
+  }
+
+  /**
+   * The session of the request's token (bearer first, else the cookie), allowed to make this
+   * request: a read-only personal access token is refused with 403 {@code insufficient-scope} for
+   * anything but GET, HEAD and OPTIONS. Null (a succeeded future) when the request has no token.
+   */
+  public Future<Session> verifyFor(HttpServerRequest request) {
+    Optional<String> token = tokenOf(request);
+    if (token.isEmpty()) {
+      return Future.succeededFuture(null);
+    }
+    return verify(token.get()).compose(session -> session.allows(request.method()) ? Future.succeededFuture(session)
+        : Future.failedFuture(insufficientScope("This personal access token can only read.")));
+  }
+
+  /**
+   * Fails with 403 {@code insufficient-scope} for a personal access token: what only a signed-in
+   * person may do (making or revoking tokens, signing out) is refused to every token.
+   */
+  public static Future<Session> signedInPerson(Session session) {
+    return session.isAccessToken()
+        ? Future.failedFuture(insufficientScope("A personal access token cannot do this; sign in."))
+        : Future.succeededFuture(session);
+  }
+
+  private static ProblemException insufficientScope(String detail) {
+    return new ProblemException(Problem.of(403, "insufficient-scope", "Insufficient scope", detail));
+  }
+
+  /** Reports a personal access token's use on the bus, at most once a minute per token here. */
+  private Session used(Session session) {
+    if (session.isAccessToken()) {
+      long now = System.currentTimeMillis();
+      Long last = reportedUse.get(session.sessionId());
+      if (last == null || now - last >= USE_REPORT_MILLIS) {
+        if (reportedUse.size() >= MAX_REMEMBERED) {
+          reportedUse.clear();
+        }
+        reportedUse.put(session.sessionId(), now);
+        vertx.eventBus().publish(Addresses.ACCESS_TOKEN_USED,
+            new JsonObject().put("tokenId", session.sessionId()).put("at", now));
+      }
+    }
+    return session;
   }
 
   private boolean isRevoked(Session session) {

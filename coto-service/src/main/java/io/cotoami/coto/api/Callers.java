@@ -4,7 +4,6 @@ import io.cotoami.common.session.SessionVerifier;
 import io.cotoami.coto.domain.Caller;
 import io.cotoami.coto.domain.DomainProblems;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Optional;
 
 /**
  * Who is calling, from the session token the request carries (bearer or cookie), verified here:
@@ -20,12 +19,12 @@ final class Callers {
   }
 
   void handle(RoutingContext ctx) {
-    Optional<String> token = SessionVerifier.tokenOf(ctx.request());
-    if (token.isEmpty()) {
+    if (SessionVerifier.tokenOf(ctx.request()).isEmpty()) {
       ctx.next();
       return;
     }
-    verifier.verify(token.get())
+    // A read-only personal access token is refused anything but reads here (403).
+    verifier.verifyFor(ctx.request())
         .map(session -> {
           Caller caller = Caller.of(session);
           ctx.put(NAME, session.name());
