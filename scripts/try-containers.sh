@@ -36,7 +36,9 @@ done
 
 # A podman of this try's own: its own storage, runc, a cgroup manager that needs no systemd and
 # limits a sandbox accepts. podman-compose and podman-images.sh find it first on PATH.
-mkdir -p "$state"/{root,run,tmp,bin}
+# The same layout as /work/shared/tools/podman-setup.sh makes, so STATE may be its directory (and
+# use the base images it built: BASE_IMAGE, MAVEN_IMAGE).
+mkdir -p "$state"/{root,run,tmp,bin,libpodtmp,vol}
 cat >"$state/containers.conf" <<CONF
 [containers]
 default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
@@ -44,18 +46,21 @@ default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
 runtime = "runc"
 cgroup_manager = "cgroupfs"
 events_logger = "file"
+tmp_dir = "$state/libpodtmp"
+volume_path = "$state/vol"
 CONF
 cat >"$state/bin/podman" <<WRAP
 #!/bin/sh
 export CONTAINERS_CONF="$state/containers.conf" TMPDIR="$state/tmp"
-exec /usr/bin/podman --root "$state/root" --runroot "$state/run" "\$@"
+exec /usr/bin/podman --root "$state/root" --runroot "$state/run" --tmpdir "$state/libpodtmp" --volumepath "$state/vol" "\$@"
 WRAP
 chmod +x "$state/bin/podman"
 export PATH="$state/bin:$PATH"
 
 echo "== images of the four services"
 ROOTFS="${ROOTFS:-$state/rootfs}" TAG=dev SKIP_SMOKE=1 "$root/scripts/podman-images.sh"
-base="localhost/cotoami-base:bookworm-jdk17"
+# The runtime base podman-images.sh used (BASE_IMAGE, else the local Debian one); the stand-ins too.
+base="${BASE_IMAGE:-localhost/cotoami-base:bookworm-jdk17}"
 
 # --- PostgreSQL, Redis and the mail catcher: the real images, or stand-ins ---------------------
 standin() { # name, image, Dockerfile body
