@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs and a fresh Debian machine may lack: a JDK 17, Maven, the
 # headless Chromium and its chromedriver (browser-tests), and the load generators the benchmark
-# smoke test drives (wrk, pgbench, nginx, taskset). Only what is missing is installed.
+# smoke test drives (wrk, pgbench, nginx, taskset), and docker-compose 1.29 for the compose check. Only what is missing is installed.
 # Both .ci/run and the delivery workflow's verify job (.github/workflows/deliver.yml) call it, so
 # CI and CD test on the same tools. Needs root (apt-get) when something is missing.
 set -euo pipefail
@@ -19,6 +19,9 @@ command -v wrk >/dev/null 2>&1 || need_apt+=(wrk)
 command -v pgbench >/dev/null 2>&1 || need_apt+=(postgresql-client)
 command -v nginx >/dev/null 2>&1 || need_apt+=(nginx-light)
 command -v taskset >/dev/null 2>&1 || need_apt+=(util-linux)
+# deploy-checks' ComposeToolsTest reads docker-compose.yml with docker-compose 1.29 (Debian's; a
+# few MB of Python). podman-compose needs podman itself, so it is left to machines that have it.
+command -v docker-compose >/dev/null 2>&1 || need_apt+=(docker-compose)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   echo "Installing: ${need_apt[*]}"
   apt-get update -q

@@ -16,6 +16,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,6 +134,39 @@ class MailOutboxTest {
     }
     eventually(() -> outboxLength() == 0);
     assertEquals(2, smtp.inbox().size(), "the restarted server received each mail once");
+  }
+
+  @Test
+  @DisplayName("While Redis is down mail-service keeps running and answers not ready; once Redis is back it is ready and sends what is queued, once")
+  void outlivesRedisDown() throws Exception {
+    redisServer.stop();
+    try {
+      // Outbox reads fail meanwhile (one a second); the service goes on answering, unready.
+      eventually(() -> readiness() == 503);
+      Thread.sleep(1500);
+      assertEquals(503, readiness(), "still answering, still not ready, with Redis down");
+    } finally {
+      redisServer.restart();
+    }
+    eventually(() -> readiness() == 200);
+    String subject = "After Redis " + UUID.randomUUID();
+    enqueue(UUID.randomUUID().toString(), "frank@example.com", subject);
+    eventually(() -> inbox(subject).size() == 1);
+    eventually(() -> outboxLength() == 0);
+    assertEquals(1, inbox(subject).size());
+  }
+
+  /** The status of {@code /health/ready} on mail-service's management port, or -1 when nothing answers. */
+  private int readiness() {
+    try {
+      HttpResponse<Void> answer = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + mail.managementPort() + "/health/ready"))
+              .timeout(Duration.ofSeconds(5)).build(),
+          HttpResponse.BodyHandlers.discarding());
+      return answer.statusCode();
+    } catch (Exception e) {
+      return -1;
+    }
   }
 
   private ServiceInstance startMail() throws Exception {

@@ -42,8 +42,14 @@ public final class HazelcastConfigs {
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(cluster.port()).setPortAutoIncrement(true).setPortCount(cluster.portCount());
     network.setPublicAddress(cluster.publicHost());
+    // Bind CLUSTER_HOST only. Not with the interfaces list: where it is enabled, Hazelcast's TCP
+    // joiner keeps only those member *host names* that resolve to one of the listed interfaces,
+    // that is to this member itself, so members listed by name (docker-compose.yml) never met
+    // and each formed a cluster of one. The local-address property binds the same address and
+    // leaves the member list alone.
+    config.setProperty("hazelcast.local.localAddress", cluster.host());
     config.setProperty("hazelcast.socket.bind.any", "false");
-    network.getInterfaces().setEnabled(true).addInterface(cluster.host());
+    network.getInterfaces().setEnabled(false);
 
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
