@@ -7,6 +7,7 @@ import io.cotoami.common.bus.Addresses;
 import io.cotoami.common.mail.OutboxMail;
 import io.cotoami.common.mail.OutboxSeal;
 import io.cotoami.common.runtime.ServiceInstance;
+import io.cotoami.infra.Eventually;
 import io.cotoami.infra.ReceivedMail;
 import io.cotoami.infra.RedisServer;
 import io.cotoami.infra.SmtpServer;
@@ -26,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,13 +83,13 @@ class MailOutboxTest {
   void sendsQueuedMail() throws Exception {
     String subject = "Hello " + UUID.randomUUID();
     enqueue(UUID.randomUUID().toString(), "ann@example.com", subject);
-    eventually(() -> inbox(subject).size() == 1);
+    Eventually.holds(() -> inbox(subject).size() == 1);
     ReceivedMail received = inbox(subject).get(0);
     assertEquals(List.of("ann@example.com"), received.to());
     assertTrue(received.from().contains("no-reply@cotoami.test"));
     assertTrue(received.text().contains("plain body"));
     assertTrue(received.html().contains("<b>html body</b>"));
-    eventually(() -> outboxLength() == 0);
+    Eventually.holds(() -> outboxLength() == 0);
   }
 
   @Test
@@ -98,9 +98,9 @@ class MailOutboxTest {
     String subject = "Once " + UUID.randomUUID();
     String messageId = UUID.randomUUID().toString();
     enqueue(messageId, "bob@example.com", subject);
-    eventually(() -> inbox(subject).size() == 1);
+    Eventually.holds(() -> inbox(subject).size() == 1);
     enqueue(messageId, "bob@example.com", subject);
-    eventually(() -> outboxLength() == 0);
+    Eventually.holds(() -> outboxLength() == 0);
     assertEquals(1, inbox(subject).size());
   }
 
@@ -114,8 +114,8 @@ class MailOutboxTest {
       enqueue(UUID.randomUUID().toString(), "carol" + i + "@example.com", subject);
     }
     mail = startMail();
-    eventually(() -> inbox(subject).size() == 3);
-    eventually(() -> outboxLength() == 0);
+    Eventually.holds(() -> inbox(subject).size() == 3);
+    Eventually.holds(() -> outboxLength() == 0);
     assertEquals(3, inbox(subject).size());
   }
 
@@ -128,11 +128,11 @@ class MailOutboxTest {
       enqueue(UUID.randomUUID().toString(), "dave@example.com", subject);
       enqueue(UUID.randomUUID().toString(), "erin@example.com", subject);
       // Taken by mail-service and not acknowledged: it is trying.
-      eventually(() -> pending() >= 1);
+      Eventually.holds(() -> pending() >= 1);
     } finally {
       smtp.restart();
     }
-    eventually(() -> outboxLength() == 0);
+    Eventually.holds(() -> outboxLength() == 0);
     assertEquals(2, smtp.inbox().size(), "the restarted server received each mail once");
   }
 
@@ -142,17 +142,17 @@ class MailOutboxTest {
     redisServer.stop();
     try {
       // Outbox reads fail meanwhile (one a second); the service goes on answering, unready.
-      eventually(() -> readiness() == 503);
+      Eventually.holds(() -> readiness() == 503);
       Thread.sleep(1500);
       assertEquals(503, readiness(), "still answering, still not ready, with Redis down");
     } finally {
       redisServer.restart();
     }
-    eventually(() -> readiness() == 200);
+    Eventually.holds(() -> readiness() == 200);
     String subject = "After Redis " + UUID.randomUUID();
     enqueue(UUID.randomUUID().toString(), "frank@example.com", subject);
-    eventually(() -> inbox(subject).size() == 1);
-    eventually(() -> outboxLength() == 0);
+    Eventually.holds(() -> inbox(subject).size() == 1);
+    Eventually.holds(() -> outboxLength() == 0);
     assertEquals(1, inbox(subject).size());
   }
 
@@ -200,16 +200,6 @@ class MailOutboxTest {
     }
   }
 
-  /** Polls until the condition holds, for at most 30 seconds. */
-  private static void eventually(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 30 s");
-      }
-      TimeUnit.MILLISECONDS.sleep(50);
-    }
-  }
 
   private static <T> T await(Future<T> future) throws Exception {
     return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);

@@ -6,18 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.OutputStreamAppender;
 import io.cotoami.auth.AuthServiceConfig;
 import io.cotoami.auth.AuthServiceMain;
 import io.cotoami.common.config.PgConfig;
-import io.cotoami.common.log.JsonLineEncoder;
 import io.cotoami.common.runtime.ServiceInstance;
 import io.cotoami.coto.CotoServiceConfig;
 import io.cotoami.coto.CotoServiceMain;
 import io.cotoami.gateway.GatewayConfig;
 import io.cotoami.gateway.GatewayMain;
+import io.cotoami.infra.Eventually;
+import io.cotoami.infra.LogCapture;
 import io.cotoami.infra.PostgresServer;
 import io.cotoami.infra.ReceivedMail;
 import io.cotoami.infra.RedisServer;
@@ -40,7 +38,6 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.Connection;
@@ -55,7 +52,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -63,7 +59,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.slf4j.LoggerFactory;
 
 /**
  * Personal access tokens end to end: a gateway, two coto-service instances, auth-service and
@@ -88,12 +83,11 @@ class AccessTokenSystemTest {
   private static ServiceInstance auth;
   private static ServiceInstance mail;
   private static Http http;
-  private static ByteArrayOutputStream logs;
-  private static OutputStreamAppender<ILoggingEvent> appender;
+  private static LogCapture logs;
 
   @BeforeAll
   static void start() throws Exception {
-    captureLogs();
+    logs = LogCapture.start();
     postgres = PostgresServer.startTemporary();
     redis = RedisServer.startTemporary();
     smtp = SmtpServer.start(0);
@@ -142,10 +136,8 @@ class AccessTokenSystemTest {
     if (http != null) {
       http.close();
     }
-    if (appender != null) {
-      ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
-          .detachAppender(appender);
-      appender.stop();
+    if (logs != null) {
+      logs.close();
     }
     smtp.close();
     redis.close();
@@ -177,7 +169,7 @@ class AccessTokenSystemTest {
     live.next("subscribed");
     live.ws.close();
 
-    eventually(() -> {
+    Eventually.holds(() -> {
       JsonObject listed = listed(cookie, created.getString("id"));
       return listed != null && listed.getValue("lastUsedAt") != null;
     });
@@ -194,8 +186,7 @@ class AccessTokenSystemTest {
     assertTrue(table.contains(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
         .digest(token.getBytes(StandardCharsets.US_ASCII)))), "its SHA-256 is what is kept");
     assertFalse(redisDump().contains(token), "the token in Redis");
-    appender.getOutputStream().flush();
-    assertFalse(logs.toString(StandardCharsets.UTF_8).contains(token), "the token in a log line");
+    assertFalse(logs.text().contains(token), "the token in a log line");
   }
 
   @Test
@@ -255,7 +246,7 @@ class AccessTokenSystemTest {
     assertEquals(204, send(cookie, HttpMethod.DELETE, TOKENS + "/" + created.getString("id"), null).statusCode());
     // The documented bound is REVOCATIONS_MAX_STALENESS (5 s); the event usually lands at once.
     for (ServiceInstance instance : apis) {
-      eventually(() -> status(instance, token) == 401);
+      Eventually.holds(() -> status(instance, token) == 401);
     }
     assertTrue(System.nanoTime() - revokedAt < TimeUnit.SECONDS.toNanos(5) * 3,
         "refused everywhere within the bound (with a margin for a loaded machine)");
@@ -302,7 +293,7 @@ class AccessTokenSystemTest {
         created.encode());
     String token = created.getString("token");
     assertEquals(200, bearer(token, HttpMethod.GET, "/api/cotos", null).statusCode());
-    eventually(() -> Instant.now().isAfter(expiry.plusSeconds(1)));
+    Eventually.holds(() -> Instant.now().isAfter(expiry.plusSeconds(1)));
     assertProblem(bearer(token, HttpMethod.GET, "/api/cotos", null), 401, "invalid-session");
   }
 
@@ -314,7 +305,7 @@ class AccessTokenSystemTest {
     int before = mailsTo(email).size();
     assertEquals(202, send(null, HttpMethod.POST, "/api/auth/signin-requests", new JsonObject().put("email", email))
         .statusCode());
-    eventually(() -> mailsTo(email).size() > before);
+    Eventually.holds(() -> mailsTo(email).size() > before);
     List<ReceivedMail> mails = mailsTo(email);
     Matcher link = LINK.matcher(mails.get(mails.size() - 1).text());
     assertTrue(link.find());
@@ -442,29 +433,5 @@ class AccessTokenSystemTest {
 
   private static List<ReceivedMail> mailsTo(String email) {
     return smtp.inbox().stream().filter(m -> m.to().contains(email)).toList();
-  }
-
-  private static void captureLogs() {
-    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-    logs = new ByteArrayOutputStream();
-    JsonLineEncoder encoder = new JsonLineEncoder();
-    encoder.setContext(context);
-    encoder.start();
-    appender = new OutputStreamAppender<>();
-    appender.setContext(context);
-    appender.setEncoder(encoder);
-    appender.setOutputStream(logs);
-    appender.start();
-    context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(appender);
-  }
-
-  private static void eventually(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 30 s");
-      }
-      TimeUnit.MILLISECONDS.sleep(50);
-    }
   }
 }

@@ -32,6 +32,7 @@ import io.cotoami.coto.CotoServiceMain;
 import io.cotoami.gateway.GatewayConfig;
 import io.cotoami.gateway.GatewayMain;
 import io.cotoami.gateway.dev.DevMailRoutes;
+import io.cotoami.infra.Eventually;
 import io.cotoami.infra.PostgresServer;
 import io.cotoami.infra.ReceivedMail;
 import io.cotoami.infra.RedisServer;
@@ -57,7 +58,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -137,7 +137,7 @@ class AuthFlowTest {
   void wholeFlowThroughTheGateway() throws Exception {
     String email = "flow-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
     assertEquals(202, requestSignin(email).statusCode());
-    eventually(() -> mailsTo(email).size() == 1);
+    Eventually.holds(() -> mailsTo(email).size() == 1);
     ReceivedMail received = mailsTo(email).get(0);
     assertTrue(received.html().contains("/signin/"), received.html());
     Matcher link = LINK.matcher(received.text());
@@ -179,7 +179,7 @@ class AuthFlowTest {
     for (ReadmeCommands.Command command : commands) {
       if (command.text().contains("<token>") && token == null) {
         String to = email;
-        eventually(() -> !mailsTo(to).isEmpty());
+        Eventually.holds(() -> !mailsTo(to).isEmpty());
         Matcher link = LINK.matcher(mailsTo(to).get(mailsTo(to).size() - 1).text());
         assertTrue(link.find());
         token = link.group(1);
@@ -239,7 +239,7 @@ class AuthFlowTest {
     AuthApi authApi = new AuthApi(client);
     String email = "generated-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
     assertEquals("accepted", authApi.requestSignin(new SigninRequest().email(email), null).getStatus());
-    eventually(() -> mailsTo(email).size() == 1);
+    Eventually.holds(() -> mailsTo(email).size() == 1);
     Matcher link = LINK.matcher(mailsTo(email).get(0).text());
     assertTrue(link.find());
     SignedIn signedIn = authApi.createSession(new SessionRequest().token(link.group(1))
@@ -292,8 +292,8 @@ class AuthFlowTest {
     } finally {
       mail = Http.await(startMail());
     }
-    eventually(() -> emails.stream().allMatch(e -> mailsTo(e).size() == 1));
-    eventually(() -> outboxEmpty());
+    Eventually.holds(() -> emails.stream().allMatch(e -> mailsTo(e).size() == 1));
+    Eventually.holds(() -> outboxEmpty());
     for (String email : emails) {
       assertEquals(1, mailsTo(email).size(), email);
     }
@@ -380,7 +380,7 @@ class AuthFlowTest {
         .putHeader("Content-Type", "application/json").putHeader("Origin", ORIGIN).putHeader("Cookie", anonymousCookie)
         .sendBuffer(Buffer.buffer(new JsonObject().put("email", email).put("saveAnonymousCotos", save).encode())))
         .statusCode());
-    eventually(() -> mailsTo(email).size() == before + 1);
+    Eventually.holds(() -> mailsTo(email).size() == before + 1);
     List<ReceivedMail> mails = mailsTo(email);
     Matcher link = LINK.matcher(mails.get(mails.size() - 1).text());
     assertTrue(link.find());
@@ -407,16 +407,6 @@ class AuthFlowTest {
       return false;
     } finally {
       vertx.close();
-    }
-  }
-
-  private static void eventually(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 30 s");
-      }
-      TimeUnit.MILLISECONDS.sleep(50);
     }
   }
 }

@@ -34,8 +34,14 @@ final class Freeze implements AutoCloseable {
   }
 
   private Freeze stop() throws IOException, InterruptedException {
-    signal("-STOP", pids);
+    // Marked first: whatever part of the signal got through is undone by close().
     stopped = true;
+    try {
+      signal("-STOP", pids);
+    } catch (IOException | RuntimeException e) {
+      close();
+      throw e;
+    }
     return this;
   }
 
@@ -50,12 +56,25 @@ final class Freeze implements AutoCloseable {
     }
   }
 
+  /**
+   * Signals every pid. A process that exited meanwhile (PostgreSQL's short-lived autovacuum and
+   * parallel workers do) is not a failure; one still alive that could not be signalled is.
+   */
   private static void signal(String signal, List<Long> pids) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("kill", signal));
     pids.forEach(pid -> command.add(String.valueOf(pid)));
-    Process kill = new ProcessBuilder(command).inheritIO().start();
-    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-      throw new IllegalStateException("kill " + signal + " " + pids + " failed");
+    Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS)) {
+      kill.destroyForcibly();
+      throw new IllegalStateException("kill " + signal + " " + pids + " did not finish");
+    }
+    if (kill.exitValue() != 0) {
+      String said = new String(kill.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      for (long pid : pids) {
+        if (ProcessHandle.of(pid).isPresent() && said.contains("(" + pid + ")")) {
+          throw new IllegalStateException("kill " + signal + " " + pid + " failed: " + said.strip());
+        }
+      }
     }
   }
 }

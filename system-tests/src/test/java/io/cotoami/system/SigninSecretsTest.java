@@ -4,17 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.OutputStreamAppender;
 import io.cotoami.auth.AuthServiceConfig;
 import io.cotoami.auth.AuthServiceMain;
 import io.cotoami.common.config.PgConfig;
-import io.cotoami.common.log.JsonLineEncoder;
 import io.cotoami.common.runtime.ServiceInstance;
 import io.cotoami.gateway.GatewayConfig;
 import io.cotoami.gateway.GatewayMain;
+import io.cotoami.infra.Eventually;
 import io.cotoami.infra.FreePorts;
+import io.cotoami.infra.LogCapture;
 import io.cotoami.infra.PostgresServer;
 import io.cotoami.infra.ReceivedMail;
 import io.cotoami.infra.RedisServer;
@@ -34,7 +32,6 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +41,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -53,7 +49,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.slf4j.LoggerFactory;
 
 /**
  * What an attacker with the logs, a copy of Redis or a forged header gets from sign-in: a gateway,
@@ -75,12 +70,11 @@ class SigninSecretsTest {
   private static ServiceInstance mail;
   private static Http http;
   private static WebClient direct;
-  private static ByteArrayOutputStream logs;
-  private static OutputStreamAppender<ILoggingEvent> appender;
+  private static LogCapture logs;
 
   @BeforeAll
   static void start() throws Exception {
-    captureLogs();
+    logs = LogCapture.start();
     redisDir = Files.createTempDirectory("cotoami-redis-secrets-");
     postgres = PostgresServer.startTemporary();
     redis = RedisServer.startPersistent(redisDir, FreePorts.next());
@@ -118,10 +112,8 @@ class SigninSecretsTest {
     if (http != null) {
       http.close();
     }
-    if (appender != null) {
-      ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
-          .detachAppender(appender);
-      appender.stop();
+    if (logs != null) {
+      logs.close();
     }
     smtp.close();
     redis.close();
@@ -137,7 +129,7 @@ class SigninSecretsTest {
     String email = "secret-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
     assertEquals(202, send(http.client().post("/api/auth/signin-requests"), new JsonObject().put("email", email))
         .statusCode());
-    eventually(() -> smtp.inbox().stream().anyMatch(m -> m.to().contains(email)));
+    Eventually.holds(() -> smtp.inbox().stream().anyMatch(m -> m.to().contains(email)));
     ReceivedMail received = smtp.inbox().stream().filter(m -> m.to().contains(email)).findFirst().orElseThrow();
     Matcher link = LINK.matcher(received.text());
     assertTrue(link.find(), received.text());
@@ -159,13 +151,12 @@ class SigninSecretsTest {
     // Everything written before this marker is in the append-only file once the marker is.
     String marker = UUID.randomUUID().toString();
     Http.await(client.set(List.of("test:aof-marker", marker)));
-    eventually(() -> aof().contains(marker));
+    Eventually.holds(() -> aof().contains(marker));
     String aof = aof();
     assertTrue(aof.contains("XADD") || aof.contains("xadd"), "the AOF holds the outbox's history");
     assertFalse(aof.contains(token), "a token in the append-only file");
 
-    appender.getOutputStream().flush();
-    String logged = logs.toString(StandardCharsets.UTF_8);
+    String logged = logs.text();
     assertFalse(logged.contains(token), "a token in the logs");
     assertTrue(logged.contains("/signin/(redacted)"), "the access log names the path, redacted");
   }
@@ -236,28 +227,4 @@ class SigninSecretsTest {
     return out.toString();
   }
 
-  /** Every log line of every service in this JVM, encoded exactly as they go to stdout. */
-  private static void captureLogs() {
-    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-    logs = new ByteArrayOutputStream();
-    JsonLineEncoder encoder = new JsonLineEncoder();
-    encoder.setContext(context);
-    encoder.start();
-    appender = new OutputStreamAppender<>();
-    appender.setContext(context);
-    appender.setEncoder(encoder);
-    appender.setOutputStream(logs);
-    appender.start();
-    context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(appender);
-  }
-
-  private static void eventually(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 30 s");
-      }
-      TimeUnit.MILLISECONDS.sleep(50);
-    }
-  }
 }

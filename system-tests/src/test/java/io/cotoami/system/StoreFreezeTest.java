@@ -245,7 +245,8 @@ class StoreFreezeTest {
   void postgresFrozen() throws Exception {
     String userId = UUID.randomUUID().toString();
     String token = TestConfigs.keys().token(vertx, userId, "frozen-" + userId.substring(0, 8) + "@example.com", "frozen");
-    Function<String, Future<HttpResponse<Buffer>>> post = key -> client.post("/api/cotos")
+    // No answer in 20 s (the gateway's own deadline is 15 s) is a failure of its own, not a hang.
+    Function<String, Future<HttpResponse<Buffer>>> post = key -> client.post("/api/cotos").timeout(20_000)
         .putHeader("Content-Type", "application/json")
         .putHeader("Authorization", "Bearer " + token)
         .sendBuffer(Buffer.buffer(new JsonObject().put("content", key).put("clientId", key).encode()));
@@ -263,7 +264,7 @@ class StoreFreezeTest {
       // promise is, is that retrying it with its clientId is safe. Retry every one of them.
       Set<String> refused = keys(outcomes, 503);
       for (String key : refused) {
-        HttpResponse<Buffer> retried = Http.await(post.apply(key));
+        HttpResponse<Buffer> retried = Http.await(post.apply(key).timeout(30, TimeUnit.SECONDS));
         assertTrue(retried.statusCode() == 201 || retried.statusCode() == 200, key + ": " + retried.statusCode());
       }
       Set<String> sent = new TreeSet<>(acknowledged);
@@ -282,7 +283,7 @@ class StoreFreezeTest {
   private static Set<String> storedContents(Pool pool, String userId) throws Exception {
     Set<String> stored = new TreeSet<>();
     for (Row row : Http.await(pool.preparedQuery("SELECT content FROM coto.cotos WHERE author_id = $1")
-        .execute(Tuple.of(UUID.fromString(userId))))) {
+        .execute(Tuple.of(UUID.fromString(userId))).timeout(20, TimeUnit.SECONDS))) {
       stored.add(row.getString("content"));
     }
     return stored;
