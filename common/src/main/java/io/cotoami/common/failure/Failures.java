@@ -23,8 +23,10 @@ public final class Failures {
    */
   public static boolean unavailable(Throwable failure) {
     for (Throwable t : chain(failure)) {
+      // Any I/O failure on the way to a store is a broken transport (a write to a connection the
+      // server reset is a plain IOException), never a bug in the request.
       if (t instanceof ConnectException || t instanceof SocketException || t instanceof ClosedChannelException
-          || t instanceof TimeoutException || closedConnection(t)) {
+          || t instanceof java.io.IOException || t instanceof TimeoutException || closedConnection(t)) {
         return true;
       }
       String state = sqlState(t);

@@ -23,6 +23,8 @@ class FailuresTest {
   void unavailable() {
     assertTrue(Failures.unavailable(new ConnectException("Connection refused")));
     assertTrue(Failures.unavailable(new RuntimeException(new java.net.SocketException("Connection reset"))));
+    // What Netty's NIO write throws when PostgreSQL closed the connection while it shut down.
+    assertTrue(Failures.unavailable(new java.io.IOException("Connection reset by peer")));
     assertTrue(Failures.unavailable(new NoStackTraceTimeoutException("Timeout")));
     assertTrue(Failures.unavailable(new DeadlineExceededException("late")));
     assertTrue(Failures.unavailable(io.vertx.sqlclient.ClosedConnectionException.INSTANCE));
