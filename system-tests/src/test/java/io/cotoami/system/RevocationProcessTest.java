@@ -127,9 +127,9 @@ class RevocationProcessTest {
     for (ServiceProcess process : all) {
       if (process != null) {
         signal("CONT", process.pid());
-        process.close();
       }
     }
+    ServiceProcess.closeAll(all);
     if (redis != null) {
       signal("CONT", redisPid());
       redis.close();
@@ -179,8 +179,10 @@ class RevocationProcessTest {
     assertEquals(204, signOut(httpA, revoked, false));
     awaitHome(httpA, revoked, 401, 5);
 
-    auth.close();
-    gatewayB.close();
+    ServiceProcess.closeAll(List.of(auth, gatewayB));
+    // Both gone from the cluster (not just draining) before gateway C joins it.
+    awaitInstances(httpA, "auth-service", 0, 60);
+    awaitInstances(httpA, "gateway", 1, 60);
     long redisPid = redisPid();
     signal("STOP", redisPid);
     int portC = FreePorts.next();
@@ -205,7 +207,8 @@ class RevocationProcessTest {
         restAnswers.add(rest);
         wsAnswers.add(handshake(portC, revoked));
       }
-      assertTrue(listening != 0, "gateway C started listening");
+      assertTrue(listening != 0, "gateway C started listening; its last lines and threads: "
+          + gatewayC.diagnosis());
       assertTrue(restAnswers.stream().noneMatch(s -> s / 100 == 2), "REST answers while blind: " + restAnswers);
       assertTrue(wsAnswers.stream().noneMatch(s -> s == 101), "handshakes while blind: " + wsAnswers);
       assertTrue(restAnswers.contains(503) && wsAnswers.contains(503), "refused as unavailable: " + restAnswers + wsAnswers);
@@ -340,6 +343,14 @@ class RevocationProcessTest {
     http.until("/api/instances", r -> r.bodyAsJsonObject().getJsonArray("instances").stream()
         .map(JsonObject.class::cast)
         .filter(i -> service.equals(i.getString("service")) && "READY".equals(i.getString("state")))
+        .count() == count, seconds);
+  }
+
+  /** Waits until the registry lists {@code count} instances of {@code service}, in any state. */
+  private static void awaitInstances(Http http, String service, int count, int seconds) throws Exception {
+    http.until("/api/instances", r -> r.bodyAsJsonObject().getJsonArray("instances").stream()
+        .map(JsonObject.class::cast)
+        .filter(i -> service.equals(i.getString("service")))
         .count() == count, seconds);
   }
 

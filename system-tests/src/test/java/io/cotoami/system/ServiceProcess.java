@@ -92,6 +92,28 @@ final class ServiceProcess implements AutoCloseable {
     throw new AssertionError("no such log line within " + seconds + " s in " + stdout());
   }
 
+  /**
+   * For a failure message: the last 20 lines of standard output and the main threads' stacks
+   * (jstack, from the JDK running the tests), so that a process that hangs says where.
+   */
+  String diagnosis() {
+    StringBuilder out = new StringBuilder();
+    try {
+      List<String> lines = stdoutLines();
+      lines.subList(Math.max(0, lines.size() - 20), lines.size()).forEach(l -> out.append(l).append('\n'));
+      if (process.isAlive()) {
+        Path jstack = Path.of(System.getProperty("java.home"), "bin", "jstack");
+        Process dump = new ProcessBuilder(jstack.toString(), String.valueOf(pid())).redirectErrorStream(true).start();
+        String threads = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        dump.waitFor(20, TimeUnit.SECONDS);
+        out.append(threads, 0, Math.min(threads.length(), 30_000));
+      }
+    } catch (IOException | InterruptedException e) {
+      out.append("(no more: ").append(e).append(')');
+    }
+    return out.toString();
+  }
+
   /** SIGKILL: the process dies at once, saying goodbye to nobody. */
   void kill() throws InterruptedException {
     process.destroyForcibly();
