@@ -32,6 +32,8 @@ import java.util.concurrent.TimeUnit;
  * {@code /dev/mail} shows the inbox), coto-service, auth-service and mail-service as clustered
  * nodes on embedded PostgreSQL, Redis and SMTP. The gateway listens on a port chosen up front so
  * that {@code PUBLIC_URL} (the allowed origin, the links in mails) is the address the browser opens.
+ * That address is a {@link ContractProxy} in front of the gateway, which checks the page's traffic
+ * against the API documents.
  */
 final class BrowserStack implements AutoCloseable {
   private final PostgresServer postgres;
@@ -39,15 +41,17 @@ final class BrowserStack implements AutoCloseable {
   private final SmtpServer smtp;
   private final DevInbox inbox;
   private final List<ServiceInstance> services;
+  private final ContractProxy proxy;
   private final String baseUrl;
 
   private BrowserStack(PostgresServer postgres, RedisServer redis, SmtpServer smtp, DevInbox inbox,
-                       List<ServiceInstance> services, String baseUrl) {
+                       List<ServiceInstance> services, ContractProxy proxy, String baseUrl) {
     this.postgres = postgres;
     this.redis = redis;
     this.smtp = smtp;
     this.inbox = inbox;
     this.services = services;
+    this.proxy = proxy;
     this.baseUrl = baseUrl;
   }
 
@@ -57,13 +61,15 @@ final class BrowserStack implements AutoCloseable {
     RedisServer redis = RedisServer.startTemporary();
     SmtpServer smtp = SmtpServer.start(0);
     DevInbox inbox = DevInbox.start(smtp);
+    // The browsers open the contract proxy's port; the gateway listens behind it.
     int port = FreePorts.next();
+    int gatewayPort = FreePorts.next();
     String baseUrl = "http://localhost:" + port;
     PgConfig pg = postgres.ensureDatabase("cotoami", "cotoami", "secret");
     SessionKeyPair keys = SessionKeyPair.generate();
 
     Map<String, String> gatewayEnv = new HashMap<>(keys.env());
-    gatewayEnv.put("HTTP_PORT", String.valueOf(port));
+    gatewayEnv.put("HTTP_PORT", String.valueOf(gatewayPort));
     gatewayEnv.put("PUBLIC_URL", baseUrl);
     gatewayEnv.put("DEV_MODE", "true");
     gatewayEnv.put("DEV_MAIL_URL", inbox.url());
@@ -86,7 +92,8 @@ final class BrowserStack implements AutoCloseable {
         CotoServiceMain.start(CotoServiceConfig.fromEnv(TestConfigs.of(cluster, cotoEnv))),
         AuthServiceMain.start(AuthServiceConfig.fromEnv(TestConfigs.of(cluster, authEnv))),
         MailServiceMain.start(MailServiceConfig.fromEnv(TestConfigs.of(cluster, mailEnv))))).list();
-    BrowserStack stack = new BrowserStack(postgres, redis, smtp, inbox, services, baseUrl);
+    ContractProxy proxy = ContractProxy.start(port, gatewayPort);
+    BrowserStack stack = new BrowserStack(postgres, redis, smtp, inbox, services, proxy, baseUrl);
     stack.awaitRouted();
     return stack;
   }
@@ -99,6 +106,14 @@ final class BrowserStack implements AutoCloseable {
   /** The same address on another loopback alias, e.g. {@code http://127.0.0.1:41234/}. */
   String urlAt(String host, String path) {
     return baseUrl.replace("localhost", host) + path;
+  }
+
+  /**
+   * What the page sent or was answered since the last call that the OpenAPI or AsyncAPI document
+   * does not allow (checked by the contract proxy in front of the gateway); forgets it.
+   */
+  List<String> takeContractMismatches() throws InterruptedException {
+    return proxy.takeMismatches();
   }
 
   /** The gateway's management port ({@code /health/*}, {@code /metrics}), never the public one. */
@@ -137,6 +152,7 @@ final class BrowserStack implements AutoCloseable {
   public void close() throws Exception {
     // Together: each takes about three seconds to leave the cluster.
     await(Future.join(services.stream().map(ServiceInstance::shutdown).toList()));
+    proxy.close();
     inbox.close();
     smtp.close();
     redis.close();

@@ -60,6 +60,18 @@ final class CotoamiPage implements AutoCloseable {
     return until(ExpectedConditions.visibilityOfElementLocated(by));
   }
 
+  /** Clicks what {@code by} finds once it is clickable, finding it again if the page re-rendered it meanwhile. */
+  void click(By by) {
+    until(d -> {
+      WebElement element = ExpectedConditions.elementToBeClickable(by).apply(d);
+      if (element == null) {
+        return false;
+      }
+      element.click();
+      return true;
+    });
+  }
+
   WebElement byId(String id) {
     return driver.findElement(By.id(id));
   }

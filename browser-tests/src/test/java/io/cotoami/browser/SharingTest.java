@@ -122,7 +122,7 @@ class SharingTest {
 
     // Removed, the member is taken home and the room leaves their list.
     owner.visible(By.id("members-button")).click();
-    owner.visible(By.cssSelector("#members-list li[data-email='" + memberEmail + "'] button")).click();
+    owner.click(By.cssSelector("#members-list li[data-email='" + memberEmail + "'] button"));
     owner.until(ExpectedConditions.invisibilityOfElementLocated(
         By.cssSelector("#members-list li[data-email='" + memberEmail + "']")));
     member.until(d -> "/".equals(member.path()));

@@ -25,7 +25,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * serves lists, and what the routers of the gateway and the services serve. Management routes
  * (health, metrics, debug), dev-mode routes and the web page are not part of the API.
  */
-final class ApiContract {
+public final class ApiContract {
   /** The document in the gateway's jar, as the gateway serves it. */
   static final String DOCUMENT = "webroot/openapi.yaml";
   private static final Pattern PARAM = Pattern.compile(":([A-Za-z0-9_]+)");
@@ -109,7 +109,7 @@ final class ApiContract {
     return operations;
   }
 
-  static boolean isApi(String path) {
+  public static boolean isApi(String path) {
     if (!path.startsWith("/api/") && !path.startsWith("/signin/")) {
       return false;
     }

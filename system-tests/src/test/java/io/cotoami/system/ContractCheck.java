@@ -32,7 +32,7 @@ import java.util.TreeMap;
  * refused with a documented 4xx; a path or method it does not list must be 404 or 405 (with
  * {@code Allow}). An answer to a bearer client sets no cookie.
  */
-final class ContractCheck {
+public final class ContractCheck {
   private final OpenAPIContract contract;
   private final RequestValidator requests;
   private final ResponseValidator responses;
@@ -43,12 +43,12 @@ final class ContractCheck {
     this.responses = ResponseValidator.create(vertx, contract);
   }
 
-  static ContractCheck load(Vertx vertx) throws Exception {
+  public static ContractCheck load(Vertx vertx) throws Exception {
     return new ContractCheck(vertx, ApiContract.load(vertx));
   }
 
   /** One exchange: what was sent and what came back. */
-  record Exchange(HttpMethod method, String uri, MultiMap requestHeaders, Buffer requestBody,
+  public record Exchange(HttpMethod method, String uri, MultiMap requestHeaders, Buffer requestBody,
                   Answer response) {
     String path() {
       int query = uri.indexOf('?');
@@ -61,7 +61,7 @@ final class ContractCheck {
   }
 
   /** What came back: a status, headers and the body as bytes. */
-  record Answer(int statusCode, MultiMap headers, Buffer body) {
+  public record Answer(int statusCode, MultiMap headers, Buffer body) {
     String getHeader(String name) {
       return headers.get(name);
     }
@@ -72,7 +72,7 @@ final class ContractCheck {
   }
 
   /** Completes with nothing when the exchange keeps the contract, else fails naming every mismatch. */
-  Future<Void> check(Exchange exchange) {
+  public Future<Void> check(Exchange exchange) {
     if (!ApiContract.isApi(exchange.path())) {
       return Future.succeededFuture();
     }

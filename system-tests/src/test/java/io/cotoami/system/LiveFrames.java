@@ -22,7 +22,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * JSON Schema validators: every frame a test sends or receives is checked against the message of
  * its {@code type}, in its direction.
  */
-final class LiveFrames {
+public final class LiveFrames {
   static final String DOCUMENT = "webroot/asyncapi.yaml";
   private static final LiveFrames INSTANCE = load();
 
@@ -46,7 +46,7 @@ final class LiveFrames {
     }
   }
 
-  static LiveFrames get() {
+  public static LiveFrames get() {
     return INSTANCE;
   }
 
@@ -61,12 +61,12 @@ final class LiveFrames {
   }
 
   /** Null when the frame a client sends is as documented, else what is wrong with it. */
-  String clientFrame(JsonObject frame) {
+  public String clientFrame(JsonObject frame) {
     return check(client, frame, "client");
   }
 
   /** Null when the frame the server sent is as documented, else what is wrong with it. */
-  String serverFrame(JsonObject frame) {
+  public String serverFrame(JsonObject frame) {
     return check(server, frame, "server");
   }
 
