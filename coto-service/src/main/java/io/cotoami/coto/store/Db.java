@@ -16,7 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How coto-service talks to PostgreSQL: transactions whose commit is durable before we answer,
+ * How coto-service talks to PostgreSQL: transactions whose commit is durable before we answer (the
+ * pool's connections run with {@code synchronous_commit=on}),
  * every call within a deadline, and PostgreSQL being unreachable or too slow turned into a 503
  * problem (retry later) instead of a 500 or a hang.
  *
@@ -29,8 +30,13 @@ public final class Db {
   private static final Logger LOG = LoggerFactory.getLogger(Db.class);
   /** The server's deadline is this much earlier than ours, so its refusal reaches us in time. */
   static final Duration SERVER_MARGIN = Duration.ofMillis(300);
-  private static final String BEGIN = "SELECT set_config('synchronous_commit', 'on', true), "
-      + "set_config('cotoami.deadline', (floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint + $1)::text, true)";
+  /**
+   * The commit deadline of the transaction (SET LOCAL), read at commit by {@code V3__commit_deadline.sql}.
+   * Durability is not set here: every pooled connection has {@code synchronous_commit=on} from its start
+   * ({@code PostgresStore}).
+   */
+  private static final String DEADLINE = "SELECT set_config('cotoami.deadline', "
+      + "(floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint + $1)::text, true)";
   private final Pool pool;
   private final Duration timeout;
 
@@ -48,9 +54,19 @@ public final class Db {
             // The connection came too late (the caller may have been answered 503 already): do nothing.
             return Future.failedFuture(new DeadlineExceededException("no time left for the transaction"));
           }
-          // A coto is acknowledged only once its commit is on disk, whatever the server's default.
-          return conn.preparedQuery(BEGIN).execute(Tuple.of(left - SERVER_MARGIN.toMillis()))
-              .compose(v -> work.apply(conn))
+          // Pipelined: the deadline and the work's first statement go out together, without waiting for the
+          // deadline's answer (one round trip fewer). PostgreSQL runs them in order, so the deadline is set
+          // before anything the work writes, and if setting it fails the transaction fails with that error.
+          Future<?> deadlineSet = conn.preparedQuery(DEADLINE).execute(Tuple.of(left - SERVER_MARGIN.toMillis()));
+          Future<T> done;
+          try {
+            done = work.apply(conn);
+          } catch (RuntimeException e) {
+            done = Future.failedFuture(e);
+          }
+          Future<T> result = done;
+          return Future.join(deadlineSet, result).transform(ar -> deadlineSet.failed()
+                  ? Future.<T>failedFuture(deadlineSet.cause()) : result)
               // Failing the work rolls the transaction back, whenever PostgreSQL gets to it.
               .timeout(left, TimeUnit.MILLISECONDS);
         })
