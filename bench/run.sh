@@ -88,6 +88,18 @@ if proxy:
         if t and direct:
             rows.append(f"| 4. proxy | {label}: requests/s | {t[1]} /s | direct to the instance | {direct[1]} /s | {float(t[1])/float(direct[1]):.2f} |")
             rows.append(f"| 4. proxy | {label}: p99 | {t[3]} ms | direct to the instance | {direct[3]} ms | {float(t[3])/float(direct[3]):.2f} |")
+goals = read(f"{work}/harness/goals.md").strip().splitlines()
+if proxy and table.get("gateway, route cookie") and table.get("nginx, cookie-hash stickiness"):
+    gw, ng = table["gateway, route cookie"], table["nginx, cookie-hash stickiness"]
+    for i, line in enumerate(goals):
+        for label, col, better in (("requests/s", 1, "higher"), ("p99", 3, "lower")):
+            if line.startswith(f"| 2. proxy with affinity: {label} |"):
+                ratio = float(gw[col]) / float(ng[col])
+                met = ratio >= 1.0 if better == "higher" else ratio <= 1.0
+                unit = "/s" if col == 1 else "ms"
+                bound = "≥ 1.0× nginx" if col == 1 else "≤ 1.0× nginx"
+                goals[i] = (f"| 2. proxy with affinity: {label} | gateway (route cookie) against nginx (cookie hash) | "
+                            f"{gw[col]} {unit} / {ng[col]} {unit} | {ratio:.2f} | {bound} | **{'met' if met else 'not met'}** |")
 def order(row):
     return row.split("|")[1].strip()
 rows.sort(key=lambda r: order(r)[:2])
@@ -115,7 +127,8 @@ Written by `./cotoami bench` (`bench/run.sh`; items: `{items}`) in {int(elapsed)
 - **Machine**: {cpu}, {os.cpu_count()} cores, {mem} RAM, Linux {sh("uname -r")}, {java}
 - **Date**: {datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}; **commit** `{commit}`{dirty}
 - **Load average** (1, 5, 15 min) before: {load_before}; after: {load_after}. {os.environ.get("BENCH_NOTE", "")}
-- **Pinning**: {pinning} (item 4: see its section).
+- **Pinning**: {pinning} (item 4: see its section); checked in the run from `/proc/<pid>/status` (Run settings below).
+- **Logging**: the services' default level (INFO) unless `BENCH_LOG_LEVEL` says otherwise (see Run settings).
 
 Everything runs on loopback in one run; each figure is given with its reference measured in the same run
 and the ratio value / reference (for times and memory, above 1 is worse; for rates, below 1 is worse).
@@ -123,6 +136,13 @@ The system runs as real processes: the service jars, each its own JVM (`-Xmx768m
 references too), clustered over Hazelcast on loopback, on embedded PostgreSQL 17 and Redis, started by the
 harness (`bench-harness/`, `java -jar bench-harness/target/bench-harness.jar run <items>`); sessions are
 ES256 tokens minted with the stack's own key pair, as auth-service signs them.
+
+## Goals (issue 17)
+
+Each goal of issue 17 judged from this run's figures (the ratio is the one the goal bounds; for absolute
+bounds, value / bound). "not measured" says why there is no figure.
+
+{chr(10).join(goals)}
 
 ## Summary
 

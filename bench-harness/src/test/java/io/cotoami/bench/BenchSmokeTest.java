@@ -43,6 +43,22 @@ class BenchSmokeTest {
         && r.referenceValue() == 50), "all 50 idle sockets held by both: " + report.rows);
     assertTrue(report.summaryTable().lines().count() == report.rows.size() + 2);
     assertTrue(report.sections.toString().contains("## 6. Start-up"));
+    assertTrue(report.rows.stream().anyMatch(r -> r.item().equals("1. post path")
+        && r.measure().startsWith("requests/s, cold")), "the cold first round is reported");
+    String sections = report.sections.toString();
+    assertTrue(sections.contains("services log at INFO (their default)"), "the level the run used is said");
+    assertTrue(sections.contains("postgres (pid ") && sections.contains("Cpus_allowed_list"),
+        "PostgreSQL's pinning as the kernel saw it is printed");
+    List<Goals.Line> goals = Goals.judge(report.rows);
+    for (int goal = 1; goal <= 8; goal++) {
+      String number = goal + ". ";
+      assertTrue(goals.stream().anyMatch(l -> l.goal().startsWith(number)), "a line for goal " + goal + ": " + goals);
+    }
+    for (Goals.Line line : goals) {
+      boolean measuredHere = line.goal().matches("^[14678]\\. .*") && !line.goal().contains("half the maximum");
+      assertEquals(measuredHere, !line.verdict().equals(Goals.NOT_MEASURED), line.toString());
+      assertTrue(List.of(Goals.MET, Goals.NOT_MET, Goals.NOT_MEASURED).contains(line.verdict()), line.toString());
+    }
   }
 
   @Test
