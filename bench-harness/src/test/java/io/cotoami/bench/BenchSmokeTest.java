@@ -34,7 +34,11 @@ class BenchSmokeTest {
     for (Report.Row row : report.rows) {
       // Memory per connection over 50 sockets is within the noise of a JVM's heap and RSS: any sign.
       boolean perConnection = row.measure().startsWith("heap per") || row.measure().startsWith("RSS per");
-      if (!perConnection) {
+      // A cold first second may complete no post at all (seen on a loaded machine): zero is a true figure.
+      boolean cold = row.measure().contains("cold");
+      if (cold) {
+        assertTrue(row.value() >= 0 && row.referenceValue() > 0, row.toString());
+      } else if (!perConnection) {
         assertTrue(row.value() > 0 && Double.isFinite(row.value()), row.toString());
         assertTrue(row.referenceValue() > 0 && Double.isFinite(row.referenceValue()), row.toString());
       }
