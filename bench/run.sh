@@ -60,7 +60,7 @@ if [ -n "$harness_items" ]; then
 fi
 if echo "$items" | tr ',' '\n' | grep -qx proxy; then
   say "item 4: gateway proxy with affinity (bench/proxy.sh, PIN=${PROXY_PIN:-0})"
-  PIN="${PROXY_PIN:-0}" DURATION="${PROXY_DURATION:-4}" WARMUP="${PROXY_WARMUP:-6}" ROUNDS=3 \
+  PIN="${PROXY_PIN:-0}" DURATION="${PROXY_DURATION:-4}" WARMUP="${PROXY_WARMUP:-6}" WARMUP_MAX_ROUNDS="${PROXY_WARMUP_ROUNDS:-10}" ROUNDS=3 \
     BENCH_OUTPUT="$work/proxy.md" bench/proxy.sh > "$work/proxy-table.txt"
 fi
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)

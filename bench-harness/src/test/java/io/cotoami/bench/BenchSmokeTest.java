@@ -74,7 +74,8 @@ class BenchSmokeTest {
     Path out = Files.createTempFile("cotoami-proxy-", ".md");
     ProcessBuilder builder = new ProcessBuilder("bench/proxy.sh").directory(HOME.toFile()).redirectErrorStream(true)
         .redirectOutput(Files.createTempFile("cotoami-proxy-", ".log").toFile());
-    builder.environment().putAll(Map.of("DURATION", "1", "WARMUP", "1", "ROUNDS", "1", "BENCH_OUTPUT", out.toString()));
+    builder.environment().putAll(Map.of("DURATION", "1", "WARMUP", "1", "WARMUP_MAX_ROUNDS", "1", "ROUNDS", "1",
+        "BENCH_OUTPUT", out.toString()));
     Process process = builder.start();
     assertTrue(process.waitFor(5, TimeUnit.MINUTES), "proxy.sh finished");
     assertEquals(0, process.exitValue(), "proxy.sh succeeded");
