@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # The benchmark suite: every item against a reference measured in the same run, on loopback.
 #
-#   ./cotoami bench                    # everything (about 10 minutes), writes docs/benchmarks.md
+#   ./cotoami bench                    # everything (up to about 15 minutes), writes docs/benchmarks.md
 #   ./cotoami bench fanout,startup     # some items: post, fanout, connections, proxy, eventbus, startup
 #   PIN=0 ./cotoami bench              # nothing pinned (default: servers on core 0, loaders on core 1)
 #   BENCH_OUTPUT=/tmp/b.md ./cotoami bench
 #   BENCH_LOG_LEVEL=WARN ./cotoami bench  # services log at another level (default: theirs, INFO, JSON lines)
 #
 # The run checks its pinning from /proc/<pid>/status (PostgreSQL's whole tree included) and fails when a
-# process is not where it should be; the post path warms up until two rounds differ by under 10 %.
+# process is not where it should be; the post path and the proxy targets warm up until two rounds differ
+# by under 10 % (capped; PROXY_WARMUP_ROUNDS for item 4).
 #
 # Needs a JDK 17+, Maven, and from Debian: wrk, nginx (nginx-light is enough), pgbench
 # (postgresql-client), taskset (util-linux), python3, curl. BENCH_INSTALL=1 installs the missing
