@@ -7,7 +7,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -43,33 +42,9 @@ final class FanoutBench {
                 String firstFailure) {
   }
 
-  private static int countFailed(boolean[] failed, int from) {
-    int count = 0;
-    for (int n = from; n < failed.length; n++) {
-      count += failed[n] ? 1 : 0;
-    }
-    return count;
-  }
-
   /** A post: send it, return when acknowledged. */
   interface Poster {
     Future<Void> post(int number);
-  }
-
-  /** Set-up that did not finish: how far it got. */
-  static final class SetupFailed extends Exception {
-    final int subscribed;
-    final int refused;
-    final long presenceFrames;
-    final long millis;
-
-    SetupFailed(String message, int subscribed, int refused, long presenceFrames, long millis) {
-      super(message);
-      this.subscribed = subscribed;
-      this.refused = refused;
-      this.presenceFrames = presenceFrames;
-      this.millis = millis;
-    }
   }
 
   /** Subscriptions begun per second at most, and at most this many waiting for their answer at once. */
@@ -93,8 +68,8 @@ final class FanoutBench {
       Result system;
       try {
         system = system(stack, gateway, vertx, size, cotonoma, 300);
-      } catch (SetupFailed failed) {
-        setupFailed(report, notes, gateway, size, cotonoma ? "cotonoma" : "home timeline", 300, failed);
+      } catch (Fanouts.SetupFailed failed) {
+        Fanouts.setupFailed(report, notes, gateway, size, cotonoma ? "cotonoma" : "home timeline", 300, failed);
         continue;
       }
       Result reference = reference(vertx, size, system.frameBytes());
@@ -103,8 +78,8 @@ final class FanoutBench {
         try {
           Result attempt = system(stack, gateway, vertx, size, true, setupLimitSeconds);
           rows(report, table, size, "cotonoma", attempt, reference);
-        } catch (SetupFailed failed) {
-          setupFailed(report, notes, gateway, size, "cotonoma", setupLimitSeconds, failed);
+        } catch (Fanouts.SetupFailed failed) {
+          Fanouts.setupFailed(report, notes, gateway, size, "cotonoma", setupLimitSeconds, failed);
         }
       }
     }
@@ -138,23 +113,6 @@ final class FanoutBench {
 
         %s
         %s""", ADMIT_PER_SECOND, ADMIT_LANES, latencyPosts, burstPosts, burstPosts, cotonomaUpTo, setupLimitSeconds, table, notes));
-  }
-
-  private static void setupFailed(Report report, StringBuilder notes, Proc gateway, int size, String timeline,
-                                  int limitSeconds, SetupFailed failed) throws java.io.IOException {
-    String oom = Files.readString(gateway.log).contains("OutOfMemoryError") ? " The gateway's log shows "
-        + "`java.lang.OutOfMemoryError`." : "";
-    String line = String.format(Locale.ROOT, "%d subscribers of one %s: set-up did not finish in %d s "
-        + "(%d of %d subscribed, %d refused; the subscribers had received %d presence frames): %s.%s", size, timeline,
-        limitSeconds, failed.subscribed, size, failed.refused, failed.presenceFrames, failed.getMessage(), oom);
-    Bench.say("fan-out: " + line);
-    notes.append("- **").append(line).append("**\n");
-    String item = "2. fan-out " + size + " (" + timeline + ")";
-    report.row(item, "subscribed within " + limitSeconds + " s", failed.subscribed, "subscribers wanted", size, "");
-    if (failed.refused > 0) {
-      report.problem("fan-out " + size + " (" + timeline + "): " + failed.refused + " of " + size
-          + " subscriptions refused (a refusal is a failure): " + failed.getMessage());
-    }
   }
 
   private void rows(Report report, StringBuilder table, int size, String timeline, Result system, Result reference) {
@@ -257,7 +215,7 @@ final class FanoutBench {
               long now = System.nanoTime();
               int mark = text.indexOf(MARK);
               if (mark >= 0 && text.startsWith("{\"type\":\"event\"")) {
-                int n = number(text, mark + MARK.length());
+                int n = Fanouts.number(text, mark + MARK.length());
                 if (n >= 0 && n < posts && received[n][index] == 0) {
                   received[n][index] = now;
                   delivered.incrementAndGet(n);
@@ -274,7 +232,7 @@ final class FanoutBench {
             ws.writeTextMessage(subscribeFrame);
           }, 30_000, setupStart + TimeUnit.SECONDS.toNanos(setupLimitSeconds));
       if (opened.subscribed() < subscribers) {
-        throw new SetupFailed(opened.refused() > 0 ? opened.refused() + " refused, the first " + opened.firstRefusal()
+        throw new Fanouts.SetupFailed(opened.refused() > 0 ? opened.refused() + " refused, the first " + opened.firstRefusal()
             : "the set-up limit came first", opened.subscribed(), opened.refused(), presence.get(), opened.millis());
       }
       long setupMillis = (System.nanoTime() - setupStart) / 1_000_000;
@@ -290,7 +248,7 @@ final class FanoutBench {
         try {
           Api.await(poster.post(n));
           acked[n] = System.nanoTime();
-          awaitDelivered(delivered, n, subscribers, 30);
+          Fanouts.awaitDelivered(delivered, n, subscribers, 30);
         } catch (Exception e) {
           failed[n] = true;
           firstFailure = firstFailure == null ? e.getMessage() : firstFailure;
@@ -317,7 +275,7 @@ final class FanoutBench {
       long burstEnd = burstStart;
       for (int n = latencyPosts; n < posts; n++) {
         if (!failed[n]) {
-          awaitDelivered(delivered, n, subscribers, 60);
+          Fanouts.awaitDelivered(delivered, n, subscribers, 60);
         }
       }
       Histogram fromAck = Report.micros();
@@ -348,7 +306,7 @@ final class FanoutBench {
         }
       }
       double perSecond = burstPosts == 0 ? Double.NaN
-          : (double) subscribers * (burstPosts - countFailed(failed, latencyPosts)) / ((burstEnd - burstStart) / 1e9);
+          : (double) subscribers * (burstPosts - Fanouts.countFailed(failed, latencyPosts)) / ((burstEnd - burstStart) / 1e9);
       long presenceFrames = presenceAtSetup;
       Bench.say(String.format(Locale.ROOT, "fan-out: p50 %.2f ms, p99 %.2f ms, max %.2f ms after ack; %.0f delivered/s; %d missing",
           Report.ms(fromAck, 50), Report.ms(fromAck, 99), Report.maxMs(fromAck), perSecond, missing));
@@ -358,23 +316,5 @@ final class FanoutBench {
       return new Result(subscribers, setupMillis, presenceFrames, fromAck, fromSend,
           beforeAck, perSecond, missing, frameBytes.get(), failedPosts, firstFailure);
     }
-  }
-
-  private static void awaitDelivered(AtomicIntegerArray delivered, int n, int subscribers, int seconds)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (delivered.get(n) < subscribers && System.nanoTime() < deadline) {
-      Thread.sleep(1);
-    }
-  }
-
-  private static int number(String text, int from) {
-    int n = 0;
-    int i = from;
-    while (i < text.length() && Character.isDigit(text.charAt(i))) {
-      n = n * 10 + (text.charAt(i) - '0');
-      i++;
-    }
-    return i == from ? -1 : n;
   }
 }
