@@ -13,6 +13,8 @@ cd "$(dirname "$0")/.."
 root="$PWD"
 duration="${DURATION:-10}"
 warmup="${WARMUP:-15}"
+# Warm-up rounds of ${warmup}s per target until two successive ones differ by under 10 %, at most this many.
+warmup_rounds="${WARMUP_MAX_ROUNDS:-10}"
 connections="${CONNECTIONS:-32}"
 out="${BENCH_OUTPUT:-docs/benchmarks.md}"
 rounds="${ROUNDS:-3}"
@@ -115,12 +117,24 @@ PY
 }
 
 # The JVMs compile their hot paths in the first seconds (on the same core as everything else):
-# warm every target before measuring any.
-say "warming up for ${warmup}s per target"
-for target in "http://127.0.0.1:${ports[0]}/debug|X-Bench: warmup" \
-              "http://127.0.0.1:$gateway_port/api/debug/mail-service|Cookie: cotoami_route_mail_service=$cookie" \
-              "http://127.0.0.1:$nginx_port/debug|Cookie: bench_route=client-1"; do
-  $on_loader wrk -t1 -c"$connections" -d"${warmup}s" -H "${target#*|}" "${target%%|*}" > /dev/null 2>&1 || true
+# warm every target before measuring any, in rounds, until two successive rounds differ by under 10 %.
+rate() { python3 -c 'import re,sys; m=re.search(r"Requests/sec:\s+([\d.]+)", open(sys.argv[1]).read()); print(m.group(1) if m else 0)' "$1"; }
+steady() { python3 -c 'import sys; a,b=map(float,sys.argv[1:]); print(1 if abs(a-b) < 0.1*max(a,b) else 0)' "$1" "$2"; }
+warm_notes=""
+for target in "direct|http://127.0.0.1:${ports[0]}/debug|X-Bench: warmup" \
+              "gateway|http://127.0.0.1:$gateway_port/api/debug/mail-service|Cookie: cotoami_route_mail_service=$cookie" \
+              "nginx|http://127.0.0.1:$nginx_port/debug|Cookie: bench_route=client-1"; do
+  IFS='|' read -r name url header <<< "$target"
+  previous=""; seen=""; state="not steady (cap of $warmup_rounds rounds)"
+  for n in $(seq 1 "$warmup_rounds"); do
+    $on_loader wrk -t1 -c"$connections" -d"${warmup}s" -H "$header" "$url" > "$work/warmup-$name.txt" 2>&1 || true
+    r=$(rate "$work/warmup-$name.txt")
+    seen="$seen $r"
+    if [ -n "$previous" ] && [ "$(steady "$previous" "$r")" = 1 ]; then state="steady"; break; fi
+    previous=$r
+  done
+  say "warm-up of $name, requests/s per ${warmup}s round (the first cold):$seen; $state"
+  warm_notes+="- $name: requests/s per warm-up round (the first is cold):$seen; $state"$'\n'
 done
 
 median() { python3 -c 'import statistics,sys; v=[float(x) for x in sys.argv[1:]]; print(f"{statistics.median(v):.2f}")' "$@"; }
@@ -172,10 +186,12 @@ ratio to its reference measured in the same run, so a noisy machine shifts all o
 
 The system is started by \`./cotoami up --scale mail-service=2\`; the request is the
 http-debug-server's \`GET /debug\` (a JSON echo of the request, about 1 KB), so the figures
-measure the proxy path, not a database. wrk, 1 thread, ${connections} connections, ${warmup}s of
-warm-up per target, then ${rounds} rounds of ${duration}s per target, interleaved; the table gives
-each target's median over the rounds (failed: the sum). Pinning: ${pinning}.
+measure the proxy path, not a database. wrk, 1 thread, ${connections} connections; warm-up per target
+in rounds of ${warmup}s until two successive rounds differ by under 10 % (at most ${warmup_rounds}), then
+${rounds} rounds of ${duration}s per target, interleaved; the table gives each target's median over the
+rounds (failed: the sum). Pinning: ${pinning}.
 
+${warm_notes}
 $table
 
 Commands (ports are free ones picked by the script):

@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # The benchmark suite: every item against a reference measured in the same run, on loopback.
 #
-#   ./cotoami bench                    # everything (about 10 minutes), writes docs/benchmarks.md
+#   ./cotoami bench                    # everything (up to about 15 minutes), writes docs/benchmarks.md
 #   ./cotoami bench fanout,startup     # some items: post, fanout, connections, proxy, eventbus, startup
 #   PIN=0 ./cotoami bench              # nothing pinned (default: servers on core 0, loaders on core 1)
 #   BENCH_OUTPUT=/tmp/b.md ./cotoami bench
+#   BENCH_LOG_LEVEL=WARN ./cotoami bench  # services log at another level (default: theirs, INFO, JSON lines)
+#
+# The run checks its pinning from /proc/<pid>/status (PostgreSQL's whole tree included) and fails when a
+# process is not where it should be; the post path and the proxy targets warm up until two rounds differ
+# by under 10 % (capped; PROXY_WARMUP_ROUNDS for item 4).
 #
 # Needs a JDK 17+, Maven, and from Debian: wrk, nginx (nginx-light is enough), pgbench
 # (postgresql-client), taskset (util-linux), python3, curl. BENCH_INSTALL=1 installs the missing
@@ -56,7 +61,7 @@ if [ -n "$harness_items" ]; then
 fi
 if echo "$items" | tr ',' '\n' | grep -qx proxy; then
   say "item 4: gateway proxy with affinity (bench/proxy.sh, PIN=${PROXY_PIN:-0})"
-  PIN="${PROXY_PIN:-0}" DURATION="${PROXY_DURATION:-4}" WARMUP="${PROXY_WARMUP:-6}" ROUNDS=3 \
+  PIN="${PROXY_PIN:-0}" DURATION="${PROXY_DURATION:-4}" WARMUP="${PROXY_WARMUP:-6}" WARMUP_MAX_ROUNDS="${PROXY_WARMUP_ROUNDS:-10}" ROUNDS=3 \
     BENCH_OUTPUT="$work/proxy.md" bench/proxy.sh > "$work/proxy-table.txt"
 fi
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -88,6 +93,18 @@ if proxy:
         if t and direct:
             rows.append(f"| 4. proxy | {label}: requests/s | {t[1]} /s | direct to the instance | {direct[1]} /s | {float(t[1])/float(direct[1]):.2f} |")
             rows.append(f"| 4. proxy | {label}: p99 | {t[3]} ms | direct to the instance | {direct[3]} ms | {float(t[3])/float(direct[3]):.2f} |")
+goals = read(f"{work}/harness/goals.md").strip().splitlines()
+if proxy and table.get("gateway, route cookie") and table.get("nginx, cookie-hash stickiness"):
+    gw, ng = table["gateway, route cookie"], table["nginx, cookie-hash stickiness"]
+    for i, line in enumerate(goals):
+        for label, col, better in (("requests/s", 1, "higher"), ("p99", 3, "lower")):
+            if line.startswith(f"| 2. proxy with affinity: {label} |"):
+                ratio = float(gw[col]) / float(ng[col])
+                met = ratio >= 1.0 if better == "higher" else ratio <= 1.0
+                unit = "/s" if col == 1 else "ms"
+                bound = "≥ 1.0× nginx" if col == 1 else "≤ 1.0× nginx"
+                goals[i] = (f"| 2. proxy with affinity: {label} | gateway (route cookie) against nginx (cookie hash) | "
+                            f"{gw[col]} {unit} / {ng[col]} {unit} | {ratio:.2f} | {bound} | **{'met' if met else 'not met'}** |")
 def order(row):
     return row.split("|")[1].strip()
 rows.sort(key=lambda r: order(r)[:2])
@@ -115,7 +132,8 @@ Written by `./cotoami bench` (`bench/run.sh`; items: `{items}`) in {int(elapsed)
 - **Machine**: {cpu}, {os.cpu_count()} cores, {mem} RAM, Linux {sh("uname -r")}, {java}
 - **Date**: {datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}; **commit** `{commit}`{dirty}
 - **Load average** (1, 5, 15 min) before: {load_before}; after: {load_after}. {os.environ.get("BENCH_NOTE", "")}
-- **Pinning**: {pinning} (item 4: see its section).
+- **Pinning**: {pinning} (item 4: see its section); checked in the run from `/proc/<pid>/status` (Run settings below).
+- **Logging**: the services' default level (INFO) unless `BENCH_LOG_LEVEL` says otherwise (see Run settings).
 
 Everything runs on loopback in one run; each figure is given with its reference measured in the same run
 and the ratio value / reference (for times and memory, above 1 is worse; for rates, below 1 is worse).
@@ -123,6 +141,13 @@ The system runs as real processes: the service jars, each its own JVM (`-Xmx768m
 references too), clustered over Hazelcast on loopback, on embedded PostgreSQL 17 and Redis, started by the
 harness (`bench-harness/`, `java -jar bench-harness/target/bench-harness.jar run <items>`); sessions are
 ES256 tokens minted with the stack's own key pair, as auth-service signs them.
+
+## Goals (issue 17)
+
+Each goal of issue 17 judged from this run's figures (the ratio is the one the goal bounds; for absolute
+bounds, value / bound). "not measured" says why there is no figure.
+
+{chr(10).join(goals)}
 
 ## Summary
 

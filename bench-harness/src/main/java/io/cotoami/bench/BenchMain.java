@@ -65,7 +65,9 @@ public final class BenchMain {
     Files.writeString(out.resolve("summary.md"), report.summaryTable());
     Files.writeString(out.resolve("sections.md"), report.sections.toString());
     Files.writeString(out.resolve("problems.md"), report.problemsList());
+    Files.writeString(out.resolve("goals.md"), Goals.table(report.rows));
     System.out.println(report.summaryTable());
+    System.out.println(Goals.table(report.rows));
   }
 
   static Bench.Settings settings(Path work, boolean smoke, boolean pin) throws Exception {
@@ -98,10 +100,16 @@ public final class BenchMain {
           Proc coto = stack.startReady("coto-service", Map.of());
           gateway = stack.startReady("gateway", Map.of());
           awaitRoute(gateway);
+          Bench.say(Stack.logging());
+          report.section("## Run settings\n\n- Logging: " + Stack.logging() + ".\n- Pinning as the kernel saw it, "
+              + "with every service up (`Cpus_allowed_list` of `/proc/<pid>/status`):\n\n" + stack.checkPinning());
           if (items.contains("post")) {
             Bench.say("item 1: post path");
-            new PostBench(settings, smoke ? 4 : 16, smoke ? 2 : 6, smoke ? 1 : 6, smoke ? 1 : 2)
-                .run(stack, gateway, coto, vertx, report);
+            new PostBench(settings, smoke ? 4 : 16, smoke ? 1 : 6, smoke ? new PostBench.Warmup(1, 2, 10)
+                : new PostBench.Warmup(6, 30, 180), smoke ? 1 : 2).run(stack, gateway, coto, vertx, report);
+            // The backends PostgreSQL forked for the load must have inherited the postmaster's mask.
+            report.section("Pinning after item 1 (PostgreSQL's backends for the load included):\n\n"
+                + stack.checkPinning());
           }
           if (items.contains("fanout")) {
             Bench.say("item 2: fan-out");

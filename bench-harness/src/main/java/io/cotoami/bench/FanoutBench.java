@@ -7,7 +7,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -43,32 +42,14 @@ final class FanoutBench {
                 String firstFailure) {
   }
 
-  private static int countFailed(boolean[] failed, int from) {
-    int count = 0;
-    for (int n = from; n < failed.length; n++) {
-      count += failed[n] ? 1 : 0;
-    }
-    return count;
-  }
-
   /** A post: send it, return when acknowledged. */
   interface Poster {
     Future<Void> post(int number);
   }
 
-  /** Set-up that did not finish: how far it got. */
-  static final class SetupFailed extends Exception {
-    final int subscribed;
-    final long presenceFrames;
-    final long millis;
-
-    SetupFailed(String message, int subscribed, long presenceFrames, long millis) {
-      super(message);
-      this.subscribed = subscribed;
-      this.presenceFrames = presenceFrames;
-      this.millis = millis;
-    }
-  }
+  /** Subscriptions begun per second at most, and at most this many waiting for their answer at once. */
+  static final int ADMIT_PER_SECOND = 2000;
+  static final int ADMIT_LANES = 64;
 
   /**
    * For each size: subscribers of one cotonoma when {@code size <= cotonomaUpTo}, else subscribers of the
@@ -84,32 +65,33 @@ final class FanoutBench {
     StringBuilder notes = new StringBuilder();
     for (int size : sizes) {
       boolean cotonoma = size <= cotonomaUpTo;
-      Result system = system(stack, gateway, vertx, size, cotonoma, 300);
+      Result system;
+      try {
+        system = system(stack, gateway, vertx, size, cotonoma, 300);
+      } catch (Fanouts.SetupFailed failed) {
+        Fanouts.setupFailed(report, notes, gateway, size, cotonoma ? "cotonoma" : "home timeline", 300, failed);
+        continue;
+      }
       Result reference = reference(vertx, size, system.frameBytes());
       rows(report, table, size, cotonoma ? "cotonoma" : "home timeline", system, reference);
       if (!cotonoma) {
         try {
           Result attempt = system(stack, gateway, vertx, size, true, setupLimitSeconds);
           rows(report, table, size, "cotonoma", attempt, reference);
-        } catch (SetupFailed failed) {
-          String oom = Files.readString(gateway.log).contains("OutOfMemoryError") ? " The gateway's log shows "
-              + "`java.lang.OutOfMemoryError: GC overhead limit exceeded`." : "";
-          String line = String.format(Locale.ROOT, "%d subscribers of one cotonoma: set-up did not finish in %d s "
-              + "(%d of %d subscribed; the subscribers had received %d presence frames).%s", size, setupLimitSeconds,
-              failed.subscribed, size, failed.presenceFrames, oom);
-          Bench.say("fan-out: " + line);
-          notes.append("- **").append(line).append("**\n");
-          report.row("2. fan-out " + size + " (cotonoma)", "subscribed within " + setupLimitSeconds + " s",
-              failed.subscribed, "subscribers wanted", size, "");
+        } catch (Fanouts.SetupFailed failed) {
+          Fanouts.setupFailed(report, notes, gateway, size, "cotonoma", setupLimitSeconds, failed);
         }
       }
     }
     report.section(String.format(Locale.ROOT, """
         ## 2. Fan-out
 
-        One cotonoma; N WebSockets (`/api/ws`, bearer token of the cotonoma's owner, one harness JVM, Vert.x
-        WebSocket clients bound to 127.0.0.2, 127.0.0.3, ... in turn, at most 256 handshakes at a time) each send
-        `{"type":"subscribe","timeline":"cotonoma:<key>"}` and wait for `subscribed`. Then %d cotos are posted one at
+        One cotonoma; N WebSockets (`/api/ws`, one harness JVM, Vert.x WebSocket clients bound to 127.0.0.2,
+        127.0.0.3, ... in turn), each with the bearer token of its own user, a member of the cotonoma (distinct
+        viewers, as presence sees them), send `{"type":"subscribe","timeline":"cotonoma:<key>"}`. They are admitted
+        at a bounded rate: at most %d begun per second and %d waiting for their answer at once, each waiting for
+        its `subscribed` before the next; a failed handshake, an `error` answer, a close or no answer in 30 s is a
+        refusal, counted, and any refusal is reported as a failure of the run. Then %d cotos are posted one at
         a time (`POST /api/cotos` with the `cotonomaKey`, through the same gateway), each after the previous reached
         every subscriber. Latency is measured twice (HdrHistogram, µs): from the post being sent to each subscriber
         receiving its frame (the summary's figure: it has a non-zero reference), and from the poster receiving the
@@ -121,7 +103,8 @@ final class FanoutBench {
         cotonoma (one frame a second at most, listing 20 viewers and the count), but each viewing socket is still
         one entry of a cluster-wide map, written at its join and at every renewal, and that bounds how fast a
         crowd can subscribe. Above %d subscribers the suite therefore first measures the same posts delivered
-        to N subscribers of the poster's **home** timeline (same dispatch, no presence), then tries the cotonoma
+        to N subscribers of the poster's **home** timeline (same dispatch, no presence; only its owner may watch a
+        home, so there every socket carries the poster's token), then tries the cotonoma
         with a set-up limit of %d s.
 
         The reference is a bare Vert.x WebSocket server (one verticle, like the gateway) that answers `subscribe`
@@ -129,7 +112,7 @@ final class FanoutBench {
         harness with frames of the gateway's event frame size.
 
         %s
-        %s""", latencyPosts, burstPosts, burstPosts, cotonomaUpTo, setupLimitSeconds, table, notes));
+        %s""", ADMIT_PER_SECOND, ADMIT_LANES, latencyPosts, burstPosts, burstPosts, cotonomaUpTo, setupLimitSeconds, table, notes));
   }
 
   private void rows(Report report, StringBuilder table, int size, String timeline, Result system, Result reference) {
@@ -153,6 +136,8 @@ final class FanoutBench {
         Report.maxMs(reference.fromSend()), "ms");
     report.row(item, "delivered messages/s (burst)", system.deliveredPerSecond(), "bare Vert.x broadcast",
         reference.deliveredPerSecond(), "/s");
+    report.row(item, "set-up: all subscribed", system.setupMillis(), "bare Vert.x broadcast", reference.setupMillis(),
+        "ms");
     for (Result r : List.of(system, reference)) {
       table.append(String.format(Locale.ROOT, "| %d | %s | %.1f | %d | %s / %s / %s | %s / %s / %s | %d | %s | %d |%n",
           size, r == system ? "gateway (" + timeline + ")" : "bare Vert.x broadcast", r.setupMillis() / 1000.0,
@@ -172,10 +157,13 @@ final class FanoutBench {
       String key = Api.await(api.post(token, "/api/cotonomas", new JsonObject().put("name", "fanout " + subscribers
           + " " + owner.substring(0, 6)))).getString("key");
       String timeline = cotonoma ? "cotonoma:" + key : "home";
+      // A cotonoma's viewers are distinct users, its members (presence is per user); the home timeline can
+      // only be watched by its owner, so there every socket carries the poster's token.
+      String[] tokens = cotonoma ? Viewers.admit(stack, vertx, key, subscribers) : null;
       String subscribe = new JsonObject().put("type", "subscribe").put("timeline", timeline).encode();
       Bench.say("fan-out: " + subscribers + " subscribers to " + (cotonoma ? timeline : "the poster's home timeline")
           + " through the gateway");
-      return measure(vertx, subscribers, gateway.httpPort, "/api/ws", token, subscribe,
+      return measure(vertx, subscribers, gateway.httpPort, "/api/ws", i -> tokens == null ? token : tokens[i], subscribe,
           n -> api.post(token, "/api/cotos", new JsonObject().put("content", MARK + n + " from the benchmark")
               .put("cotonomaKey", key)).mapEmpty(), -1, setupLimitSeconds);
     } finally {
@@ -191,7 +179,7 @@ final class FanoutBench {
       HttpClient http = vertx.createHttpClient(new io.vertx.core.http.PoolOptions().setHttp1MaxSize(8));
       Bench.say("fan-out: " + subscribers + " subscribers to the bare Vert.x broadcast server");
       try {
-        return measure(vertx, subscribers, port, "/ws", null, "{\"type\":\"subscribe\",\"timeline\":\"x\"}",
+        return measure(vertx, subscribers, port, "/ws", i -> null, "{\"type\":\"subscribe\",\"timeline\":\"x\"}",
             n -> http.request(HttpMethod.POST, port, "127.0.0.1", "/publish")
                 .compose(request -> request.send(Buffer.buffer(frame(n, frameBytes))))
                 .compose(response -> response.body().compose(b -> response.statusCode() == 200
@@ -211,49 +199,41 @@ final class FanoutBench {
     return head + "x".repeat(Math.max(0, bytes - head.length() - tail.length())) + tail;
   }
 
-  private Result measure(Vertx vertx, int subscribers, int port, String uri, String token, String subscribeFrame,
+  private Result measure(Vertx vertx, int subscribers, int port, String uri, java.util.function.IntFunction<String> tokenFor,
+                         String subscribeFrame,
                          Poster poster, int knownFrameBytes, int setupLimitSeconds) throws Exception {
     int posts = latencyPosts + burstPosts;
     long[][] received = new long[posts][subscribers];
     AtomicIntegerArray delivered = new AtomicIntegerArray(posts);
-    AtomicInteger subscribed = new AtomicInteger();
     AtomicLong presence = new AtomicLong();
     AtomicInteger frameBytes = new AtomicInteger(knownFrameBytes);
     long setupStart = System.nanoTime();
     try (WsClients clients = new WsClients(vertx, subscribers)) {
-      WsClients.Opened opened = clients.open(subscribers, 256, port, uri, token, (ws, index) -> {
-        ws.textMessageHandler(text -> {
-          long now = System.nanoTime();
-          int mark = text.indexOf(MARK);
-          if (mark >= 0 && text.startsWith("{\"type\":\"event\"")) {
-            int n = number(text, mark + MARK.length());
-            if (n >= 0 && n < posts && received[n][index] == 0) {
-              received[n][index] = now;
-              delivered.incrementAndGet(n);
-              frameBytes.compareAndSet(-1, text.length());
-            }
-          } else if (text.startsWith("{\"type\":\"subscribed\"")) {
-            subscribed.incrementAndGet();
-          } else if (text.startsWith("{\"type\":\"presence\"")) {
-            presence.incrementAndGet();
-          }
-        });
-        ws.writeTextMessage(subscribeFrame);
-      });
-      if (opened.firstFailure() != null && opened.millis() > setupLimitSeconds * 1000L) {
-        throw new SetupFailed(opened.firstFailure(), subscribed.get(), presence.get(), opened.millis());
-      }
-      if (opened.firstFailure() != null) {
-        throw new IllegalStateException("only " + opened.connected() + " of " + subscribers + " sockets opened: "
-            + opened.firstFailure());
-      }
-      long setupDeadline = setupStart + TimeUnit.SECONDS.toNanos(setupLimitSeconds);
-      while (subscribed.get() < subscribers) {
-        if (System.nanoTime() > setupDeadline) {
-          throw new SetupFailed("only " + subscribed.get() + " of " + subscribers + " subscribed in "
-              + setupLimitSeconds + " s", subscribed.get(), presence.get(), (System.nanoTime() - setupStart) / 1_000_000);
-        }
-        Thread.sleep(10);
+      WsClients.Subscribed opened = clients.subscribe(subscribers, ADMIT_LANES, ADMIT_PER_SECOND, port, uri, tokenFor,
+          (ws, index, answer) -> {
+            ws.textMessageHandler(text -> {
+              long now = System.nanoTime();
+              int mark = text.indexOf(MARK);
+              if (mark >= 0 && text.startsWith("{\"type\":\"event\"")) {
+                int n = Fanouts.number(text, mark + MARK.length());
+                if (n >= 0 && n < posts && received[n][index] == 0) {
+                  received[n][index] = now;
+                  delivered.incrementAndGet(n);
+                  frameBytes.compareAndSet(-1, text.length());
+                }
+              } else if (text.startsWith("{\"type\":\"subscribed\"")) {
+                answer.tryComplete();
+              } else if (text.startsWith("{\"type\":\"error\"")) {
+                answer.tryFail("refused: " + text);
+              } else if (text.startsWith("{\"type\":\"presence\"")) {
+                presence.incrementAndGet();
+              }
+            });
+            ws.writeTextMessage(subscribeFrame);
+          }, 30_000, setupStart + TimeUnit.SECONDS.toNanos(setupLimitSeconds));
+      if (opened.subscribed() < subscribers) {
+        throw new Fanouts.SetupFailed(opened.refused() > 0 ? opened.refused() + " refused, the first " + opened.firstRefusal()
+            : "the set-up limit came first", opened.subscribed(), opened.refused(), presence.get(), opened.millis());
       }
       long setupMillis = (System.nanoTime() - setupStart) / 1_000_000;
       long presenceAtSetup = presence.get();
@@ -268,7 +248,7 @@ final class FanoutBench {
         try {
           Api.await(poster.post(n));
           acked[n] = System.nanoTime();
-          awaitDelivered(delivered, n, subscribers, 30);
+          Fanouts.awaitDelivered(delivered, n, subscribers, 30);
         } catch (Exception e) {
           failed[n] = true;
           firstFailure = firstFailure == null ? e.getMessage() : firstFailure;
@@ -295,7 +275,7 @@ final class FanoutBench {
       long burstEnd = burstStart;
       for (int n = latencyPosts; n < posts; n++) {
         if (!failed[n]) {
-          awaitDelivered(delivered, n, subscribers, 60);
+          Fanouts.awaitDelivered(delivered, n, subscribers, 60);
         }
       }
       Histogram fromAck = Report.micros();
@@ -326,7 +306,7 @@ final class FanoutBench {
         }
       }
       double perSecond = burstPosts == 0 ? Double.NaN
-          : (double) subscribers * (burstPosts - countFailed(failed, latencyPosts)) / ((burstEnd - burstStart) / 1e9);
+          : (double) subscribers * (burstPosts - Fanouts.countFailed(failed, latencyPosts)) / ((burstEnd - burstStart) / 1e9);
       long presenceFrames = presenceAtSetup;
       Bench.say(String.format(Locale.ROOT, "fan-out: p50 %.2f ms, p99 %.2f ms, max %.2f ms after ack; %.0f delivered/s; %d missing",
           Report.ms(fromAck, 50), Report.ms(fromAck, 99), Report.maxMs(fromAck), perSecond, missing));
@@ -336,23 +316,5 @@ final class FanoutBench {
       return new Result(subscribers, setupMillis, presenceFrames, fromAck, fromSend,
           beforeAck, perSecond, missing, frameBytes.get(), failedPosts, firstFailure);
     }
-  }
-
-  private static void awaitDelivered(AtomicIntegerArray delivered, int n, int subscribers, int seconds)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (delivered.get(n) < subscribers && System.nanoTime() < deadline) {
-      Thread.sleep(1);
-    }
-  }
-
-  private static int number(String text, int from) {
-    int n = 0;
-    int i = from;
-    while (i < text.length() && Character.isDigit(text.charAt(i))) {
-      n = n * 10 + (text.charAt(i) - '0');
-      i++;
-    }
-    return i == from ? -1 : n;
   }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
@@ -24,17 +25,30 @@ final class PostBench {
   record Result(Tools.Wrk wrk, Tools.Wrk direct, double pgTps, double pgP50, double pgP99, long pgFailed) {
   }
 
+  /**
+   * Warm-up: wrk rounds of {@code roundSeconds} through the gateway until two successive rounds differ by
+   * under {@value #STEADY} of the larger (the JIT has settled), at most {@code maxRounds} rounds and
+   * {@code maxSeconds} in all. The first round is the cold figure.
+   */
+  record Warmup(int roundSeconds, int maxRounds, int maxSeconds) {
+    static final double STEADY = 0.10;
+
+    static boolean steady(double previous, double last) {
+      return Math.abs(last - previous) < STEADY * Math.max(previous, last);
+    }
+  }
+
   private final Bench.Settings settings;
   private final int connections;
   private final int seconds;
-  private final int warmupSeconds;
+  private final Warmup warmup;
   private final int rounds;
 
-  PostBench(Bench.Settings settings, int connections, int seconds, int warmupSeconds, int rounds) {
+  PostBench(Bench.Settings settings, int connections, int seconds, Warmup warmup, int rounds) {
     this.settings = settings;
     this.connections = connections;
     this.seconds = seconds;
-    this.warmupSeconds = warmupSeconds;
+    this.warmup = warmup;
     this.rounds = rounds;
   }
 
@@ -68,15 +82,17 @@ final class PostBench {
         "-U", stack.pg.user(), "-n", "-M", "prepared", "-c", String.valueOf(connections), "-j", "1",
         "-T", String.valueOf(seconds), "-D", "users=" + connections, "-f", sql.toString()));
 
-    Bench.say("post path: warming up for " + warmupSeconds + " s each (wrk through the gateway, then pgbench)");
     List<String> direct = new ArrayList<>(wrk);
     direct.set(direct.size() - 1, "http://127.0.0.1:" + coto.httpPort);
-    List<String> wrkWarm = new ArrayList<>(wrk);
-    wrkWarm.set(3, "-d" + warmupSeconds + "s");
-    Tools.run(wrkWarm, Map.of(), settings.work().resolve("wrk-warmup.txt"), warmupSeconds + 60L);
+    List<Double> warm = warmUp(wrk);
+    boolean steady = warm.size() >= 2 && Warmup.steady(warm.get(warm.size() - 2), warm.get(warm.size() - 1));
+    if (!steady && !settings.smoke()) {
+      report.problem("post path: not steady after " + warm.size() + " warm-up rounds of " + warmup.roundSeconds()
+          + " s (requests/s " + warm + "): the figures still include JIT warm-up");
+    }
     List<String> pgWarm = new ArrayList<>(pgbench);
-    pgWarm.set(pgWarm.indexOf("-T") + 1, String.valueOf(Math.max(1, warmupSeconds / 2)));
-    Tools.run(pgWarm, pgEnv, settings.work().resolve("pgbench-warmup.txt"), warmupSeconds + 60L);
+    pgWarm.set(pgWarm.indexOf("-T") + 1, String.valueOf(Math.max(1, warmup.roundSeconds() / 2)));
+    Tools.run(pgWarm, pgEnv, settings.work().resolve("pgbench-warmup.txt"), warmup.roundSeconds() + 60L);
 
     List<Tools.Wrk> wrkRounds = new ArrayList<>();
     List<Tools.Wrk> directRounds = new ArrayList<>();
@@ -103,6 +119,8 @@ final class PostBench {
           + ", pgbench " + result.pgFailed());
     }
     String item = "1. post path";
+    report.row(item, "requests/s, cold (the first " + warmup.roundSeconds() + " s)", warm.get(0), "pgbench tps",
+        result.pgTps(), "/s");
     report.row(item, "requests/s, " + connections + " connections", median.requestsPerSecond(), "pgbench tps", result.pgTps(), "/s");
     report.row(item, "p50 latency", median.p50Ms(), "pgbench p50", result.pgP50(), "ms");
     report.row(item, "p99 latency", median.p99Ms(), "pgbench p99", result.pgP99(), "ms");
@@ -117,8 +135,10 @@ final class PostBench {
         same client count running, in the same PostgreSQL, the transaction coto-service runs for that post
         (`BEGIN; INSERT INTO cotos ... RETURNING ...; WITH counter AS (INSERT INTO timelines ... ON CONFLICT
         DO UPDATE ... RETURNING last_event_id) INSERT INTO timeline_events ...; COMMIT`) for %d authors,
-        prepared statements; its latencies come from its per-transaction log. %d s of warm-up (wrk, then
-        pgbench for half of it), then %d interleaved rounds of %d s; medians (failed: sum over rounds).
+        prepared statements; its latencies come from its per-transaction log. Warm-up: wrk rounds of %d s
+        through the gateway until two successive rounds differ by under 10 %% (at most %d rounds, %d s):
+        %s requests/s, %s (the first is the summary's cold figure); then pgbench for half a round, then %d
+        interleaved rounds of %d s; medians (failed: sum over rounds).
 
         | target | requests/s | p50 ms | p99 ms | failed |
         |---|---|---|---|---|
@@ -132,7 +152,8 @@ final class PostBench {
         wrk -t1 -c%d -d%ds --latency -s post.lua http://127.0.0.1:<coto-service>
         pgbench -h 127.0.0.1 -p <pg> -U cotoami -n -M prepared -c %d -j 1 -T %d -D users=%d -f post.sql -l
         ```
-        """, connections, CONTENT.length(), connections, connections, warmupSeconds, rounds, seconds,
+        """, connections, CONTENT.length(), connections, connections, warmup.roundSeconds(), warmup.maxRounds(),
+        warmup.maxSeconds(), warm.stream().map(Report::num).toList(), steady ? "steady" : "**not steady** (cap reached)", rounds, seconds,
         Report.num(median.requestsPerSecond()), Report.num(median.p50Ms()), Report.num(median.p99Ms()), median.failed(),
         Report.num(straight.requestsPerSecond()), Report.num(straight.p50Ms()), Report.num(straight.p99Ms()),
         straight.failed(),
@@ -140,6 +161,26 @@ final class PostBench {
         median.requestsPerSecond() / result.pgTps(), median.p50Ms() / result.pgP50(), median.p99Ms() / result.pgP99(),
         connections, seconds, connections, seconds, connections, seconds, connections));
     return result;
+  }
+
+  /** Warm-up rounds through the gateway (see {@link Warmup}); their requests/s, the cold one first. */
+  private List<Double> warmUp(List<String> wrk) throws Exception {
+    List<String> round = new ArrayList<>(wrk);
+    round.set(3, "-d" + warmup.roundSeconds() + "s");
+    List<Double> rates = new ArrayList<>();
+    long started = System.nanoTime();
+    while (rates.size() < warmup.maxRounds()) {
+      int n = rates.size() + 1;
+      rates.add(Tools.Wrk.parse(Tools.run(round, Map.of(), settings.work().resolve("wrk-warmup-" + n + ".txt"),
+          warmup.roundSeconds() + 60L)).requestsPerSecond());
+      Bench.say("post path: warm-up round " + n + ": " + Report.num(rates.get(n - 1)) + " requests/s"
+          + (n == 1 ? " (cold)" : ""));
+      boolean steady = n >= 2 && Warmup.steady(rates.get(n - 2), rates.get(n - 1));
+      if (steady || System.nanoTime() - started >= TimeUnit.SECONDS.toNanos(warmup.maxSeconds())) {
+        break;
+      }
+    }
+    return rates;
   }
 
   /** One pgbench round → {tps, p50 ms, p99 ms, failed}, latencies from its per-transaction log. */

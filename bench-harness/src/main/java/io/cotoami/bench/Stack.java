@@ -7,6 +7,8 @@ import io.cotoami.infra.RedisServer;
 import io.cotoami.infra.SessionKeyPair;
 import io.cotoami.infra.SmtpServer;
 import io.cotoami.infra.TestConfigs;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,6 +22,14 @@ import java.util.Map;
  */
 final class Stack implements AutoCloseable {
   static final Duration READY = Duration.ofMinutes(3);
+  private static final String LOG_LEVEL = System.getenv("BENCH_LOG_LEVEL");
+  private static final String LOG_FORMAT = System.getenv("BENCH_LOG_FORMAT");
+
+  /** The level and format the services log at in this run, as said in the report. */
+  static String logging() {
+    return "services log at " + (LOG_LEVEL == null ? "INFO (their default)" : LOG_LEVEL + " (BENCH_LOG_LEVEL)")
+        + ", format " + (LOG_FORMAT == null ? "json (their default)" : LOG_FORMAT + " (BENCH_LOG_FORMAT)");
+  }
 
   final Bench.Settings settings;
   final PostgresServer postgres;
@@ -40,19 +50,38 @@ final class Stack implements AutoCloseable {
     pinPostgresAndRedis();
   }
 
-  /** The embedded servers run as child processes of this JVM: put them on the servers' core as well. */
+  /**
+   * Puts PostgreSQL (found through its postmaster.pid: it daemonises, so it is no child of ours) and Redis
+   * (a child) on the servers' core, every thread of them; backends forked later inherit the mask.
+   */
   private void pinPostgresAndRedis() {
     if (!settings.pin()) {
       return;
     }
     try {
-      for (ProcessHandle child : ProcessHandle.current().descendants().toList()) {
-        new ProcessBuilder("taskset", "-a", "-p", "-c", "0", String.valueOf(child.pid()))
-            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+      Pinning.pin(Pinning.postmaster(postgres.dataDir()), Pinning.SERVERS);
+      for (ProcessHandle child : ProcessHandle.current().children().toList()) {
+        Pinning.pin(child.pid(), Pinning.SERVERS);
       }
     } catch (Exception e) {
-      Bench.say("could not pin PostgreSQL/Redis: " + e.getMessage());
+      throw new IllegalStateException("PINNING FAILED: could not pin PostgreSQL/Redis: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Reads every server's and the harness's mask from /proc and prints them; when pinned, fails unless the
+   * servers (PostgreSQL's whole tree, Redis, the service and reference JVMs) are on core 0 and the harness
+   * (so wrk and pgbench, which it starts) on core 1.
+   */
+  String checkPinning() throws IOException {
+    List<Pinning.Seen> servers = new ArrayList<>(Pinning.tree("postgres", Pinning.postmaster(postgres.dataDir())));
+    for (ProcessHandle child : ProcessHandle.current().children().toList()) {
+      String name = processes.stream().filter(p -> p.pid() == child.pid()).map(p -> p.name).findFirst()
+          .orElse(child.info().command().map(c -> Path.of(c).getFileName().toString()).orElse("child"));
+      servers.addAll(Pinning.tree(name, child.pid()));
+    }
+    List<Pinning.Seen> loaders = Pinning.tree("harness", ProcessHandle.current().pid()).subList(0, 1);
+    return Pinning.check(settings.pin(), servers, loaders);
   }
 
   Map<String, String> env(String service, int port, int managementPort, Map<String, String> extra) {
@@ -63,8 +92,13 @@ final class Stack implements AutoCloseable {
     // The harness opens its sockets from a few loopback addresses, so many from each: the per-client
     // cap is raised to that; the global cap (from the open-file limit) stays as deployed.
     env.put("HTTP_MAX_CONNECTIONS_PER_CLIENT", String.valueOf(WsClients.PER_ADDRESS));
-    env.put("LOG_LEVEL", "WARN");
-    env.put("LOG_FORMAT", "text");
+    // What users run: the services' own defaults (INFO, JSON lines) unless BENCH_LOG_LEVEL/BENCH_LOG_FORMAT.
+    if (LOG_LEVEL != null) {
+      env.put("LOG_LEVEL", LOG_LEVEL);
+    }
+    if (LOG_FORMAT != null) {
+      env.put("LOG_FORMAT", LOG_FORMAT);
+    }
     if (smtp != null) {
       env.put("SMTP_HOST", "127.0.0.1");
       env.put("SMTP_PORT", String.valueOf(smtp.port()));
