@@ -230,6 +230,9 @@ function applyEvent(event) {
     case 'coto-deleted':
       timeline.remove(event.cotoId);
       break;
+    case 'user-renamed':
+      renamed(event.user);
+      break;
     default:
       break;
   }
@@ -361,6 +364,19 @@ async function submitName(event) {
   } catch (error) {
     showError($('name-error'), error);
   }
+}
+
+/** Someone took a new name (maybe me, in another tab): every coto of theirs on screen shows it now. */
+function renamed(user) {
+  if (!user || !user.id) return;
+  people.set(user.id, { ...people.get(user.id), ...user });
+  if (state.user && state.user.id === user.id) {
+    state.user = { ...state.user, name: user.name, avatarUrl: user.avatarUrl || state.user.avatarUrl };
+    people.set(user.id, state.user);
+    people.set('me', state.user);
+    renderAccount();
+  }
+  timeline.redraw();
 }
 
 // --- Renaming and deleting the cotonoma shown -----------------------------------------------

@@ -9,6 +9,7 @@ import io.cotoami.auth.signin.SigninMail;
 import io.cotoami.auth.signin.SigninTokens;
 import io.cotoami.auth.token.AccessTokenRoutes;
 import io.cotoami.auth.user.PeopleRoutes;
+import io.cotoami.auth.user.ProfileRoutes;
 import io.cotoami.auth.user.User;
 import io.cotoami.auth.user.UserRepository;
 import io.cotoami.common.bus.Addresses;
@@ -83,9 +84,8 @@ public final class AuthApiVerticle extends VerticleBase {
     router.post("/api/auth/signin-requests").handler(body).handler(sameOrigin).handler(this::signinRequest);
     router.post("/api/auth/sessions").handler(body).handler(sameOrigin).handler(this::createSession);
     router.post("/api/auth/signout").handler(sameOrigin).handler(this::signout);
-    router.get("/api/users/me").handler(this::me);
+    new ProfileRoutes(vertx, verifier, users, instance.config().busTimeout()).install(router, body, sameOrigin);
     new PeopleRoutes(verifier, users).install(router);
-    router.put("/api/users/me").handler(body).handler(sameOrigin).handler(this::rename);
     router.get("/signin/:token").handler(ctx -> SigninPage.send(ctx, ctx.pathParam("token")));
     return accessTokens.install(vertx, router, body, sameOrigin).compose(v -> instance.serve(router));
   }
@@ -272,36 +272,6 @@ public final class AuthApiVerticle extends VerticleBase {
       }
       ctx.response().setStatusCode(204).end();
     }).onFailure(ctx::fail);
-  }
-
-  private void me(RoutingContext ctx) {
-    authenticated(ctx)
-        .compose(session -> users.find(UUID.fromString(session.userId())))
-        .onSuccess(user -> user.ifPresentOrElse(u -> ctx.json(u.toJson()), () -> ctx.fail(unauthorized())))
-        .onFailure(ctx::fail);
-  }
-
-  private void rename(RoutingContext ctx) {
-    JsonObject body = JsonBodies.object(ctx);
-    String raw = JsonBodies.optionalString(body, "name");
-    String name = raw == null ? "" : raw.strip();
-    if (name.isEmpty() || name.codePointCount(0, name.length()) > 50 || name.chars().anyMatch(Character::isISOControl)) {
-      throw new ProblemException(Problem.validation("'name' must be 1 to 50 characters, without control characters."));
-    }
-    authenticated(ctx)
-        .compose(session -> users.rename(UUID.fromString(session.userId()), name))
-        .onSuccess(user -> user.ifPresentOrElse(u -> ctx.json(u.toJson()), () -> ctx.fail(unauthorized())))
-        .onFailure(ctx::fail);
-  }
-
-  /** The caller's session, allowed this request's method by its scope; none is 401. */
-  private Future<Session> authenticated(RoutingContext ctx) {
-    return verifier.verifyFor(ctx.request())
-        .compose(session -> session == null ? Future.failedFuture(unauthorized()) : Future.succeededFuture(session));
-  }
-
-  private static ProblemException unauthorized() {
-    return new ProblemException(Problem.of(401, "unauthorized", "Unauthorized", "Sign in first."));
   }
 
   /** The client's address: X-Forwarded-For only from a trusted proxy (TRUSTED_PROXIES), else the peer. */
