@@ -78,7 +78,8 @@ public final class CotoServiceMain {
       RevokedSessions revoked, MailOutbox outbox) {
     CotoApiVerticle api = new CotoApiVerticle(instance, domain.anonymous(), config.anonymous().retention(),
         SessionVerifier.create(instance.vertx(), config.sessions()).withRevocations(revoked), domain.cotos(),
-        domain.cotonomas(), domain.mine(), new Invitations(outbox, config.publicUrl()));
+        domain.cotonomas(), domain.mine(), new Invitations(outbox, config.publicUrl(),
+        instance.vertx(), instance.config().busTimeout()));
     return instance.vertx().deployVerticle(api)
         .compose(id -> instance.vertx().deployVerticle(new AnonymousCotoMoveVerticle(domain.anonymous())))
         .compose(id -> instance.vertx().deployVerticle(new UserRenamesVerticle(domain.authors())))

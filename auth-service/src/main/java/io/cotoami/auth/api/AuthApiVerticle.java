@@ -11,6 +11,7 @@ import io.cotoami.auth.token.AccessTokenRoutes;
 import io.cotoami.auth.user.PeopleRoutes;
 import io.cotoami.auth.user.ProfileRoutes;
 import io.cotoami.auth.user.User;
+import io.cotoami.auth.user.UserLanguages;
 import io.cotoami.auth.user.UserRepository;
 import io.cotoami.common.bus.Addresses;
 import io.cotoami.common.bus.BusHeaders;
@@ -59,6 +60,7 @@ public final class AuthApiVerticle extends VerticleBase {
   private final MailOutbox outbox;
   private final Revocations revocations;
   private final AccessTokenRoutes accessTokens;
+  private final UserLanguages languages;
 
   public AuthApiVerticle(ServiceInstance instance, AuthSettings settings, SessionVerifier verifier,
                          SessionIssuer issuer, UserRepository users, SigninTokens tokens, RateLimits limits,
@@ -73,6 +75,7 @@ public final class AuthApiVerticle extends VerticleBase {
     this.outbox = outbox;
     this.revocations = revocations;
     this.accessTokens = accessTokens;
+    this.languages = new UserLanguages(users);
   }
 
   @Override
@@ -87,7 +90,8 @@ public final class AuthApiVerticle extends VerticleBase {
     new ProfileRoutes(vertx, verifier, users, instance.config().busTimeout()).install(router, body, sameOrigin);
     new PeopleRoutes(verifier, users).install(router);
     router.get("/signin/:token").handler(ctx -> SigninPage.send(ctx, ctx.pathParam("token")));
-    return accessTokens.install(vertx, router, body, sameOrigin).compose(v -> instance.serve(router));
+    return languages.serve(vertx)
+        .compose(v -> accessTokens.install(vertx, router, body, sameOrigin)).compose(v -> instance.serve(router));
   }
 
   /** Who the caller is; renews a session past half its lifetime (sliding sessions). */
@@ -173,6 +177,8 @@ public final class AuthApiVerticle extends VerticleBase {
             invalidSigninToken())))
         .compose(reservation -> users.findOrCreate(reservation.request().email(),
                 Emails.localPart(reservation.request().email()))
+            .compose(signedIn -> languages.remember(signedIn.user().id(), ctx.request().getHeader("Accept-Language"),
+                RequestIds.of(ctx)).map(signedIn))
             .map(signedIn -> new Signin(signedIn.user(), signedIn.created(), issuer.issue(signedIn.user())))
             // The move runs alongside consuming: it never fails, and whoever holds this link is this user.
             .compose(signin -> Future.all(tokens.consume(reservation),
