@@ -225,7 +225,7 @@ function applyEvent(event) {
         state.cotonoma.name = event.cotonoma.name;
         renderRoom();
       }
-      if (event.type === 'cotonoma-renamed') rooms.refresh();
+      rooms.refresh(); // a new or renamed cotonoma is in my list at once, not at the next 30 s refresh
       break;
     case 'coto-deleted':
       timeline.remove(event.cotoId);
