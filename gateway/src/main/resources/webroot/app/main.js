@@ -434,10 +434,12 @@ async function submitSignin(event) {
     show($('signin-error'), true);
     return;
   }
-  // An invitation's room (or any cotonoma) opened before signing in is where sign-in leads back.
-  if (NEXT_PATH.test(location.pathname)) localStorage.setItem(NEXT_KEY, location.pathname);
+  // An invitation's room (or any cotonoma) opened before signing in is where sign-in leads back:
+  // kept with the link by auth-service (any browser), and here (this browser).
+  const returnTo = NEXT_PATH.test(location.pathname) ? location.pathname : undefined;
+  if (returnTo) localStorage.setItem(NEXT_KEY, returnTo);
   try {
-    await api.signinRequest(email, $('signin-save').checked);
+    await api.signinRequest(email, $('signin-save').checked, returnTo);
     show($('signin-ask'), false);
     show($('signin-sent'), true);
   } catch (error) {

@@ -5,6 +5,7 @@ import io.cotoami.auth.session.Revocations;
 import io.cotoami.auth.session.SessionIssuer;
 import io.cotoami.auth.signin.Emails;
 import io.cotoami.auth.signin.RateLimits;
+import io.cotoami.auth.signin.ReturnPaths;
 import io.cotoami.auth.signin.SigninMail;
 import io.cotoami.auth.signin.SigninTokens;
 import io.cotoami.auth.token.AccessTokenRoutes;
@@ -137,11 +138,13 @@ public final class AuthApiVerticle extends VerticleBase {
     if (save != null && !(save instanceof Boolean)) {
       throw new ProblemException(Problem.validation("'saveAnonymousCotos' must be true or false."));
     }
+    String returnTo = ReturnPaths.validate(body.getValue("returnTo"));
     String anonymousId = anonymousId(ctx);
     boolean saves = Boolean.TRUE.equals(save) && anonymousId != null;
     SigninMail.Language language = SigninMail.language(ctx.request().getHeader("Accept-Language"));
     limits.check(clientAddress(ctx), email)
-        .compose(v -> tokens.issue(new SigninTokens.Request(email, Boolean.TRUE.equals(save), anonymousId)))
+        .compose(v -> tokens.issue(new SigninTokens.Request(email, Boolean.TRUE.equals(save), anonymousId,
+            returnTo)))
         .map(token -> SigninMail.render(email, settings.signinLink(token), settings.signinTokenTtl(), language, saves))
         .compose(mail -> outbox.enqueue("signin", mail.to(), mail.subject(), mail.text(), mail.html()))
         .onSuccess(messageId -> {
@@ -186,6 +189,7 @@ public final class AuthApiVerticle extends VerticleBase {
                 .map(both -> new JsonObject()
                     .put("user", signin.user().toJson())
                     .put("newUser", signin.created())
+                    .put("returnTo", reservation.request().returnTo())
                     .put("expiresAt", Timestamps.format(signin.issued().expiresAt()))
                     .put("anonymousCotos", both.<JsonObject>resultAt(1)))
                 .map(answer -> {
