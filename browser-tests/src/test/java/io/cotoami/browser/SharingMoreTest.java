@@ -134,6 +134,73 @@ class SharingMoreTest {
     phone.until(ExpectedConditions.textToBe(By.id("room-title"), "Pocket room"));
   }
 
+  @Test
+  @DisplayName("Asked from an invitation's room in one browser, the sign-in link opened in another browser lands in that room there")
+  void invitationLinkLandsInTheRoomInAnotherBrowser(BrowserStack stack) {
+    CotoamiPage owner = browser(new CotoamiPage(stack));
+    CotoamiPage asker = browser(new CotoamiPage(stack));
+    CotoamiPage phone = browser(new CotoamiPage(stack));
+    String guest = People.email("gus");
+    owner.open("/");
+    owner.signIn(People.email("oona"), false);
+    owner.createCotonoma("Landing room");
+    owner.enter("Landing room");
+    String room = owner.path();
+    owner.visible(By.id("members-button")).click();
+    owner.visible(By.id("member-email")).sendKeys(guest);
+    owner.byId("member-add").click();
+    owner.visible(By.cssSelector("#members-list li[data-email='" + guest + "']"));
+
+    asker.driver.get(stack.url(room));
+    asker.visible(By.id("signin-button")).click();
+    asker.visible(By.id("signin-email")).sendKeys(guest);
+    asker.byId("signin-send").click();
+    asker.visible(By.id("signin-sent"));
+
+    phone.driver.get(stack.url("/dev/mail"));
+    WebElement link = phone.until(d -> {
+      d.navigate().refresh();
+      return d.findElements(By.cssSelector("article[data-to='" + guest + "'] a[href*='/signin/']")).stream()
+          .findFirst().orElse(null);
+    });
+    link.click();
+    phone.visible(By.id("signin")).sendKeys(Keys.ENTER);
+    phone.until(ExpectedConditions.urlToBe(stack.url(room)));
+    phone.until(ExpectedConditions.textToBe(By.id("room-title"), "Landing room"));
+  }
+
+  @Test
+  @DisplayName("Opened from an origin the gateway refuses (elsewhere.localhost), the page says the live connection was refused and stops retrying; Retry, from the keyboard, tries one more round only")
+  void refusedHandshakeStopsRetrying(BrowserStack stack) throws Exception {
+    // Chromium resolves any *.localhost to loopback, but it is not one of the dev aliases the gateway allows.
+    String address = "elsewhere.localhost";
+    CotoamiPage page = browser(new CotoamiPage(stack));
+    // Counts the page's WebSocket attempts, from before its own scripts run.
+    page.driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", java.util.Map.of("source",
+        "window.__tries = 0; const W = window.WebSocket;"
+        + " window.WebSocket = function (url, protocols) { window.__tries++; return new W(url, protocols); };"
+        + " Object.assign(window.WebSocket, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});"
+        + " window.WebSocket.prototype = W.prototype;"));
+    page.driver.get(stack.urlAt(address, "/"));
+    WebElement refused = page.visible(By.id("live-refused"));
+    assertTrue(refused.getText().contains("refused"), refused.getText());
+    assertFalse(page.byId("connection").isDisplayed(), "not 'Reconnecting…' once it is known to be refused");
+    long tries = (Long) page.script("return window.__tries");
+    assertTrue(tries >= 3, "three refusals before saying so: " + tries);
+    // Backoff is at most 5 s: a page still retrying would try again within this window.
+    long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(7);
+    page.until(d -> System.nanoTime() > until);
+    assertEquals(tries, page.script("return window.__tries"), "no retry while refused");
+
+    page.byId("live-retry").sendKeys(Keys.ENTER);
+    page.until(d -> (Long) page.script("return window.__tries") > tries);
+    page.visible(By.id("live-refused"));
+    long afterRetry = (Long) page.script("return window.__tries");
+    long again = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(7);
+    page.until(d -> System.nanoTime() > again);
+    assertEquals(afterRetry, page.script("return window.__tries"), "one round, then stopped again");
+  }
+
   /** The author shown on the coto with this text now (read afresh: a rename redraws the cotos). */
   private static String authorOf(CotoamiPage page, String text) {
     return (String) page.script("for (const li of document.querySelectorAll('#timeline li.coto')) {"
