@@ -36,8 +36,8 @@ const enc = encodeURIComponent;
 
 export const api = {
   session: () => call('GET', '/api/session'),
-  signinRequest: (email, saveAnonymousCotos) =>
-    call('POST', '/api/auth/signin-requests', { email, saveAnonymousCotos }),
+  signinRequest: (email, saveAnonymousCotos, returnTo) =>
+    call('POST', '/api/auth/signin-requests', { email, saveAnonymousCotos, returnTo }),
   signout: () => call('POST', '/api/auth/signout'),
   home: (before) => call('GET', `/api/cotos?limit=20${before ? `&before=${enc(before)}` : ''}`),
   cotonomaTimeline: (key, before) =>

@@ -225,10 +225,13 @@ function applyEvent(event) {
         state.cotonoma.name = event.cotonoma.name;
         renderRoom();
       }
-      if (event.type === 'cotonoma-renamed') rooms.refresh();
+      rooms.refresh(); // a new or renamed cotonoma is in my list at once, not at the next 30 s refresh
       break;
     case 'coto-deleted':
       timeline.remove(event.cotoId);
+      break;
+    case 'user-renamed':
+      renamed(event.user);
       break;
     default:
       break;
@@ -363,6 +366,19 @@ async function submitName(event) {
   }
 }
 
+/** Someone took a new name (maybe me, in another tab): every coto of theirs on screen shows it now. */
+function renamed(user) {
+  if (!user || !user.id) return;
+  people.set(user.id, { ...people.get(user.id), ...user });
+  if (state.user && state.user.id === user.id) {
+    state.user = { ...state.user, name: user.name, avatarUrl: user.avatarUrl || state.user.avatarUrl };
+    people.set(user.id, state.user);
+    people.set('me', state.user);
+    renderAccount();
+  }
+  timeline.redraw();
+}
+
 // --- Renaming and deleting the cotonoma shown -----------------------------------------------
 
 function openRename() {
@@ -418,10 +434,12 @@ async function submitSignin(event) {
     show($('signin-error'), true);
     return;
   }
-  // An invitation's room (or any cotonoma) opened before signing in is where sign-in leads back.
-  if (NEXT_PATH.test(location.pathname)) localStorage.setItem(NEXT_KEY, location.pathname);
+  // An invitation's room (or any cotonoma) opened before signing in is where sign-in leads back:
+  // kept with the link by auth-service (any browser), and here (this browser).
+  const returnTo = NEXT_PATH.test(location.pathname) ? location.pathname : undefined;
+  if (returnTo) localStorage.setItem(NEXT_KEY, returnTo);
   try {
-    await api.signinRequest(email, $('signin-save').checked);
+    await api.signinRequest(email, $('signin-save').checked, returnTo);
     show($('signin-ask'), false);
     show($('signin-sent'), true);
   } catch (error) {

@@ -92,6 +92,11 @@ export class Rooms {
     if (open) {
       const first = $('rooms-list').querySelector('a');
       if (first) first.focus();
+      // Fresh on opening; the redrawn list gets the keyboard focus back.
+      this.refresh().then(() => {
+        const again = $('rooms-list').querySelector('a');
+        if (again && document.body.classList.contains('rooms-open') && document.activeElement === document.body) again.focus();
+      });
     }
   }
 

@@ -12,13 +12,16 @@ import io.cotoami.common.store.RedisStore;
 import io.cotoami.coto.anonymous.AnonymousCotoMoveVerticle;
 import io.cotoami.coto.anonymous.AnonymousCotos;
 import io.cotoami.coto.api.CotoApiVerticle;
+import io.cotoami.coto.domain.Authors;
 import io.cotoami.coto.domain.Cotonomas;
 import io.cotoami.coto.domain.Cotos;
 import io.cotoami.coto.domain.EventPublisher;
 import io.cotoami.coto.domain.MyCotonomas;
 import io.cotoami.coto.events.TimelineOpenVerticle;
 import io.cotoami.coto.events.TimelineTrimVerticle;
+import io.cotoami.coto.events.UserRenamesVerticle;
 import io.cotoami.coto.invite.Invitations;
+import io.cotoami.coto.store.AuthorRepository;
 import io.cotoami.coto.store.CotoRepository;
 import io.cotoami.coto.store.CotonomaRepository;
 import io.cotoami.coto.store.Db;
@@ -56,7 +59,7 @@ public final class CotoServiceMain {
 
   /** The memo domain, built once and shared by every verticle. */
   private record Domain(Db db, TimelineEventRepository events, Cotos cotos, Cotonomas cotonomas,
-      MyCotonomas mine, AnonymousCotos anonymous) {
+      MyCotonomas mine, AnonymousCotos anonymous, Authors authors) {
     static Domain build(ServiceInstance instance, CotoServiceConfig config, Pool pool, RedisAPI anonymousRedis) {
       Db db = new Db(pool, config.pg());
       CotoRepository cotoRows = new CotoRepository();
@@ -66,7 +69,8 @@ public final class CotoServiceMain {
       Cotos cotos = new Cotos(db, cotoRows, cotonomaRows, events, publisher);
       return new Domain(db, events, cotos, new Cotonomas(db, cotoRows, cotonomaRows, events, publisher),
           new MyCotonomas(db, cotonomaRows, new MyCotonomaRepository()),
-          new AnonymousCotos(anonymousRedis, config.anonymous(), cotos, publisher));
+          new AnonymousCotos(anonymousRedis, config.anonymous(), cotos, publisher),
+          new Authors(db, new AuthorRepository(), events, publisher));
     }
   }
 
@@ -74,9 +78,11 @@ public final class CotoServiceMain {
       RevokedSessions revoked, MailOutbox outbox) {
     CotoApiVerticle api = new CotoApiVerticle(instance, domain.anonymous(), config.anonymous().retention(),
         SessionVerifier.create(instance.vertx(), config.sessions()).withRevocations(revoked), domain.cotos(),
-        domain.cotonomas(), domain.mine(), new Invitations(outbox, config.publicUrl()));
+        domain.cotonomas(), domain.mine(), new Invitations(outbox, config.publicUrl(),
+        instance.vertx(), instance.config().busTimeout()));
     return instance.vertx().deployVerticle(api)
         .compose(id -> instance.vertx().deployVerticle(new AnonymousCotoMoveVerticle(domain.anonymous())))
+        .compose(id -> instance.vertx().deployVerticle(new UserRenamesVerticle(domain.authors())))
         .compose(id -> instance.vertx().deployVerticle(new TimelineOpenVerticle(domain.db(), domain.cotonomas(),
             domain.events(), config.replayLimit())))
         .compose(id -> instance.vertx().deployVerticle(new TimelineTrimVerticle(domain.db(), domain.events(),

@@ -306,6 +306,74 @@ class SharingSystemTest {
   }
 
   @Test
+  @DisplayName("An invitee who signed in before gets the invitation in the language they signed in with, not the sharer's: ja for one, en for another")
+  void invitationInTheInviteesLanguage() throws Exception {
+    User owner = user();
+    String room = cotonoma(owner, "Tea room", null);
+    String hanako = "hanako-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+    String emma = "emma-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+    assertNull(signInWith(hanako, "ja-JP,ja;q=0.9,en;q=0.5", null).getValue("returnTo"), "asked from no page: none");
+    signInWith(emma, "en-GB,en;q=0.9", null);
+    for (String[] invite : new String[][] {{hanako, "en-US,en;q=0.9"}, {emma, "ja,en;q=0.5"}}) {
+      HttpRequest<Buffer> request = http.client().request(HttpMethod.POST, "/api/cotonomas/" + room + "/members")
+          .putHeader("Content-Type", "application/json").putHeader("Authorization", "Bearer " + owner.token())
+          .putHeader("Accept-Language", invite[1]);
+      assertEquals(201, Http.await(request.sendBuffer(Buffer.buffer(new JsonObject().put("email", invite[0]).encode())))
+          .statusCode());
+    }
+    Map<String, String> toHanako = mailsTo(hanako).stream().filter(m -> "invitation".equals(m.get("kind")))
+        .findFirst().orElseThrow();
+    assertTrue(toHanako.get("text").contains("共有しました"), "Japanese, though the sharer reads English: "
+        + toHanako.get("text"));
+    Map<String, String> toEmma = mailsTo(emma).stream().filter(m -> "invitation".equals(m.get("kind")))
+        .findFirst().orElseThrow();
+    assertFalse(toEmma.get("text").contains("共有しました"), "English, though the sharer reads Japanese: "
+        + toEmma.get("text"));
+  }
+
+  @Test
+  @DisplayName("A sign-in asked from a room's page leads back there from any browser: the link keeps returnTo and redeeming it gives it back; open-redirect forms are 400 problem+json and queue no mail")
+  void signinLeadsBackToTheRoom() throws Exception {
+    User owner = user();
+    String room = cotonoma(owner, "Landing", null);
+    String email = "land-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+    JsonObject session = signInWith(email, "en", "/cotonomas/" + room);
+    assertEquals("/cotonomas/" + room, session.getString("returnTo"), session.encode());
+
+    String target = "target-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+    for (String bad : List.of("//evil.example", "/\\evil.example", "https://evil.example", "/%2F%2Fevil.example",
+        "javascript:alert(1)", "/cotonomas/" + room + "/../..//evil.example", " /cotonomas/" + room)) {
+      assertProblem(signinRequest(target, bad), 400, "validation");
+    }
+    assertProblem(signinRequest(target, 7), 400, "validation");
+    assertEquals(List.of(), mailsTo(target), "a refused request queues no mail");
+  }
+
+  private static HttpResponse<Buffer> signinRequest(String email, Object returnTo) throws Exception {
+    return Http.await(http.client().post("/api/auth/signin-requests")
+        .putHeader("Content-Type", "application/json").putHeader("Origin", "http://localhost:8080")
+        .sendBuffer(Buffer.buffer(new JsonObject().put("email", email).put("returnTo", returnTo).encode())));
+  }
+
+  /**
+   * A real sign-in through the gateway (link from the outbox, redeemed without the asking
+   * browser's cookies), confirmed by a browser speaking {@code language}; answers the session body.
+   */
+  private static JsonObject signInWith(String email, String language, String returnTo) throws Exception {
+    assertEquals(202, signinRequest(email, returnTo).statusCode());
+    String text = mailsTo(email).stream().filter(m -> "signin".equals(m.get("kind"))).findFirst().orElseThrow()
+        .get("text");
+    java.util.regex.Matcher link = java.util.regex.Pattern.compile("/signin/([A-Za-z0-9_-]{43})").matcher(text);
+    assertTrue(link.find(), text);
+    HttpResponse<Buffer> created = Http.await(http.client().post("/api/auth/sessions")
+        .putHeader("Content-Type", "application/json").putHeader("Origin", "http://localhost:8080")
+        .putHeader("Accept-Language", language)
+        .sendBuffer(Buffer.buffer(new JsonObject().put("token", link.group(1)).put("client", "mobile").encode())));
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    return created.bodyAsJsonObject();
+  }
+
+  @Test
   @DisplayName("GET /api/users gives signed-in callers the current name and avatar of authors by id, never an email; bad lists are 400, anonymous callers 401")
   void authorsById() throws Exception {
     User ann = user();

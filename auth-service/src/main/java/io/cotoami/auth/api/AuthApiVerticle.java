@@ -5,11 +5,14 @@ import io.cotoami.auth.session.Revocations;
 import io.cotoami.auth.session.SessionIssuer;
 import io.cotoami.auth.signin.Emails;
 import io.cotoami.auth.signin.RateLimits;
+import io.cotoami.auth.signin.ReturnPaths;
 import io.cotoami.auth.signin.SigninMail;
 import io.cotoami.auth.signin.SigninTokens;
 import io.cotoami.auth.token.AccessTokenRoutes;
 import io.cotoami.auth.user.PeopleRoutes;
+import io.cotoami.auth.user.ProfileRoutes;
 import io.cotoami.auth.user.User;
+import io.cotoami.auth.user.UserLanguages;
 import io.cotoami.auth.user.UserRepository;
 import io.cotoami.common.bus.Addresses;
 import io.cotoami.common.bus.BusHeaders;
@@ -58,6 +61,7 @@ public final class AuthApiVerticle extends VerticleBase {
   private final MailOutbox outbox;
   private final Revocations revocations;
   private final AccessTokenRoutes accessTokens;
+  private final UserLanguages languages;
 
   public AuthApiVerticle(ServiceInstance instance, AuthSettings settings, SessionVerifier verifier,
                          SessionIssuer issuer, UserRepository users, SigninTokens tokens, RateLimits limits,
@@ -72,6 +76,7 @@ public final class AuthApiVerticle extends VerticleBase {
     this.outbox = outbox;
     this.revocations = revocations;
     this.accessTokens = accessTokens;
+    this.languages = new UserLanguages(users);
   }
 
   @Override
@@ -83,11 +88,11 @@ public final class AuthApiVerticle extends VerticleBase {
     router.post("/api/auth/signin-requests").handler(body).handler(sameOrigin).handler(this::signinRequest);
     router.post("/api/auth/sessions").handler(body).handler(sameOrigin).handler(this::createSession);
     router.post("/api/auth/signout").handler(sameOrigin).handler(this::signout);
-    router.get("/api/users/me").handler(this::me);
+    new ProfileRoutes(vertx, verifier, users, instance.config().busTimeout()).install(router, body, sameOrigin);
     new PeopleRoutes(verifier, users).install(router);
-    router.put("/api/users/me").handler(body).handler(sameOrigin).handler(this::rename);
     router.get("/signin/:token").handler(ctx -> SigninPage.send(ctx, ctx.pathParam("token")));
-    return accessTokens.install(vertx, router, body, sameOrigin).compose(v -> instance.serve(router));
+    return languages.serve(vertx)
+        .compose(v -> accessTokens.install(vertx, router, body, sameOrigin)).compose(v -> instance.serve(router));
   }
 
   /** Who the caller is; renews a session past half its lifetime (sliding sessions). */
@@ -133,11 +138,13 @@ public final class AuthApiVerticle extends VerticleBase {
     if (save != null && !(save instanceof Boolean)) {
       throw new ProblemException(Problem.validation("'saveAnonymousCotos' must be true or false."));
     }
+    String returnTo = ReturnPaths.validate(body.getValue("returnTo"));
     String anonymousId = anonymousId(ctx);
     boolean saves = Boolean.TRUE.equals(save) && anonymousId != null;
     SigninMail.Language language = SigninMail.language(ctx.request().getHeader("Accept-Language"));
     limits.check(clientAddress(ctx), email)
-        .compose(v -> tokens.issue(new SigninTokens.Request(email, Boolean.TRUE.equals(save), anonymousId)))
+        .compose(v -> tokens.issue(new SigninTokens.Request(email, Boolean.TRUE.equals(save), anonymousId,
+            returnTo)))
         .map(token -> SigninMail.render(email, settings.signinLink(token), settings.signinTokenTtl(), language, saves))
         .compose(mail -> outbox.enqueue("signin", mail.to(), mail.subject(), mail.text(), mail.html()))
         .onSuccess(messageId -> {
@@ -173,6 +180,8 @@ public final class AuthApiVerticle extends VerticleBase {
             invalidSigninToken())))
         .compose(reservation -> users.findOrCreate(reservation.request().email(),
                 Emails.localPart(reservation.request().email()))
+            .compose(signedIn -> languages.remember(signedIn.user().id(), ctx.request().getHeader("Accept-Language"),
+                RequestIds.of(ctx)).map(signedIn))
             .map(signedIn -> new Signin(signedIn.user(), signedIn.created(), issuer.issue(signedIn.user())))
             // The move runs alongside consuming: it never fails, and whoever holds this link is this user.
             .compose(signin -> Future.all(tokens.consume(reservation),
@@ -180,6 +189,7 @@ public final class AuthApiVerticle extends VerticleBase {
                 .map(both -> new JsonObject()
                     .put("user", signin.user().toJson())
                     .put("newUser", signin.created())
+                    .put("returnTo", reservation.request().returnTo())
                     .put("expiresAt", Timestamps.format(signin.issued().expiresAt()))
                     .put("anonymousCotos", both.<JsonObject>resultAt(1)))
                 .map(answer -> {
@@ -272,36 +282,6 @@ public final class AuthApiVerticle extends VerticleBase {
       }
       ctx.response().setStatusCode(204).end();
     }).onFailure(ctx::fail);
-  }
-
-  private void me(RoutingContext ctx) {
-    authenticated(ctx)
-        .compose(session -> users.find(UUID.fromString(session.userId())))
-        .onSuccess(user -> user.ifPresentOrElse(u -> ctx.json(u.toJson()), () -> ctx.fail(unauthorized())))
-        .onFailure(ctx::fail);
-  }
-
-  private void rename(RoutingContext ctx) {
-    JsonObject body = JsonBodies.object(ctx);
-    String raw = JsonBodies.optionalString(body, "name");
-    String name = raw == null ? "" : raw.strip();
-    if (name.isEmpty() || name.codePointCount(0, name.length()) > 50 || name.chars().anyMatch(Character::isISOControl)) {
-      throw new ProblemException(Problem.validation("'name' must be 1 to 50 characters, without control characters."));
-    }
-    authenticated(ctx)
-        .compose(session -> users.rename(UUID.fromString(session.userId()), name))
-        .onSuccess(user -> user.ifPresentOrElse(u -> ctx.json(u.toJson()), () -> ctx.fail(unauthorized())))
-        .onFailure(ctx::fail);
-  }
-
-  /** The caller's session, allowed this request's method by its scope; none is 401. */
-  private Future<Session> authenticated(RoutingContext ctx) {
-    return verifier.verifyFor(ctx.request())
-        .compose(session -> session == null ? Future.failedFuture(unauthorized()) : Future.succeededFuture(session));
-  }
-
-  private static ProblemException unauthorized() {
-    return new ProblemException(Problem.of(401, "unauthorized", "Unauthorized", "Sign in first."));
   }
 
   /** The client's address: X-Forwarded-For only from a trusted proxy (TRUSTED_PROXIES), else the peer. */

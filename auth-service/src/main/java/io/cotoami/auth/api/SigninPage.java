@@ -56,10 +56,12 @@ final class SigninPage {
         + "b.addEventListener('click',async()=>{b.disabled=true;m.textContent='';"
         + "try{const r=await fetch('/api/auth/sessions',{method:'POST',credentials:'same-origin',"
         + "headers:{'Content-Type':'application/json'},body:JSON.stringify({token:b.dataset.token,client:'browser'})});"
-        + "if(r.ok){const a=((await r.json().catch(()=>({}))).anonymousCotos)||{};"
+        // Back where sign-in was asked from (auth-service validated it; checked again, same shapes).
+        + "if(r.ok){const j=await r.json().catch(()=>({})),a=j.anonymousCotos||{};"
+        + "const to=/^\\/cotonomas\\/[A-Za-z0-9_-]{16,64}$/.test(j.returnTo||'')?j.returnTo:'/';"
         + "if(a.skipped==='other-browser'||a.error){m.textContent=a.error?'" + notMoved + "':'" + elsewhere + "';"
-        + "b.hidden=true;const l=document.createElement('a');l.href='/';l.textContent='" + home + "';"
-        + "m.after(l);return;}location.replace('/');return;}"
+        + "b.hidden=true;const l=document.createElement('a');l.href=to;l.textContent='" + home + "';"
+        + "m.after(l);return;}location.replace(to);return;}"
         + "const p=await r.json().catch(()=>({}));m.textContent=p.detail||'" + failed + "';}"
         + "catch(e){m.textContent='" + failed + "';}b.disabled=false;});"
         + "</script></body></html>";

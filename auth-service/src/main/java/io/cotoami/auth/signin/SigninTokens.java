@@ -53,16 +53,19 @@ public final class SigninTokens {
     this.ttl = ttl;
   }
 
-  /** What a token stands for: who asked, and whether to move that browser's anonymous cotos. */
-  public record Request(String email, boolean saveAnonymousCotos, String anonymousId) {
+  /**
+   * What a token stands for: who asked, whether to move that browser's anonymous cotos, and the
+   * page to go back to ({@link ReturnPaths}: validated before it is stored; null for none).
+   */
+  public record Request(String email, boolean saveAnonymousCotos, String anonymousId, String returnTo) {
     JsonObject toJson() {
       return new JsonObject().put("email", email).put("saveAnonymousCotos", saveAnonymousCotos)
-          .put("anonymousId", anonymousId);
+          .put("anonymousId", anonymousId).put("returnTo", returnTo);
     }
 
     static Request fromJson(JsonObject json) {
       return new Request(json.getString("email"), json.getBoolean("saveAnonymousCotos", false),
-          json.getString("anonymousId"));
+          json.getString("anonymousId"), json.getString("returnTo"));
     }
   }
 

@@ -19,6 +19,8 @@ public final class UserRepository {
       + "RETURNING id, email, name, created_at, (xmax = 0) AS created";
   private static final String BY_ID = "SELECT id, email, name, created_at FROM users WHERE id = $1";
   private static final String BY_IDS = "SELECT id, email, name, created_at FROM users WHERE id = ANY($1)";
+  private static final String SET_LANGUAGE = "UPDATE users SET language = $2 WHERE id = $1";
+  private static final String LANGUAGE_BY_EMAIL = "SELECT language FROM users WHERE email = $1";
   private static final String RENAME = "UPDATE users SET name = $2 WHERE id = $1 RETURNING id, email, name, created_at";
 
   private final Pool pool;
@@ -64,6 +66,19 @@ public final class UserRepository {
   public Future<Optional<User>> rename(UUID id, String name) {
     return pool.preparedQuery(RENAME).execute(Tuple.of(id, name))
         .timeout(timeoutMillis, TimeUnit.MILLISECONDS).map(UserRepository::first);
+  }
+
+  /** Remembers the language the person signed in with ({@code "ja"}/{@code "en"}). */
+  public Future<Void> setLanguage(UUID id, String language) {
+    return pool.preparedQuery(SET_LANGUAGE).execute(Tuple.of(id, language))
+        .timeout(timeoutMillis, TimeUnit.MILLISECONDS).mapEmpty();
+  }
+
+  /** The language of the account with this (normalised) email; empty when there is none or it is not known. */
+  public Future<Optional<String>> languageOf(String email) {
+    return pool.preparedQuery(LANGUAGE_BY_EMAIL).execute(Tuple.of(email))
+        .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.ofNullable(rows.iterator().next().getString("language")));
   }
 
   private static Optional<User> first(RowSet<Row> rows) {

@@ -43,6 +43,20 @@ public final class Addresses {
   public static final String ANONYMOUS_COTOS_MOVE = "coto.anonymous-cotos.move";
 
   /**
+   * Request from auth-service to coto-service after a person changed their display name: a
+   * {@code UserRename}. coto-service publishes {@code user-renamed} on every timeline that shows the
+   * person (see {@link TimelineEventType#USER_RENAMED}); reply {@code {"timelines": <count>}}.
+   */
+  public static final String USER_RENAMES_ANNOUNCE = "coto.user-renames.announce";
+
+  /**
+   * Request to auth-service: the language a person was last seen signing in with, for mail to them
+   * (an invitation). Body {@code {"email"}}; reply {@code {"language": "ja"|"en"|null}} (null: no
+   * account, or not known). See {@code UserLanguage}.
+   */
+  public static final String USER_LANGUAGES_GET = "auth.user-languages.get";
+
+  /**
    * Not a bus address but the same kind of contract: the Redis stream auth-service appends mail to
    * and mail-service consumes (consumer group {@code mailers}). Fields: {@code messageId},
    * {@code kind} and {@code sealed}: an {@code OutboxMail} sealed by {@code OutboxSeal} (common/mail).

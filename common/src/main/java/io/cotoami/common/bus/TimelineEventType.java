@@ -25,7 +25,12 @@ public enum TimelineEventType {
   /** A member was added to a cotonoma. */
   MEMBER_ADDED("member-added"),
   /** A member was removed from a cotonoma. */
-  MEMBER_REMOVED("member-removed");
+  MEMBER_REMOVED("member-removed"),
+  /**
+   * A person took a new display name: {@code {"user": {"id", "name", "avatarUrl"}}}, on their home
+   * and on the cotonomas they own, are a member of or posted in, so that pages show it at once.
+   */
+  USER_RENAMED("user-renamed");
 
   private final String type;
   private final String address;

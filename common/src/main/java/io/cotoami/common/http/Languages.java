@@ -14,6 +14,25 @@ public final class Languages {
   private Languages() {
   }
 
+  /** The code kept for a person who sent this header: {@code "ja"} or {@code "en"}; null without a header. */
+  public static String codeOf(String acceptLanguage) {
+    if (acceptLanguage == null || acceptLanguage.isBlank()) {
+      return null;
+    }
+    return prefersJapanese(acceptLanguage) ? "ja" : "en";
+  }
+
+  /**
+   * Whether mail to someone is written in Japanese: their own language when it is known
+   * ({@code "ja"}/{@code "en"}, remembered at sign-in), else the sender's {@code Accept-Language}.
+   */
+  public static boolean forRecipient(String knownLanguage, String senderAcceptLanguage) {
+    if ("ja".equals(knownLanguage) || "en".equals(knownLanguage)) {
+      return "ja".equals(knownLanguage);
+    }
+    return prefersJapanese(senderAcceptLanguage);
+  }
+
   public static boolean prefersJapanese(String acceptLanguage) {
     if (acceptLanguage == null || acceptLanguage.length() > MAX_HEADER) {
       return false;

@@ -1,6 +1,8 @@
 package io.cotoami.common.http;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.DisplayName;
@@ -21,5 +23,19 @@ class LanguagesTest {
     assertFalse(Languages.prefersJapanese("fr"));
     assertFalse(Languages.prefersJapanese(null));
     assertFalse(Languages.prefersJapanese("ja," + "x".repeat(Languages.MAX_HEADER)), "too long to read");
+  }
+
+  @Test
+  @DisplayName("Mail to someone is in their own known language, whatever the sender's; unknown, it follows the sender")
+  void forRecipient() {
+    assertTrue(Languages.forRecipient("ja", "en-US"));
+    assertFalse(Languages.forRecipient("en", "ja"));
+    assertTrue(Languages.forRecipient(null, "ja"));
+    assertFalse(Languages.forRecipient(null, null));
+    assertTrue(Languages.forRecipient("fr", "ja"), "a code we do not write falls back to the sender's");
+    assertEquals("ja", Languages.codeOf("ja-JP,en;q=0.5"));
+    assertEquals("en", Languages.codeOf("fr"));
+    assertNull(Languages.codeOf(null));
+    assertNull(Languages.codeOf(" "));
   }
 }

@@ -1,6 +1,5 @@
 package io.cotoami.coto.api;
 
-import io.cotoami.common.http.Languages;
 import io.cotoami.common.http.JsonBodies;
 import io.cotoami.common.http.RequestIds;
 import io.cotoami.coto.domain.Caller;
@@ -119,13 +118,13 @@ final class CotonomaRoutes {
   }
 
   /**
-   * Queues the invitation, in the language the person who shares prefers (the invitee's is not
-   * known before they sign in). The membership is committed whatever happens here: a mail that
+   * Queues the invitation, in the invitee's language when known (they signed in before), else in
+   * the language the person who shares prefers. The membership is committed whatever happens here: a mail that
    * cannot be queued is logged and answered as {@code invited: false}, never as a failure.
    */
   private Future<Boolean> invite(RoutingContext ctx, String email, Cotonomas.Added added) {
     return invitations.queue(email, added.cotonoma().name(), added.cotonoma().key(), Callers.name(ctx),
-            Languages.prefersJapanese(ctx.request().getHeader("Accept-Language")))
+            ctx.request().getHeader("Accept-Language"), RequestIds.of(ctx))
         .map(id -> true)
         .otherwise(e -> {
           LOG.warn("Invitation mail not queued (request {}): {}", RequestIds.of(ctx), e.toString());

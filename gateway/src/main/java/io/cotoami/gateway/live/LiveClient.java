@@ -26,6 +26,8 @@ final class LiveClient implements Subscriber {
   private final String id = java.util.UUID.randomUUID().toString();
   private final ServerWebSocket ws;
   private final Session session;
+  /** The name this person took after their session was issued (a session carries the name of its time). */
+  private String renamedTo;
   private final String anonymousId;
   private final LiveConfig config;
   private final LiveSockets sockets;
@@ -84,8 +86,17 @@ final class LiveClient implements Subscriber {
   @Override
   public JsonObject viewer() {
     return session == null ? new JsonObject() : new JsonObject().put("userId", session.userId())
-        .put("name", session.name()).put("avatarUrl", session.email() == null ? null
+        .put("name", renamedTo != null ? renamedTo : session.name()).put("avatarUrl", session.email() == null ? null
             : io.cotoami.common.session.Gravatar.url(session.email()));
+  }
+
+  /** True when this socket is that person's and the name is new to it: it is shown by the new one from now on. */
+  boolean renamed(String userId, String name) {
+    if (session == null || !session.userId().equals(userId) || name == null || name.equals(viewer().getString("name"))) {
+      return false;
+    }
+    renamedTo = name;
+    return true;
   }
 
   String anonymousId() {

@@ -255,6 +255,9 @@ public final class LiveSockets {
   }
 
   private void dispatch(JsonObject event) {
+    if (TimelineEventType.USER_RENAMED.is(event.getString("type"))) {
+      renamed(event.getJsonObject("user", new JsonObject()));
+    }
     String timeline = event.getString("timeline");
     Set<Subscription> subscriptions = timeline == null ? null : byTimeline.get(timeline);
     if (subscriptions == null) {
@@ -262,6 +265,16 @@ public final class LiveSockets {
     }
     for (Subscription subscription : Set.copyOf(subscriptions)) {
       subscription.deliver(event);
+    }
+  }
+
+  /** A person renamed: the cotonomas their sockets here are viewing show them by the new name at once. */
+  private void renamed(JsonObject user) {
+    for (LiveClient client : clients) {
+      if (client.renamed(user.getString("id"), user.getString("name"))) {
+        client.subscriptions().stream().filter(Subscription::shown)
+            .forEach(subscription -> presence.join(subscription.busName(), client.id(), client.viewer()));
+      }
     }
   }
 

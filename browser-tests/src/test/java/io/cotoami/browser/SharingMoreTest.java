@@ -1,0 +1,211 @@
+package io.cotoami.browser;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+
+/**
+ * More of issue 16 in two browsers (a rename seen live, the phone's menu of my cotonomas), and
+ * issue 13's promise that a sign-in link confirmed in another browser moves no anonymous cotos.
+ */
+@ExtendWith(StackExtension.class)
+@Timeout(240)
+class SharingMoreTest {
+  private final List<CotoamiPage> pages = new ArrayList<>();
+
+  @AfterEach
+  void closeBrowsers() {
+    pages.forEach(CotoamiPage::close);
+    pages.clear();
+  }
+
+  private CotoamiPage browser(CotoamiPage page) {
+    pages.add(page);
+    return page;
+  }
+
+  @Test
+  @DisplayName("A renames; B, viewing the room with A, sees the new name on A's cotos and in the presence list at once, without a reload and without asking GET /api/users again")
+  void renameShowsLive(BrowserStack stack) {
+    CotoamiPage a = browser(new CotoamiPage(stack));
+    CotoamiPage b = browser(new CotoamiPage(stack));
+    String aEmail = People.email("rita");
+    String bEmail = People.email("sam");
+    a.open("/");
+    a.signIn(aEmail, false);
+    a.createCotonoma("Name room");
+    a.enter("Name room");
+    String room = a.path();
+    a.visible(By.id("members-button")).click();
+    a.visible(By.id("member-email")).sendKeys(bEmail);
+    a.byId("member-add").click();
+    a.visible(By.cssSelector("#members-list li[data-email='" + bEmail + "']"));
+    a.driver.findElement(By.cssSelector("#members-dialog [data-close]")).click();
+
+    b.open("/");
+    b.signIn(bEmail, false);
+    b.open(room);
+    a.post("Written by Rita");
+    b.coto("Written by Rita");
+    b.until(d -> People.nameOf(aEmail).equals(authorOf(b, "Written by Rita")));
+    b.visible(By.cssSelector("#presence li[title='" + People.nameOf(aEmail) + "']"));
+    // From here B can learn names only from the live connection (the 30 s refresh is refused).
+    b.script("const f = window.fetch; window.fetch = (u, o) => String(u).includes('/api/users?')"
+        + " ? Promise.reject(new Error('refused by the test')) : f(u, o);");
+
+    // Renamed from the keyboard: the name button, then type and Enter.
+    a.byId("user-name").sendKeys(Keys.ENTER);
+    WebElement input = a.visible(By.id("name-input"));
+    input.sendKeys(Keys.chord(Keys.CONTROL, "a"), "Rita Renamed", Keys.ENTER);
+    a.until(ExpectedConditions.textToBe(By.id("user-name"), "Rita Renamed"));
+
+    b.until(d -> "Rita Renamed".equals(authorOf(b, "Written by Rita")));
+    b.visible(By.cssSelector("#presence li[title='Rita Renamed']"));
+    assertTrue(b.driver.findElements(By.cssSelector("#timeline .coto-head .avatar")).stream()
+        .anyMatch(avatar -> "Rita Renamed".equals(avatar.getAttribute("title"))), "the avatar is titled anew");
+  }
+
+  @Test
+  @DisplayName("Issue 13: a sign-in link asked with 'save anonymous cotos' but confirmed in another browser signs in there, moves nothing and says so; the asking browser keeps its anonymous cotos")
+  void linkConfirmedInAnotherBrowser(BrowserStack stack) {
+    CotoamiPage asker = browser(new CotoamiPage(stack));
+    CotoamiPage other = browser(new CotoamiPage(stack));
+    String email = People.email("ines");
+    asker.open("/");
+    asker.post("An anonymous thought");
+    asker.coto("An anonymous thought");
+    asker.visible(By.id("signin-button")).click();
+    asker.visible(By.id("signin-email")).sendKeys(email);
+    WebElement save = asker.byId("signin-save");
+    if (!save.isSelected()) {
+      save.click();
+    }
+    asker.byId("signin-send").click();
+    asker.visible(By.id("signin-sent"));
+
+    other.driver.get(stack.url("/dev/mail"));
+    WebElement link = other.until(d -> {
+      d.navigate().refresh();
+      return d.findElements(By.cssSelector("article[data-to='" + email + "'] a[href*='/signin/']")).stream()
+          .findFirst().orElse(null);
+    });
+    link.click();
+    other.visible(By.id("signin")).click();
+    other.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "another browser"));
+    assertTrue(other.byId("message").getText().contains("not saved"), other.byId("message").getText());
+    other.driver.findElement(By.linkText("Continue to Cotoami")).click();
+    other.settled();
+    other.visible(By.id("user-name"));
+    other.skipWelcome();
+    assertEquals(0, other.countCotos("An anonymous thought"), "nothing was moved into the account");
+
+    asker.open("/");
+    assertEquals(1, asker.countCotos("An anonymous thought"), "the asking browser keeps its anonymous coto");
+    assertEquals("anonymous", asker.script("return document.body.dataset.session"));
+  }
+
+  @Test
+  @DisplayName("On a phone the list of my cotonomas is behind the menu button, opens from the keyboard, lists a new cotonoma and leads into it")
+  void phoneMenuListsMyCotonomas(BrowserStack stack) {
+    CotoamiPage phone = browser(new CotoamiPage(stack));
+    phone.open("/");
+    phone.signIn(People.email("pia"), false);
+    phone.createCotonoma("Pocket room");
+    phone.resize(Chromium.PHONE);
+    WebElement toggle = phone.visible(By.id("rooms-toggle"));
+    assertFalse(phone.byId("rooms-list").isDisplayed(), "closed on a phone until asked for");
+    toggle.sendKeys(Keys.ENTER);
+    assertEquals("true", toggle.getAttribute("aria-expanded"));
+    WebElement listed = phone.until(d -> d.findElements(By.cssSelector("#rooms-list a")).stream()
+        .filter(a -> a.isDisplayed() && a.getText().contains("Pocket room")).findFirst().orElse(null));
+    listed.click();
+    phone.until(ExpectedConditions.textToBe(By.id("room-title"), "Pocket room"));
+  }
+
+  @Test
+  @DisplayName("Asked from an invitation's room in one browser, the sign-in link opened in another browser lands in that room there")
+  void invitationLinkLandsInTheRoomInAnotherBrowser(BrowserStack stack) {
+    CotoamiPage owner = browser(new CotoamiPage(stack));
+    CotoamiPage asker = browser(new CotoamiPage(stack));
+    CotoamiPage phone = browser(new CotoamiPage(stack));
+    String guest = People.email("gus");
+    owner.open("/");
+    owner.signIn(People.email("oona"), false);
+    owner.createCotonoma("Landing room");
+    owner.enter("Landing room");
+    String room = owner.path();
+    owner.visible(By.id("members-button")).click();
+    owner.visible(By.id("member-email")).sendKeys(guest);
+    owner.byId("member-add").click();
+    owner.visible(By.cssSelector("#members-list li[data-email='" + guest + "']"));
+
+    asker.driver.get(stack.url(room));
+    asker.visible(By.id("signin-button")).click();
+    asker.visible(By.id("signin-email")).sendKeys(guest);
+    asker.byId("signin-send").click();
+    asker.visible(By.id("signin-sent"));
+
+    phone.driver.get(stack.url("/dev/mail"));
+    WebElement link = phone.until(d -> {
+      d.navigate().refresh();
+      return d.findElements(By.cssSelector("article[data-to='" + guest + "'] a[href*='/signin/']")).stream()
+          .findFirst().orElse(null);
+    });
+    link.click();
+    phone.visible(By.id("signin")).sendKeys(Keys.ENTER);
+    phone.until(ExpectedConditions.urlToBe(stack.url(room)));
+    phone.until(ExpectedConditions.textToBe(By.id("room-title"), "Landing room"));
+  }
+
+  @Test
+  @DisplayName("Opened from an origin the gateway refuses (elsewhere.localhost), the page says the live connection was refused and stops retrying; Retry, from the keyboard, tries one more round only")
+  void refusedHandshakeStopsRetrying(BrowserStack stack) throws Exception {
+    // Chromium resolves any *.localhost to loopback, but it is not one of the dev aliases the gateway allows.
+    String address = "elsewhere.localhost";
+    CotoamiPage page = browser(new CotoamiPage(stack));
+    // Counts the page's WebSocket attempts, from before its own scripts run.
+    page.driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", java.util.Map.of("source",
+        "window.__tries = 0; const W = window.WebSocket;"
+        + " window.WebSocket = function (url, protocols) { window.__tries++; return new W(url, protocols); };"
+        + " Object.assign(window.WebSocket, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});"
+        + " window.WebSocket.prototype = W.prototype;"));
+    page.driver.get(stack.urlAt(address, "/"));
+    WebElement refused = page.visible(By.id("live-refused"));
+    assertTrue(refused.getText().contains("refused"), refused.getText());
+    assertFalse(page.byId("connection").isDisplayed(), "not 'Reconnecting…' once it is known to be refused");
+    long tries = (Long) page.script("return window.__tries");
+    assertTrue(tries >= 3, "three refusals before saying so: " + tries);
+    // Backoff is at most 5 s: a page still retrying would try again within this window.
+    long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(7);
+    page.until(d -> System.nanoTime() > until);
+    assertEquals(tries, page.script("return window.__tries"), "no retry while refused");
+
+    page.byId("live-retry").sendKeys(Keys.ENTER);
+    page.until(d -> (Long) page.script("return window.__tries") > tries);
+    page.visible(By.id("live-refused"));
+    long afterRetry = (Long) page.script("return window.__tries");
+    long again = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(7);
+    page.until(d -> System.nanoTime() > again);
+    assertEquals(afterRetry, page.script("return window.__tries"), "one round, then stopped again");
+  }
+
+  /** The author shown on the coto with this text now (read afresh: a rename redraws the cotos). */
+  private static String authorOf(CotoamiPage page, String text) {
+    return (String) page.script("for (const li of document.querySelectorAll('#timeline li.coto')) {"
+        + " const body = li.querySelector('.coto-body');"
+        + " if (body && body.textContent.trim() === arguments[0]) return li.querySelector('.author').textContent; }"
+        + " return null;", text);
+  }
+}

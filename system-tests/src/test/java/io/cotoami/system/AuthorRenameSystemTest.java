@@ -1,0 +1,215 @@
+package io.cotoami.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cotoami.auth.AuthServiceConfig;
+import io.cotoami.auth.AuthServiceMain;
+import io.cotoami.common.config.PgConfig;
+import io.cotoami.common.runtime.ServiceInstance;
+import io.cotoami.coto.CotoServiceConfig;
+import io.cotoami.coto.CotoServiceMain;
+import io.cotoami.gateway.GatewayConfig;
+import io.cotoami.gateway.GatewayMain;
+import io.cotoami.infra.PostgresServer;
+import io.cotoami.infra.RedisServer;
+import io.cotoami.infra.SessionKeyPair;
+import io.cotoami.infra.TestConfigs;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A person's rename, seen live through the gateway by the other people whose pages show them
+ * (issue 16, "a rename shows up without a reload"): the {@code user-renamed} event and the
+ * presence list.
+ */
+@Timeout(120)
+class AuthorRenameSystemTest {
+  private static final String CLUSTER = TestConfigs.newClusterName();
+  private static final SessionKeyPair KEYS = SessionKeyPair.generate();
+  private static PostgresServer postgres;
+  private static RedisServer redis;
+  private static ServiceInstance gateway;
+  private static ServiceInstance coto;
+  private static ServiceInstance auth;
+  private static PgConfig pg;
+  private static Http http;
+  private static WebSocketClient sockets;
+
+  @BeforeAll
+  static void start() throws Exception {
+    postgres = PostgresServer.startTemporary();
+    redis = RedisServer.startTemporary();
+    pg = postgres.ensureDatabase("cotoami", "cotoami", "secret");
+    Map<String, String> env = new HashMap<>(TestConfigs.stores(pg, redis));
+    env.putAll(KEYS.env());
+    byte[] outboxKey = new byte[32];
+    new java.security.SecureRandom().nextBytes(outboxKey);
+    env.put("MAIL_OUTBOX_KEY", java.util.Base64.getEncoder().encodeToString(outboxKey));
+    List<ServiceInstance> started = Http.await(Future.all(
+        GatewayMain.start(GatewayConfig.fromEnv(TestConfigs.of(CLUSTER, new HashMap<>(KEYS.env())))),
+        CotoServiceMain.start(CotoServiceConfig.fromEnv(TestConfigs.of(CLUSTER, env))),
+        AuthServiceMain.start(AuthServiceConfig.fromEnv(TestConfigs.of(CLUSTER, env))))).list();
+    gateway = started.get(0);
+    coto = started.get(1);
+    auth = started.get(2);
+    http = new Http(gateway.httpPort());
+    sockets = gateway.vertx().createWebSocketClient();
+    http.until("/api/instances", r -> r.bodyAsString().contains("coto-service")
+        && r.bodyAsString().contains("auth-service"), 30);
+    Http.awaitReady(started, 60);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (sockets != null) {
+      Http.await(sockets.close());
+    }
+    Http.shutdown(gateway, coto, auth);
+    if (http != null) {
+      http.close();
+    }
+    redis.close();
+    postgres.close();
+  }
+
+  private record User(String id, String email, String token) {
+  }
+
+  /** A person who has signed in once (a row in auth.users), with a session naming them by their old name. */
+  private static User user() throws Exception {
+    String id = UUID.randomUUID().toString();
+    String email = "u" + id.substring(0, 8) + "@example.com";
+    String name = email.substring(0, email.indexOf('@'));
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
+         java.sql.PreparedStatement insert = c.prepareStatement(
+             "INSERT INTO auth.users (id, email, name) VALUES (?::uuid, ?, ?)")) {
+      insert.setString(1, id);
+      insert.setString(2, email);
+      insert.setString(3, name);
+      insert.executeUpdate();
+    }
+    return new User(id, email, KEYS.token(gateway.vertx(), id, email, name));
+  }
+
+  @Test
+  @DisplayName("A member renamed: the owner's socket on the room and the member's own home get user-renamed with the new name and avatar, never the email; a stranger's room hears nothing")
+  void renameReachesEveryTimelineShowingThePerson() throws Exception {
+    User owner = user();
+    User member = user();
+    User stranger = user();
+    String room = cotonoma(owner, "Shared room");
+    String elsewhere = cotonoma(stranger, "Elsewhere");
+    share(owner, room, member);
+    LiveProbe ownerLive = subscribed(owner, "cotonoma:" + room);
+    LiveProbe memberHome = subscribed(member, "home");
+    LiveProbe strangerLive = subscribed(stranger, "cotonoma:" + elsewhere);
+
+    HttpResponse<Buffer> renamed = call(member, HttpMethod.PUT, "/api/users/me", new JsonObject().put("name", "Bob Renamed"));
+    assertEquals(200, renamed.statusCode(), renamed.bodyAsString());
+
+    for (LiveProbe live : List.of(ownerLive, memberHome)) {
+      JsonObject frame = live.next("event");
+      JsonObject event = frame.getJsonObject("event");
+      assertEquals("user-renamed", event.getString("type"), frame.encode());
+      assertEquals(member.id(), event.getJsonObject("user").getString("id"));
+      assertEquals("Bob Renamed", event.getJsonObject("user").getString("name"));
+      assertTrue(event.getJsonObject("user").getString("avatarUrl").startsWith("https://"), frame.encode());
+      assertFalse(frame.encode().contains("@example.com"), "no email in the event: " + frame.encode());
+    }
+    // The stranger's next event is their own post: nothing about someone they do not see came first.
+    call(stranger, HttpMethod.POST, "/api/cotos", new JsonObject().put("content", "hello").put("cotonomaKey", elsewhere));
+    assertEquals("coto-posted", strangerLive.next("event").getJsonObject("event").getString("type"));
+    for (LiveProbe live : List.of(ownerLive, memberHome, strangerLive)) {
+      live.ws.close();
+    }
+  }
+
+  @Test
+  @DisplayName("Someone who only posted in a room, with no membership left, is still announced there: the room keeps showing their cotos")
+  void renameReachesRoomsPostedIn() throws Exception {
+    User owner = user();
+    User poster = user();
+    String room = cotonoma(owner, "Old talks");
+    share(owner, room, poster);
+    call(poster, HttpMethod.POST, "/api/cotos", new JsonObject().put("content", "I was here").put("cotonomaKey", room));
+    assertEquals(204, call(owner, HttpMethod.DELETE, "/api/cotonomas/" + room + "/members/" + poster.email(), null)
+        .statusCode());
+    LiveProbe ownerLive = subscribed(owner, "cotonoma:" + room);
+    assertEquals(200, call(poster, HttpMethod.PUT, "/api/users/me", new JsonObject().put("name", "Former member"))
+        .statusCode());
+    JsonObject event = ownerLive.next("event").getJsonObject("event");
+    assertEquals("user-renamed", event.getString("type"));
+    assertEquals("Former member", event.getJsonObject("user").getString("name"));
+    ownerLive.ws.close();
+  }
+
+  @Test
+  @DisplayName("The presence list shows a viewer's new name as soon as they rename, not when their session is renewed")
+  void presenceShowsTheNewName() throws Exception {
+    User owner = user();
+    User member = user();
+    String room = cotonoma(owner, "Presence room");
+    share(owner, room, member);
+    LiveProbe ownerLive = subscribed(owner, "cotonoma:" + room);
+    LiveProbe memberLive = subscribed(member, "cotonoma:" + room);
+    ownerLive.viewers(List.of(owner.id(), member.id()));
+
+    assertEquals(200, call(member, HttpMethod.PUT, "/api/users/me", new JsonObject().put("name", "Carol New"))
+        .statusCode());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    String shown = null;
+    while (!"Carol New".equals(shown) && System.nanoTime() < deadline) {
+      shown = ownerLive.next("presence").getJsonArray("viewers").stream().map(JsonObject.class::cast)
+          .filter(v -> member.id().equals(v.getString("userId"))).map(v -> v.getString("name")).findFirst().orElse(null);
+    }
+    assertEquals("Carol New", shown, "the owner's presence list names the member by their new name");
+    ownerLive.ws.close();
+    memberLive.ws.close();
+  }
+
+  private static LiveProbe subscribed(User user, String timeline) throws Exception {
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1")
+        .setPort(gateway.httpPort()).setURI("/api/ws").addHeader("Authorization", "Bearer " + user.token());
+    LiveProbe live = new LiveProbe(Http.await(sockets.connect(options)));
+    live.subscribe(timeline, null);
+    live.next("subscribed");
+    return live;
+  }
+
+  private static String cotonoma(User user, String name) throws Exception {
+    HttpResponse<Buffer> created = call(user, HttpMethod.POST, "/api/cotonomas", new JsonObject().put("name", name));
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    return created.bodyAsJsonObject().getString("key");
+  }
+
+  private static void share(User owner, String key, User with) throws Exception {
+    HttpResponse<Buffer> added = call(owner, HttpMethod.POST, "/api/cotonomas/" + key + "/members",
+        new JsonObject().put("email", with.email()));
+    assertEquals(201, added.statusCode(), added.bodyAsString());
+  }
+
+  private static HttpResponse<Buffer> call(User user, HttpMethod method, String path, JsonObject body)
+      throws Exception {
+    HttpRequest<Buffer> request = http.client().request(method, path).putHeader("Content-Type", "application/json")
+        .putHeader("Authorization", "Bearer " + user.token());
+    return Http.await(body == null ? request.send() : request.sendBuffer(Buffer.buffer(body.encode())));
+  }
+}
