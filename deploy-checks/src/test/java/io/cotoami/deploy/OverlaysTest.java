@@ -124,6 +124,17 @@ class OverlaysTest {
   }
 
   @Test
+  @DisplayName("Behind the cloud entries every connection has a proxy's address, so the per-client connection cap is off there (else it caps the whole site); minikube keeps the default")
+  void perClientConnectionCap() {
+    for (String cloud : List.of(Renderings.GATEWAY_API, Renderings.INGRESS_NGINX)) {
+      assertEquals("0", Renderings.get(cloud).get(ConfigMap.class, "cotoami-config").getData()
+          .get("HTTP_MAX_CONNECTIONS_PER_CLIENT"), cloud);
+    }
+    assertEquals(null, Renderings.get(Renderings.MINIKUBE).get(ConfigMap.class, "cotoami-config").getData()
+        .get("HTTP_MAX_CONNECTIONS_PER_CLIENT"));
+  }
+
+  @Test
   @DisplayName("scripts/create-k8s-secrets.sh applies the namespace with the labels the manifests give it, and the docs apply all-in-one.yaml rather than create it")
   void secretsThenAllInOne() {
     String script = Repo.read("scripts/create-k8s-secrets.sh");
