@@ -19,10 +19,12 @@ import io.cotoami.coto.domain.MyCotonomas;
 import io.cotoami.coto.events.TimelineOpenVerticle;
 import io.cotoami.coto.events.TimelineTrimVerticle;
 import io.cotoami.coto.invite.Invitations;
+import io.cotoami.coto.search.Search;
 import io.cotoami.coto.store.CotoRepository;
 import io.cotoami.coto.store.CotonomaRepository;
 import io.cotoami.coto.store.Db;
 import io.cotoami.coto.store.MyCotonomaRepository;
+import io.cotoami.coto.store.SearchRepository;
 import io.cotoami.coto.store.TimelineEventRepository;
 import io.vertx.core.Future;
 import io.vertx.redis.client.RedisAPI;
@@ -56,7 +58,7 @@ public final class CotoServiceMain {
 
   /** The memo domain, built once and shared by every verticle. */
   private record Domain(Db db, TimelineEventRepository events, Cotos cotos, Cotonomas cotonomas,
-      MyCotonomas mine, AnonymousCotos anonymous) {
+      MyCotonomas mine, AnonymousCotos anonymous, Search search) {
     static Domain build(ServiceInstance instance, CotoServiceConfig config, Pool pool, RedisAPI anonymousRedis) {
       Db db = new Db(pool, config.pg());
       CotoRepository cotoRows = new CotoRepository();
@@ -66,7 +68,8 @@ public final class CotoServiceMain {
       Cotos cotos = new Cotos(db, cotoRows, cotonomaRows, events, publisher);
       return new Domain(db, events, cotos, new Cotonomas(db, cotoRows, cotonomaRows, events, publisher),
           new MyCotonomas(db, cotonomaRows, new MyCotonomaRepository()),
-          new AnonymousCotos(anonymousRedis, config.anonymous(), cotos, publisher));
+          new AnonymousCotos(anonymousRedis, config.anonymous(), cotos, publisher),
+          new Search(db, cotonomaRows, new SearchRepository()));
     }
   }
 
@@ -74,7 +77,7 @@ public final class CotoServiceMain {
       RevokedSessions revoked, MailOutbox outbox) {
     CotoApiVerticle api = new CotoApiVerticle(instance, domain.anonymous(), config.anonymous().retention(),
         SessionVerifier.create(instance.vertx(), config.sessions()).withRevocations(revoked), domain.cotos(),
-        domain.cotonomas(), domain.mine(), new Invitations(outbox, config.publicUrl()));
+        domain.cotonomas(), domain.mine(), new Invitations(outbox, config.publicUrl()), domain.search());
     return instance.vertx().deployVerticle(api)
         .compose(id -> instance.vertx().deployVerticle(new AnonymousCotoMoveVerticle(domain.anonymous())))
         .compose(id -> instance.vertx().deployVerticle(new TimelineOpenVerticle(domain.db(), domain.cotonomas(),
