@@ -123,7 +123,8 @@ class SearchSystemTest {
     post(other, "会議で議論", null, null);
     assertEquals(List.of(), contents(found(other, "会議論")), "its bigrams are all there, but not in a row");
     assertEquals(List.of("会議で議論"), contents(found(other, "議論")));
-    assertEquals(List.of("明日京都で会議をする予定"), contents(search(me, "q=" + enc("京都") + "&cotonomaKey=" + room)));
+    assertEquals(List.of("明日京都で会議をする予定"), contents(page(me, "q=" + enc("京都") + "&cotonomaKey=" + room)
+        .getJsonArray("cotos")));
 
     JsonObject first = page(me, "q=" + enc("京都") + "&limit=3");
     assertEquals(3, first.getJsonArray("cotos").size());
@@ -146,6 +147,23 @@ class SearchSystemTest {
 
     assertEquals(List.of(), contents(found(stranger, word)));
     assertProblem(call(stranger, "/api/search?q=" + word + "&cotonomaKey=" + room), 404, "not-found");
+  }
+
+  @Test
+  @DisplayName("A member of a sub-cotonoma alone finds its cotos and its name, and nothing of the room above it")
+  void subCotonomaMemberFindsOnlyBelow() throws Exception {
+    User owner = user();
+    User subOnly = user();
+    String word = word();
+    String room = cotonoma(owner, "Room " + word, null);
+    String sub = cotonoma(owner, "Sub " + word, room);
+    share(owner, sub, subOnly);
+    post(owner, "above " + word, null, room);
+    post(owner, "below " + word, null, sub);
+
+    assertEquals(List.of("below " + word, "Sub " + word), contents(found(subOnly, word)));
+    assertEquals(List.of("below " + word, "above " + word, "Sub " + word, "Room " + word),
+        contents(found(owner, word)));
   }
 
   @Test
@@ -213,11 +231,7 @@ class SearchSystemTest {
   }
 
   private static JsonArray found(User user, String q) throws Exception {
-    return search(user, "q=" + enc(q));
-  }
-
-  private static JsonArray search(User user, String query) throws Exception {
-    return page(user, query).getJsonArray("cotos");
+    return page(user, "q=" + enc(q)).getJsonArray("cotos");
   }
 
   private static JsonObject page(User user, String query) throws Exception {
@@ -254,8 +268,8 @@ class SearchSystemTest {
     return Http.await(body == null ? request.send() : request.sendBuffer(Buffer.buffer(body.encode())));
   }
 
-  private static JsonObject created(HttpResponse<Buffer> response) {
-    assertEquals(201, response.statusCode(), response.bodyAsString());
-    return response.bodyAsJsonObject();
+  private static JsonObject created(HttpResponse<Buffer> created) {
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    return created.bodyAsJsonObject();
   }
 }
