@@ -13,25 +13,45 @@
 -- answers; the query then keeps those that contain each term exactly.
 --
 -- PostgreSQL maintains an expression index in the transaction of every insert, edit and delete,
--- and CREATE INDEX below indexes the cotos that exist already (the backfill). The function bodies
--- are SQL-standard (RETURN), bound when created, so they do not depend on the search_path of
--- whoever runs them (autovacuum's ANALYZE runs with an empty one).
+-- and CREATE INDEX below indexes the cotos that exist already (the backfill). The SQL function
+-- bodies are SQL-standard (RETURN), bound when created, so they do not depend on the search_path
+-- of whoever runs them (autovacuum's ANALYZE runs with pg_catalog only).
 
 -- What search reads of a coto: content and summary, NFKC, lower case.
 CREATE FUNCTION search_text(content text, summary text) RETURNS text
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
   RETURN lower(normalize(content || E'\n' || coalesce(summary, ''), NFKC));
 
--- The distinct characters and bigrams of a coto's search text, none holding whitespace.
+-- The distinct characters and bigrams of a text, none holding whitespace. PL/pgSQL: an order of
+-- magnitude faster than the same in one SQL query, and it runs on every insert and edit. It calls
+-- built-in functions only (pg_catalog comes first whatever the search_path).
+CREATE FUNCTION search_ngrams(s text) RETURNS text[]
+  LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE COST 200 AS $$
+DECLARE
+  grams text[] := '{}';
+  n int := char_length(s);
+  ch text;
+  nxt text;
+BEGIN
+  FOR i IN 1..n LOOP
+    ch := substr(s, i, 1);
+    CONTINUE WHEN ch ~ '[[:space:]]';
+    grams := grams || ch;
+    IF i < n THEN
+      nxt := substr(s, i + 1, 1);
+      IF nxt !~ '[[:space:]]' THEN
+        grams := grams || (ch || nxt);
+      END IF;
+    END IF;
+  END LOOP;
+  RETURN ARRAY(SELECT DISTINCT g FROM unnest(grams) AS g ORDER BY g);
+END
+$$;
+
+-- What the index holds for a coto: the n-grams of its search text.
 CREATE FUNCTION search_grams(content text, summary text) RETURNS text[]
-  LANGUAGE sql IMMUTABLE PARALLEL SAFE COST 500
-  RETURN (SELECT coalesce(array_agg(DISTINCT g), '{}'::text[])
-    FROM (SELECT substr(t.s, i, n) AS g
-          FROM (SELECT search_text(content, summary) AS s) t
-          CROSS JOIN LATERAL generate_series(1, char_length(t.s)) AS i
-          CROSS JOIN (VALUES (1), (2)) AS v (n)
-          WHERE i + n - 1 <= char_length(t.s)) grams
-    WHERE g !~ '[[:space:]]');
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  RETURN search_ngrams(search_text(content, summary));
 
 -- The terms of a query: normalized as the cotos are, split on whitespace, distinct.
 CREATE FUNCTION search_terms(q text) RETURNS text[]

@@ -93,6 +93,14 @@ class SearchIndexTest {
     assertTrue(await(pool.withConnection(conn -> SEARCH.terms(conn, " \u3000 "))).isEmpty());
   }
 
+  @Test
+  @DisplayName("A coto is indexed by its characters and pairs of characters, after NFKC and lower case, none across whitespace, its summary too")
+  void cotoGrams() throws Exception {
+    List<String> grams = await(pool.withConnection(conn -> conn.query("SELECT search_grams('京都 Ａb', 'ｶ') AS g")
+        .execute().map(rows -> List.of(rows.iterator().next().getArrayOfStrings("g")))));
+    assertEquals(List.of("a", "ab", "b", "カ", "京", "京都", "都"), grams.stream().sorted().toList());
+  }
+
   /** How many of the reader's cotos (the even ones) are a multiple of one of {@code ns}. */
   private static int readersEvery(int... ns) {
     int count = 0;
