@@ -24,14 +24,16 @@ public final class SearchRepository {
    * the cursor, $4 the caller, $5 the cotonomas they may open, $6 one cotonoma or null, $7 the limit.
    * Readable is what timelines show: the caller's own cotos (their home) and those posted in a
    * cotonoma they may open; also the coto announcing a cotonoma they may open (its name).
+   * Materialized, so that the matches are found first (by the index, or by the caller's own cotos
+   * when they are fewer) and only then ordered: never a walk down the timeline testing each coto.
    */
-  static final String SEARCH = "SELECT " + Coto.COLUMNS + " FROM cotos c "
-      + "WHERE search_grams(c.content, c.summary) @> $1::text[] "
-      + "AND NOT EXISTS (SELECT 1 FROM unnest($2::text[]) AS t WHERE strpos(search_text(c.content, c.summary), t) = 0) "
+  static final String SEARCH = "WITH hits AS MATERIALIZED (SELECT " + Coto.COLUMNS + " FROM cotos c "
+      + "WHERE c.grams @> $1::text[] "
       + "AND c.seq < $3 "
       + "AND (c.author_id = $4 OR c.cotonoma_key = ANY($5::text[]) OR c.as_cotonoma = ANY($5::text[])) "
       + "AND ($6::text IS NULL OR c.cotonoma_key = $6) "
-      + "ORDER BY c.seq DESC LIMIT $7";
+      + "AND NOT EXISTS (SELECT 1 FROM unnest($2::text[]) AS t WHERE strpos(search_text(c.content, c.summary), t) = 0)) "
+      + "SELECT * FROM hits ORDER BY seq DESC LIMIT $7";
   /**
    * Every cotonoma the caller ($1 user id, $2 email) might open, with their relation to it: those
    * they own or are a member of, and everything below them. Whether they may open each is then
@@ -107,11 +109,17 @@ public final class SearchRepository {
         });
   }
 
-  /** The parameters of {@link #SEARCH}, as the service sends them (the index test explains the same). */
+  /**
+   * The parameters of {@link #SEARCH}, as the service sends them (the index test explains the same).
+   * Only terms of three characters or more are checked in the text: a coto's n-grams are exactly
+   * its substrings of one and two characters (without whitespace, as terms are), so the index
+   * answers shorter terms exactly.
+   */
   static Tuple params(Terms terms, UUID callerId, List<String> cotonomaKeys, String inCotonoma, Long before,
       int limit) {
+    String[] checked = terms.terms().stream().filter(t -> t.codePointCount(0, t.length()) > 2).toArray(String[]::new);
     return Tuple.tuple().addArrayOfString(terms.grams().toArray(String[]::new))
-        .addArrayOfString(terms.terms().toArray(String[]::new))
+        .addArrayOfString(checked)
         .addLong(before == null ? Long.MAX_VALUE : before)
         .addUUID(callerId)
         .addArrayOfString(cotonomaKeys.toArray(String[]::new))
