@@ -1,7 +1,7 @@
 -- Search (issue 20, item 5): find cotos, their summaries and cotonoma names (a cotonoma's name is the
 -- content of the coto announcing it) by any substring, Japanese included.
 --
--- The index is character n-grams in a GIN index on an expression, core PostgreSQL only:
+-- The index is character n-grams, stored per coto with a GIN index on them, core PostgreSQL only:
 -- * the built-in text search splits on spaces and punctuation, so 京都 inside 京都で会議 is no word;
 -- * pg_trgm (the embedded and the deployed PostgreSQL both have it) extracts no trigram from a 1- or
 --   2-character query, so 京都 or 会議 would read the whole index, and it keeps only what the
@@ -10,7 +10,7 @@
 -- (bigrams), after NFKC (full-width and half-width forms agree) and lower-casing; whitespace never
 -- belongs to an n-gram. A query is split on whitespace into terms; a coto is a candidate when its
 -- n-grams contain each term's bigrams (a 1-character term: that character), which the GIN index
--- answers; the query then keeps those that contain each term exactly.
+-- answers (exactly, for terms of one or two characters); longer terms are then checked in the text.
 --
 -- The n-grams are a generated column with a GIN index, both maintained by PostgreSQL in the
 -- transaction of every insert, edit and delete (see the end of this file). The SQL function
