@@ -21,11 +21,13 @@ import io.cotoami.coto.events.TimelineOpenVerticle;
 import io.cotoami.coto.events.TimelineTrimVerticle;
 import io.cotoami.coto.events.UserRenamesVerticle;
 import io.cotoami.coto.invite.Invitations;
+import io.cotoami.coto.search.Search;
 import io.cotoami.coto.store.AuthorRepository;
 import io.cotoami.coto.store.CotoRepository;
 import io.cotoami.coto.store.CotonomaRepository;
 import io.cotoami.coto.store.Db;
 import io.cotoami.coto.store.MyCotonomaRepository;
+import io.cotoami.coto.store.SearchRepository;
 import io.cotoami.coto.store.TimelineEventRepository;
 import io.vertx.core.Future;
 import io.vertx.redis.client.RedisAPI;
@@ -59,7 +61,7 @@ public final class CotoServiceMain {
 
   /** The memo domain, built once and shared by every verticle. */
   private record Domain(Db db, TimelineEventRepository events, Cotos cotos, Cotonomas cotonomas,
-      MyCotonomas mine, AnonymousCotos anonymous, Authors authors) {
+      MyCotonomas mine, AnonymousCotos anonymous, Authors authors, Search search) {
     static Domain build(ServiceInstance instance, CotoServiceConfig config, Pool pool, RedisAPI anonymousRedis) {
       Db db = new Db(pool, config.pg());
       CotoRepository cotoRows = new CotoRepository();
@@ -70,7 +72,8 @@ public final class CotoServiceMain {
       return new Domain(db, events, cotos, new Cotonomas(db, cotoRows, cotonomaRows, events, publisher),
           new MyCotonomas(db, cotonomaRows, new MyCotonomaRepository()),
           new AnonymousCotos(anonymousRedis, config.anonymous(), cotos, publisher),
-          new Authors(db, new AuthorRepository(), events, publisher));
+          new Authors(db, new AuthorRepository(), events, publisher),
+          new Search(db, cotonomaRows, new SearchRepository()));
     }
   }
 
@@ -79,7 +82,7 @@ public final class CotoServiceMain {
     CotoApiVerticle api = new CotoApiVerticle(instance, domain.anonymous(), config.anonymous().retention(),
         SessionVerifier.create(instance.vertx(), config.sessions()).withRevocations(revoked), domain.cotos(),
         domain.cotonomas(), domain.mine(), new Invitations(outbox, config.publicUrl(),
-        instance.vertx(), instance.config().busTimeout()));
+        instance.vertx(), instance.config().busTimeout()), domain.search());
     return instance.vertx().deployVerticle(api)
         .compose(id -> instance.vertx().deployVerticle(new AnonymousCotoMoveVerticle(domain.anonymous())))
         .compose(id -> instance.vertx().deployVerticle(new UserRenamesVerticle(domain.authors())))

@@ -11,6 +11,7 @@ import io.cotoami.coto.domain.Cotos;
 import io.cotoami.coto.domain.DomainProblems;
 import io.cotoami.coto.domain.MyCotonomas;
 import io.cotoami.coto.invite.Invitations;
+import io.cotoami.coto.search.Search;
 import io.cotoami.coto.store.Coto;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -35,9 +36,10 @@ public final class CotoApiVerticle extends VerticleBase {
   private final Cotonomas cotonomas;
   private final MyCotonomas mine;
   private final Invitations invitations;
+  private final Search search;
 
   public CotoApiVerticle(ServiceInstance instance, AnonymousCotos anonymous, Duration retention,
-      SessionVerifier verifier, Cotos cotos, Cotonomas cotonomas, MyCotonomas mine, Invitations invitations) {
+      SessionVerifier verifier, Cotos cotos, Cotonomas cotonomas, MyCotonomas mine, Invitations invitations, Search search) {
     this.instance = instance;
     this.anonymous = new AnonymousRoutes(anonymous, retention);
     this.verifier = verifier;
@@ -45,6 +47,7 @@ public final class CotoApiVerticle extends VerticleBase {
     this.cotonomas = cotonomas;
     this.mine = mine;
     this.invitations = invitations;
+    this.search = search;
   }
 
   @Override
@@ -59,6 +62,7 @@ public final class CotoApiVerticle extends VerticleBase {
     router.put("/api/cotos/:id").handler(this::edit);
     router.delete("/api/cotos/:id").handler(this::delete);
     new CotonomaRoutes(cotos, cotonomas, mine, invitations).install(router);
+    new SearchRoutes(search).install(router);
     return instance.serve(router);
   }
 

@@ -1,0 +1,275 @@
+package io.cotoami.system;
+
+import static io.cotoami.system.ApiAsserts.assertProblem;
+import static io.cotoami.system.ApiAsserts.contents;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.cotoami.auth.AuthServiceConfig;
+import io.cotoami.auth.AuthServiceMain;
+import io.cotoami.common.config.PgConfig;
+import io.cotoami.common.runtime.ServiceInstance;
+import io.cotoami.coto.CotoServiceConfig;
+import io.cotoami.coto.CotoServiceMain;
+import io.cotoami.gateway.GatewayConfig;
+import io.cotoami.gateway.GatewayMain;
+import io.cotoami.infra.PostgresServer;
+import io.cotoami.infra.RedisServer;
+import io.cotoami.infra.SessionKeyPair;
+import io.cotoami.infra.TestConfigs;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Search (issue 20, item 5) through the gateway: a gateway, coto-service and auth-service on
+ * embedded PostgreSQL and Redis; users sign in with tokens minted by a test key pair. Each test's
+ * users are new, so what they find is only what the test gave them to read.
+ */
+@Timeout(120)
+class SearchSystemTest {
+  private static final byte[] OUTBOX_KEY = new byte[32];
+
+  static {
+    new java.security.SecureRandom().nextBytes(OUTBOX_KEY);
+  }
+
+  private static final String CLUSTER = TestConfigs.newClusterName();
+  private static final SessionKeyPair KEYS = SessionKeyPair.generate();
+  private static PostgresServer postgres;
+  private static RedisServer redis;
+  private static ServiceInstance gateway;
+  private static ServiceInstance coto;
+  private static ServiceInstance auth;
+  private static Http http;
+
+  @BeforeAll
+  static void start() throws Exception {
+    postgres = PostgresServer.startTemporary();
+    redis = RedisServer.startTemporary();
+    PgConfig pg = postgres.ensureDatabase("cotoami", "cotoami", "secret");
+    Map<String, String> env = new HashMap<>(TestConfigs.stores(pg, redis));
+    env.putAll(KEYS.env());
+    env.put("MAIL_OUTBOX_KEY", java.util.Base64.getEncoder().encodeToString(OUTBOX_KEY));
+    Map<String, String> gatewayEnv = new HashMap<>(KEYS.env());
+    gatewayEnv.put("UPSTREAM_TIMEOUT", "10s");
+    List<ServiceInstance> started = Http.await(Future.all(
+        GatewayMain.start(GatewayConfig.fromEnv(TestConfigs.of(CLUSTER, gatewayEnv))),
+        CotoServiceMain.start(CotoServiceConfig.fromEnv(TestConfigs.of(CLUSTER, env))),
+        AuthServiceMain.start(AuthServiceConfig.fromEnv(TestConfigs.of(CLUSTER, env))))).list();
+    gateway = started.get(0);
+    coto = started.get(1);
+    auth = started.get(2);
+    http = new Http(gateway.httpPort());
+    http.until("/api/instances", r -> r.bodyAsString().contains("coto-service")
+        && r.bodyAsString().contains("auth-service"), 30);
+    Http.awaitReady(started, 60);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    Http.shutdown(gateway, coto, auth);
+    if (http != null) {
+      http.close();
+    }
+    redis.close();
+    postgres.close();
+  }
+
+  private record User(String id, String email, String token) {
+  }
+
+  private static User user() {
+    String id = UUID.randomUUID().toString();
+    String email = "u" + id.substring(0, 8) + "@example.com";
+    return new User(id, email, KEYS.token(gateway.vertx(), id, email, email.substring(0, email.indexOf('@'))));
+  }
+
+  @Test
+  @DisplayName("京都 is found inside Japanese text, in a summary and in a cotonoma's name, newest first; a 2- and a 10-character query find exactly their cotos")
+  void japanese() throws Exception {
+    User me = user();
+    post(me, "今日は京都で会議でした", null, null);
+    post(me, "大阪の資料", "京都メモ", null);
+    String room = cotonoma(me, "京都旅行", null);
+    post(me, "明日京都で会議をする予定", null, room);
+    post(me, "東京の会議室", null, null);
+
+    assertEquals(List.of("明日京都で会議をする予定", "京都旅行", "大阪の資料", "今日は京都で会議でした"),
+        contents(found(me, "京都")));
+    JsonObject named = found(me, "旅行").getJsonObject(0);
+    assertEquals(room, named.getJsonObject("cotonoma").getString("key"), "a cotonoma is found by its name");
+    assertEquals(List.of("東京の会議室", "明日京都で会議をする予定", "今日は京都で会議でした"), contents(found(me, "会議")));
+    assertEquals(List.of("明日京都で会議をする予定"), contents(found(me, "明日京都で会議をする")));
+    assertEquals(List.of("明日京都で会議をする予定", "今日は京都で会議でした"), contents(found(me, "会議　京都")),
+        "terms split on a full-width space, each must be there");
+    User other = user();
+    post(other, "会議で議論", null, null);
+    assertEquals(List.of(), contents(found(other, "会議論")), "its bigrams are all there, but not in a row");
+    assertEquals(List.of("会議で議論"), contents(found(other, "議論")));
+    assertEquals(List.of("明日京都で会議をする予定"), contents(page(me, "q=" + enc("京都") + "&cotonomaKey=" + room)
+        .getJsonArray("cotos")));
+
+    JsonObject first = page(me, "q=" + enc("京都") + "&limit=3");
+    assertEquals(3, first.getJsonArray("cotos").size());
+    assertNotNull(first.getString("next"));
+    JsonObject rest = page(me, "q=" + enc("京都") + "&limit=3&before=" + first.getString("next"));
+    assertEquals(List.of("今日は京都で会議でした"), contents(rest.getJsonArray("cotos")));
+    assertNull(rest.getString("next"));
+  }
+
+  @Test
+  @DisplayName("A stranger's search never finds another's cotos, at home or in a private cotonoma, and may not search that cotonoma")
+  void strangerFindsNothing() throws Exception {
+    User owner = user();
+    User stranger = user();
+    String word = word();
+    String room = cotonoma(owner, "Private " + word, null);
+    post(owner, "home secret " + word, null, null);
+    post(owner, "room secret " + word, null, room);
+    assertEquals(3, found(owner, word).size(), "the owner finds all three");
+
+    assertEquals(List.of(), contents(found(stranger, word)));
+    assertProblem(call(stranger, "/api/search?q=" + word + "&cotonomaKey=" + room), 404, "not-found");
+  }
+
+  @Test
+  @DisplayName("A member of a sub-cotonoma alone finds its cotos and its name, and nothing of the room above it")
+  void subCotonomaMemberFindsOnlyBelow() throws Exception {
+    User owner = user();
+    User subOnly = user();
+    String word = word();
+    String room = cotonoma(owner, "Room " + word, null);
+    String sub = cotonoma(owner, "Sub " + word, room);
+    share(owner, sub, subOnly);
+    post(owner, "above " + word, null, room);
+    post(owner, "below " + word, null, sub);
+
+    assertEquals(List.of("below " + word, "Sub " + word), contents(found(subOnly, word)));
+    assertEquals(List.of("below " + word, "above " + word, "Sub " + word, "Room " + word),
+        contents(found(owner, word)));
+  }
+
+  @Test
+  @DisplayName("A member finds a room's cotos, and the moment they are removed they find none of them, not even in the sub-cotonoma they created there; their own cotos stay theirs")
+  void removedMemberStopsFinding() throws Exception {
+    User owner = user();
+    User member = user();
+    String word = word();
+    String room = cotonoma(owner, "Room", null);
+    share(owner, room, member);
+    String corner = cotonoma(member, "Corner", room);
+    post(owner, "in the room " + word, null, room);
+    post(owner, "in their corner " + word, null, corner);
+    post(member, "mine " + word, null, corner);
+    assertEquals(List.of("mine " + word, "in their corner " + word, "in the room " + word),
+        contents(found(member, word)));
+
+    assertEquals(204, call(owner, HttpMethod.DELETE, "/api/cotonomas/" + room + "/members/" + member.email(), null)
+        .statusCode());
+    assertEquals(List.of("mine " + word), contents(found(member, word)), "at once: only what they wrote themselves");
+    assertProblem(call(member, "/api/search?q=" + word + "&cotonomaKey=" + corner), 404, "not-found");
+  }
+
+  @Test
+  @DisplayName("An edit is found by its new words and not its old ones, and a deleted coto is found no more")
+  void editAndDelete() throws Exception {
+    User me = user();
+    String before = word();
+    String after = word();
+    String id = post(me, "plan " + before, null, null);
+    assertEquals(1, found(me, before).size());
+
+    assertEquals(200, call(me, HttpMethod.PUT, "/api/cotos/" + id, new JsonObject().put("content", "plan " + after))
+        .statusCode());
+    assertEquals(List.of(), contents(found(me, before)));
+    assertEquals(List.of("plan " + after), contents(found(me, after)));
+
+    assertEquals(204, call(me, HttpMethod.DELETE, "/api/cotos/" + id, null).statusCode());
+    assertEquals(List.of(), contents(found(me, after)));
+  }
+
+  @Test
+  @DisplayName("Bad input is a 400 problem: no q, an empty or blank q, q over 200 characters, a bad limit or cursor; 200 characters are fine; an anonymous caller is 401")
+  void badInput() throws Exception {
+    User me = user();
+    assertProblem(call(me, "/api/search"), 400, "validation");
+    assertProblem(call(me, "/api/search?q="), 400, "validation");
+    assertProblem(call(me, "/api/search?q=" + enc(" \u3000 ")), 400, "validation");
+    assertProblem(call(me, "/api/search?q=" + enc("京".repeat(201))), 400, "validation");
+    assertEquals(200, call(me, "/api/search?q=" + enc("京".repeat(200))).statusCode());
+    assertProblem(call(me, "/api/search?q=a&limit=0"), 400, "validation");
+    assertProblem(call(me, "/api/search?q=a&limit=101"), 400, "validation");
+    assertProblem(call(me, "/api/search?q=a&before=abc"), 400, "invalid-cursor");
+    assertProblem(call(me, "/api/search?q=a&before=0"), 400, "invalid-cursor");
+    assertProblem(call(null, "/api/search?q=a"), 401, "unauthorized");
+  }
+
+  /** A word no other test writes. */
+  private static String word() {
+    return "w" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+  }
+
+  private static String enc(String text) {
+    return URLEncoder.encode(text, StandardCharsets.UTF_8);
+  }
+
+  private static JsonArray found(User user, String q) throws Exception {
+    return page(user, "q=" + enc(q)).getJsonArray("cotos");
+  }
+
+  private static JsonObject page(User user, String query) throws Exception {
+    HttpResponse<Buffer> page = call(user, "/api/search?" + query);
+    assertEquals(200, page.statusCode(), page.bodyAsString());
+    return page.bodyAsJsonObject();
+  }
+
+  private static String post(User user, String content, String summary, String cotonomaKey) throws Exception {
+    return created(call(user, HttpMethod.POST, "/api/cotos", new JsonObject().put("content", content)
+        .put("summary", summary).put("cotonomaKey", cotonomaKey))).getString("id");
+  }
+
+  private static String cotonoma(User user, String name, String parentKey) throws Exception {
+    return created(call(user, HttpMethod.POST, "/api/cotonomas", new JsonObject().put("name", name)
+        .put("parentKey", parentKey))).getString("key");
+  }
+
+  private static void share(User owner, String key, User with) throws Exception {
+    created(call(owner, HttpMethod.POST, "/api/cotonomas/" + key + "/members", new JsonObject()
+        .put("email", with.email())));
+  }
+
+  private static HttpResponse<Buffer> call(User user, String path) throws Exception {
+    return call(user, HttpMethod.GET, path, null);
+  }
+
+  private static HttpResponse<Buffer> call(User user, HttpMethod method, String path, JsonObject body)
+      throws Exception {
+    HttpRequest<Buffer> request = http.client().request(method, path).putHeader("Content-Type", "application/json");
+    if (user != null) {
+      request.putHeader("Authorization", "Bearer " + user.token());
+    }
+    return Http.await(body == null ? request.send() : request.sendBuffer(Buffer.buffer(body.encode())));
+  }
+
+  private static JsonObject created(HttpResponse<Buffer> created) {
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    return created.bodyAsJsonObject();
+  }
+}
