@@ -84,7 +84,7 @@ class ConnectionFloodProcessTest {
   }
 
   @Test
-  @DisplayName("With more connections open from one address than the gateway has file descriptors, another client's /health/live and API calls are answered (the median of ten) within 100 ms, and nothing runs out")
+  @DisplayName("With more connections open from one address than the gateway has file descriptors, another client's /health/live and API calls are each answered within 100 ms, and nothing runs out")
   void floodFromOneAddress() throws Exception {
     assertEquals(String.valueOf(FD_LIMIT), Files.readAllLines(Path.of("/proc", String.valueOf(gateway.pid()), "limits"))
         .stream().filter(l -> l.startsWith("Max open files")).findFirst().orElseThrow().split("\\s+")[3],
@@ -155,7 +155,7 @@ class ConnectionFloodProcessTest {
     }
   }
 
-  /** Ten calls, each answered with {@code status}, the median within 100 ms. */
+  /** Ten calls, each answered with {@code status} within 100 ms. */
   private static void assertFast(String from, int port, String path, int status) throws IOException {
     long[] tookMs = new long[10];
     for (int i = 0; i < tookMs.length; i++) {
@@ -164,8 +164,8 @@ class ConnectionFloodProcessTest {
       tookMs[i] = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       assertTrue(answer.startsWith("HTTP/1.1 " + status), path + ": " + answer);
     }
-    java.util.Arrays.sort(tookMs);
-    assertTrue(tookMs[tookMs.length / 2] < 100, path + " answered in " + java.util.Arrays.toString(tookMs) + " ms");
+    assertTrue(java.util.Arrays.stream(tookMs).allMatch(ms -> ms < 100),
+        path + " answered in " + java.util.Arrays.toString(tookMs) + " ms");
   }
 
   /** One request on a fresh connection; the answer up to its end (the server closes the connection). */
