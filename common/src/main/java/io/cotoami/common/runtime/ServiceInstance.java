@@ -1,7 +1,9 @@
 package io.cotoami.common.runtime;
 
+import io.cotoami.common.cluster.ClusterLeave;
 import io.cotoami.common.cluster.ClusterReadiness;
 import io.cotoami.common.cluster.ClusteredVertx;
+import io.cotoami.common.cluster.HazelcastConfigs;
 import io.cotoami.common.config.InstanceConfig;
 import io.cotoami.common.http.Problems;
 import io.cotoami.common.http.Redaction;
@@ -41,6 +43,8 @@ public final class ServiceInstance {
   static final Duration DRAIN_NOTICE = Duration.ofMillis(300);
   /** How long leaving the cluster may take before shutdown goes on without it. */
   static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(10);
+  /** How long the goodbye (instance-left, and unregistering the registry's query handler) may take. */
+  static final Duration GOODBYE_TIMEOUT = Duration.ofSeconds(2);
 
   private final InstanceConfig config;
   private final Vertx vertx;
@@ -48,6 +52,7 @@ public final class ServiceInstance {
   private final PrometheusMeterRegistry registry;
   private final HealthChecks readiness;
   private final ClusterReadiness cluster;
+  private final ClusterLeave leave;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final long startedAt = System.currentTimeMillis();
   private volatile boolean draining;
@@ -65,6 +70,7 @@ public final class ServiceInstance {
     this.registry = registry;
     this.readiness = HealthChecks.create(vertx);
     this.cluster = ClusterReadiness.install(vertx, clusterManager, config.cluster().minMembers());
+    this.leave = new ClusterLeave(clusterManager.getHazelcastInstance());
     readinessCheck("cluster", () -> {
       String problem = cluster.problem();
       return problem == null ? Future.succeededFuture() : Future.failedFuture(problem);
@@ -248,11 +254,18 @@ public final class ServiceInstance {
     if (announcer != null) {
       announcer.draining();
     }
+    // Hand the partitions over while draining, so that leaving has nothing left to wait for.
+    leave.demote();
     long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
     shutdown = delay(DRAIN_NOTICE)
         .compose(v -> awaitIdle(deadline))
         // Nothing is in flight: say goodbye first, so that gateways drop us at once.
-        .compose(v -> announcer == null ? Future.succeededFuture() : announcer.stop())
+        .compose(v -> announcer == null ? Future.succeededFuture()
+            : announcer.stop().timeout(GOODBYE_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .recover(e -> {
+                  LOG.warn("Goodbye not finished within {}: {}", GOODBYE_TIMEOUT, e.toString());
+                  return Future.succeededFuture();
+                }))
         .compose(v -> server == null ? Future.succeededFuture() : server.shutdown(remaining(deadline).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
         .eventually(this::closeVertx)
         .andThen(ar -> {
@@ -268,18 +281,17 @@ public final class ServiceInstance {
   }
 
   /**
-   * Leaves the Hazelcast cluster gracefully, then closes Vert.x. Leaving first makes the other
-   * members drop this one at once (closing Vert.x first would unregister every consumer from the
-   * cluster, one remote call each, before the goodbye). The graceful leave is bounded by
-   * {@code hazelcast.graceful.shutdown.max.wait}; closing by what is left of
+   * Leaves the Hazelcast cluster ({@link ClusterLeave}), then closes Vert.x. Leaving first makes
+   * the other members drop this one at once (closing Vert.x first would unregister every consumer
+   * from the cluster, one remote call each, before the goodbye). The whole is bounded by
    * {@link #LEAVE_TIMEOUT}, after which we stop waiting (the process exits anyway).
    */
   private Future<Void> closeVertx() {
     Promise<Void> closed = Promise.promise();
+    long start = System.nanoTime();
     Thread watchdog = new Thread(() -> {
-      long start = System.nanoTime();
       try {
-        clusterManager.getHazelcastInstance().getLifecycleService().shutdown();
+        leave.leave(HazelcastConfigs.DEMOTE_MAX_WAIT);
         LOG.info("Left the cluster in {} ms", (System.nanoTime() - start) / 1_000_000);
       } catch (RuntimeException e) {
         LOG.warn("Leaving the cluster failed: {}", e.toString());
@@ -290,10 +302,17 @@ public final class ServiceInstance {
       } catch (Exception e) {
         LOG.warn("Closing did not finish within {}: {}", LEAVE_TIMEOUT, e.toString());
       }
-      closed.complete();
+      closed.tryComplete();
     }, config.service() + "-close");
     watchdog.setDaemon(true);
     watchdog.start();
+    // Whatever hangs in there (a leave that never returns), shutdown goes on after LEAVE_TIMEOUT.
+    java.util.concurrent.CompletableFuture.delayedExecutor(LEAVE_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .execute(() -> {
+          if (closed.tryComplete()) {
+            LOG.warn("Leaving the cluster and closing took over {}: going on without them", LEAVE_TIMEOUT);
+          }
+        });
     return closed.future();
   }
 
