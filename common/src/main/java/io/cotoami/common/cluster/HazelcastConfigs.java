@@ -75,7 +75,9 @@ public final class HazelcastConfigs {
       // CLUSTER_MEMBERS through our discovery, not the plain tcp-ip join: it offers only the
       // addresses that accept a connection, so the split-brain search no longer waits 5 s on each
       // silent port (ListeningMembersDiscovery says why that kept split members apart).
-      join.getTcpIpConfig().setEnabled(false);
+      // Disabled, but the joiner still takes its connection timeout: how long one attempt to
+      // join the discovered members lasts before mastership is claimed (5 s by default).
+      join.getTcpIpConfig().setEnabled(false).setConnectionTimeoutSeconds(2);
       config.setProperty("hazelcast.discovery.enabled", "true");
       join.getDiscoveryConfig().addDiscoveryStrategyConfig(
           new DiscoveryStrategyConfig(new ListeningMembersDiscovery.Factory(cluster)));

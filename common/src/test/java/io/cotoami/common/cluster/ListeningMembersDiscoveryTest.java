@@ -23,7 +23,8 @@ class ListeningMembersDiscoveryTest {
   void offersOnlyListeningAddresses() throws Exception {
     int closed = freePort();
     try (ServerSocket open = new ServerSocket(0, 50, LOOPBACK)) {
-      // A silent address that drops the SYN (TEST-NET-1) must not hold the round past the timeout.
+      // A silent address that drops the SYN (TEST-NET-1) must not hold the round much past the
+      // timeout (the tcp-ip join waited 5 s on each); the bound leaves room for a loaded machine.
       InetSocketAddress blackHole = new InetSocketAddress(InetAddress.getByName("192.0.2.1"), 5701);
       List<InetSocketAddress> candidates = List.of(new InetSocketAddress(LOOPBACK, closed), blackHole,
           new InetSocketAddress(LOOPBACK, open.getLocalPort()));
@@ -31,7 +32,7 @@ class ListeningMembersDiscoveryTest {
       List<InetSocketAddress> listening = ListeningMembersDiscovery.listening(candidates, Duration.ofMillis(250));
       long took = (System.nanoTime() - start) / 1_000_000;
       assertEquals(List.of(new InetSocketAddress(LOOPBACK, open.getLocalPort())), listening);
-      assertTrue(took < 1500, "one round took " + took + " ms");
+      assertTrue(took < 2500, "one round took " + took + " ms");
     }
   }
 
