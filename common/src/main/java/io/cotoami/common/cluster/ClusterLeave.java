@@ -2,6 +2,9 @@ package io.cotoami.common.cluster;
 
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -72,6 +75,40 @@ public final class ClusterLeave {
     // it to (Hazelcast answers its shutdown request at once); otherwise at most
     // hazelcast.graceful.shutdown.max.wait.
     hazelcast.getLifecycleService().shutdown();
+  }
+
+  /**
+   * Leaves the cluster ({@link #leave}), then closes Vert.x, on a thread of its own. Leaving first
+   * makes the other members drop this one at once (closing Vert.x first would unregister every
+   * consumer from the cluster, one remote call each, before the goodbye). Completes after both, or
+   * after {@code timeout} whatever still hangs (the process exits anyway).
+   */
+  public Future<Void> close(Vertx vertx, Duration timeout, String threadName) {
+    Promise<Void> closed = Promise.promise();
+    long start = System.nanoTime();
+    Thread thread = new Thread(() -> {
+      try {
+        leave(HazelcastConfigs.DEMOTE_MAX_WAIT);
+        LOG.info("Left the cluster in {} ms", (System.nanoTime() - start) / 1_000_000);
+      } catch (RuntimeException e) {
+        LOG.warn("Leaving the cluster failed: {}", e.toString());
+      }
+      long left = Math.max(1000, timeout.toMillis() - (System.nanoTime() - start) / 1_000_000);
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get(left, TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        LOG.warn("Closing did not finish within {}: {}", timeout, e.toString());
+      }
+      closed.tryComplete();
+    }, threadName);
+    thread.setDaemon(true);
+    thread.start();
+    CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+      if (closed.tryComplete()) {
+        LOG.warn("Leaving the cluster and closing took over {}: going on without them", timeout);
+      }
+    });
+    return closed.future();
   }
 
   private boolean otherDataMember() {

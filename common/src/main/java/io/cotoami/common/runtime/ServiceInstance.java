@@ -3,7 +3,6 @@ package io.cotoami.common.runtime;
 import io.cotoami.common.cluster.ClusterLeave;
 import io.cotoami.common.cluster.ClusterReadiness;
 import io.cotoami.common.cluster.ClusteredVertx;
-import io.cotoami.common.cluster.HazelcastConfigs;
 import io.cotoami.common.config.InstanceConfig;
 import io.cotoami.common.http.Problems;
 import io.cotoami.common.http.Redaction;
@@ -280,40 +279,9 @@ public final class ServiceInstance {
     return shutdown;
   }
 
-  /**
-   * Leaves the Hazelcast cluster ({@link ClusterLeave}), then closes Vert.x. Leaving first makes
-   * the other members drop this one at once (closing Vert.x first would unregister every consumer
-   * from the cluster, one remote call each, before the goodbye). The whole is bounded by
-   * {@link #LEAVE_TIMEOUT}, after which we stop waiting (the process exits anyway).
-   */
+  /** Leaves the cluster, then closes Vert.x, for at most {@link #LEAVE_TIMEOUT} ({@link ClusterLeave#close}). */
   private Future<Void> closeVertx() {
-    Promise<Void> closed = Promise.promise();
-    long start = System.nanoTime();
-    Thread watchdog = new Thread(() -> {
-      try {
-        leave.leave(HazelcastConfigs.DEMOTE_MAX_WAIT);
-        LOG.info("Left the cluster in {} ms", (System.nanoTime() - start) / 1_000_000);
-      } catch (RuntimeException e) {
-        LOG.warn("Leaving the cluster failed: {}", e.toString());
-      }
-      long left = Math.max(1000, LEAVE_TIMEOUT.toMillis() - (System.nanoTime() - start) / 1_000_000);
-      try {
-        vertx.close().toCompletionStage().toCompletableFuture().get(left, java.util.concurrent.TimeUnit.MILLISECONDS);
-      } catch (Exception e) {
-        LOG.warn("Closing did not finish within {}: {}", LEAVE_TIMEOUT, e.toString());
-      }
-      closed.tryComplete();
-    }, config.service() + "-close");
-    watchdog.setDaemon(true);
-    watchdog.start();
-    // Whatever hangs in there (a leave that never returns), shutdown goes on after LEAVE_TIMEOUT.
-    java.util.concurrent.CompletableFuture.delayedExecutor(LEAVE_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-        .execute(() -> {
-          if (closed.tryComplete()) {
-            LOG.warn("Leaving the cluster and closing took over {}: going on without them", LEAVE_TIMEOUT);
-          }
-        });
-    return closed.future();
+    return leave.close(vertx, LEAVE_TIMEOUT, config.service() + "-close");
   }
 
   /**
