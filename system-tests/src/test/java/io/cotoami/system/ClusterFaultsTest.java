@@ -150,6 +150,7 @@ class ClusterFaultsTest {
       }
       TimeUnit.MILLISECONDS.sleep(100);
     }
+    System.out.println("after SIGCONT: " + seen);
     assertTrue(!seen.get(0).contains(":200"), "the first answer after SIGCONT is not ready: " + seen);
     assertTrue(readyAt >= 0 && readyAt <= 10_000, "ready again within 10 s of SIGCONT: " + seen);
     await(() -> readyInGateway(port), 10, "the gateway routes to it again");
@@ -209,6 +210,7 @@ class ClusterFaultsTest {
     }
     String took = "left the members' view after " + goneFromMembers + " ms, the gateway's table after "
         + goneFromGateway + " ms";
+    System.out.println("SIGTERM: " + took);
     assertTrue(goneFromMembers >= 0 && goneFromMembers <= 1000, "within 1 s of SIGTERM: " + took);
     assertTrue(goneFromGateway >= 0 && goneFromGateway <= 1000, "within 1 s of SIGTERM: " + took);
     assertTrue(cotoServices.get(0).process().waitFor(30, TimeUnit.SECONDS));
