@@ -39,6 +39,7 @@ class ClusterLeaveTest {
     ClusterLeave leave = new ClusterLeave(leaving.clusterManager().getHazelcastInstance());
 
     // As while draining: the hand-over runs first (not timed), the leave is what the others see.
+    long handOver = System.nanoTime();
     leave.demote();
     HazelcastInstance self = leaving.clusterManager().getHazelcastInstance();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -47,6 +48,7 @@ class ClusterLeaveTest {
       Thread.sleep(10);
     }
     long start = System.nanoTime();
+    System.out.println("hand-over took " + (start - handOver) / 1_000_000 + " ms");
     leave.leave(HazelcastConfigs.DEMOTE_MAX_WAIT);
     long left = awaitMembers(other, 1, 15_000) - start;
 
