@@ -1,18 +1,24 @@
 package io.cotoami.common.cluster;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.DiscoveryStrategyConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.cotoami.common.config.ClusterConfig;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 
-/** Builds the Hazelcast configuration from {@link ClusterConfig}: TCP/IP on loopback locally, DNS discovery on Kubernetes. */
+/** Builds the Hazelcast configuration from {@link ClusterConfig}: the member list (ListeningMembersDiscovery) locally, DNS discovery on Kubernetes. */
 public final class HazelcastConfigs {
   /** A member silent this long is removed (heartbeats go every second). */
   public static final java.time.Duration MAX_NO_HEARTBEAT = java.time.Duration.ofSeconds(8);
   public static final java.time.Duration MERGE_FIRST_RUN = java.time.Duration.ofSeconds(5);
   public static final java.time.Duration MERGE_NEXT_RUN = java.time.Duration.ofSeconds(2);
   public static final java.time.Duration GRACEFUL_SHUTDOWN_MAX_WAIT = java.time.Duration.ofSeconds(2);
+  /** How long a draining member may take to hand its partitions over (become a lite member). */
+  public static final java.time.Duration DEMOTE_MAX_WAIT = java.time.Duration.ofSeconds(3);
+  /** A member whose connection closed is dropped after this many refused reconnects, this far apart. */
+  public static final int CONNECTION_MAX_FAULTS = 2;
+  public static final java.time.Duration CONNECTION_MONITOR_INTERVAL = java.time.Duration.ofMillis(50);
 
   private HazelcastConfigs() {
   }
@@ -38,6 +44,13 @@ public final class HazelcastConfigs {
     // A graceful leave hands over partitions, then says goodbye; bounded well under our own
     // LEAVE_TIMEOUT, so the goodbye is sent before the process exits.
     config.setProperty("hazelcast.graceful.shutdown.max.wait", String.valueOf(GRACEFUL_SHUTDOWN_MAX_WAIT.toSeconds()));
+    config.setProperty("hazelcast.member.demote.max.wait", String.valueOf(DEMOTE_MAX_WAIT.toSeconds()));
+    // A member that left closes its connections; the others reconnect every interval and drop it
+    // after the faults (defaults: 3, 100 ms apart). Only a refused or failed connect counts, and a
+    // live member, even a frozen one, still accepts connections (the kernel does), so this does
+    // not drop members that are merely slow; silence is the heartbeat's business.
+    config.setProperty("hazelcast.connection.monitor.max.faults", String.valueOf(CONNECTION_MAX_FAULTS));
+    config.setProperty("hazelcast.connection.monitor.interval", String.valueOf(CONNECTION_MONITOR_INTERVAL.toMillis()));
 
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(cluster.port()).setPortAutoIncrement(true).setPortCount(cluster.portCount());
@@ -59,8 +72,15 @@ public final class HazelcastConfigs {
           .setProperty("service-dns", cluster.kubernetesServiceDns())
           .setProperty("service-port", String.valueOf(cluster.port()));
     } else {
-      join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members()).setConnectionTimeoutSeconds(2);
-      config.setProperty("hazelcast.tcp.join.port.try.count", String.valueOf(cluster.portCount()));
+      // CLUSTER_MEMBERS through our discovery, not the plain tcp-ip join: it offers only the
+      // addresses that accept a connection, so the split-brain search no longer waits 5 s on each
+      // silent port (ListeningMembersDiscovery says why that kept split members apart).
+      // Disabled, but the joiner still takes its connection timeout: how long one attempt to
+      // join the discovered members lasts before mastership is claimed (5 s by default).
+      join.getTcpIpConfig().setEnabled(false).setConnectionTimeoutSeconds(2);
+      config.setProperty("hazelcast.discovery.enabled", "true");
+      join.getDiscoveryConfig().addDiscoveryStrategyConfig(
+          new DiscoveryStrategyConfig(new ListeningMembersDiscovery.Factory(cluster)));
     }
     return config;
   }

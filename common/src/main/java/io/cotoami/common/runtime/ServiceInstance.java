@@ -1,5 +1,6 @@
 package io.cotoami.common.runtime;
 
+import io.cotoami.common.cluster.ClusterLeave;
 import io.cotoami.common.cluster.ClusterReadiness;
 import io.cotoami.common.cluster.ClusteredVertx;
 import io.cotoami.common.config.InstanceConfig;
@@ -41,6 +42,8 @@ public final class ServiceInstance {
   static final Duration DRAIN_NOTICE = Duration.ofMillis(300);
   /** How long leaving the cluster may take before shutdown goes on without it. */
   static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(10);
+  /** How long the goodbye (instance-left, and unregistering the registry's query handler) may take. */
+  static final Duration GOODBYE_TIMEOUT = Duration.ofSeconds(2);
 
   private final InstanceConfig config;
   private final Vertx vertx;
@@ -48,6 +51,7 @@ public final class ServiceInstance {
   private final PrometheusMeterRegistry registry;
   private final HealthChecks readiness;
   private final ClusterReadiness cluster;
+  private final ClusterLeave leave;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final long startedAt = System.currentTimeMillis();
   private volatile boolean draining;
@@ -65,6 +69,7 @@ public final class ServiceInstance {
     this.registry = registry;
     this.readiness = HealthChecks.create(vertx);
     this.cluster = ClusterReadiness.install(vertx, clusterManager, config.cluster().minMembers());
+    this.leave = new ClusterLeave(clusterManager.getHazelcastInstance());
     readinessCheck("cluster", () -> {
       String problem = cluster.problem();
       return problem == null ? Future.succeededFuture() : Future.failedFuture(problem);
@@ -248,11 +253,18 @@ public final class ServiceInstance {
     if (announcer != null) {
       announcer.draining();
     }
+    // Hand the partitions over while draining, so that leaving has nothing left to wait for.
+    leave.demote();
     long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
     shutdown = delay(DRAIN_NOTICE)
         .compose(v -> awaitIdle(deadline))
         // Nothing is in flight: say goodbye first, so that gateways drop us at once.
-        .compose(v -> announcer == null ? Future.succeededFuture() : announcer.stop())
+        .compose(v -> announcer == null ? Future.succeededFuture()
+            : announcer.stop().timeout(GOODBYE_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .recover(e -> {
+                  LOG.warn("Goodbye not finished within {}: {}", GOODBYE_TIMEOUT, e.toString());
+                  return Future.succeededFuture();
+                }))
         .compose(v -> server == null ? Future.succeededFuture() : server.shutdown(remaining(deadline).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
         .eventually(this::closeVertx)
         .andThen(ar -> {
@@ -267,34 +279,9 @@ public final class ServiceInstance {
     return shutdown;
   }
 
-  /**
-   * Leaves the Hazelcast cluster gracefully, then closes Vert.x. Leaving first makes the other
-   * members drop this one at once (closing Vert.x first would unregister every consumer from the
-   * cluster, one remote call each, before the goodbye). The graceful leave is bounded by
-   * {@code hazelcast.graceful.shutdown.max.wait}; closing by what is left of
-   * {@link #LEAVE_TIMEOUT}, after which we stop waiting (the process exits anyway).
-   */
+  /** Leaves the cluster, then closes Vert.x, for at most {@link #LEAVE_TIMEOUT} ({@link ClusterLeave#close}). */
   private Future<Void> closeVertx() {
-    Promise<Void> closed = Promise.promise();
-    Thread watchdog = new Thread(() -> {
-      long start = System.nanoTime();
-      try {
-        clusterManager.getHazelcastInstance().getLifecycleService().shutdown();
-        LOG.info("Left the cluster in {} ms", (System.nanoTime() - start) / 1_000_000);
-      } catch (RuntimeException e) {
-        LOG.warn("Leaving the cluster failed: {}", e.toString());
-      }
-      long left = Math.max(1000, LEAVE_TIMEOUT.toMillis() - (System.nanoTime() - start) / 1_000_000);
-      try {
-        vertx.close().toCompletionStage().toCompletableFuture().get(left, java.util.concurrent.TimeUnit.MILLISECONDS);
-      } catch (Exception e) {
-        LOG.warn("Closing did not finish within {}: {}", LEAVE_TIMEOUT, e.toString());
-      }
-      closed.complete();
-    }, config.service() + "-close");
-    watchdog.setDaemon(true);
-    watchdog.start();
-    return closed.future();
+    return leave.close(vertx, LEAVE_TIMEOUT, config.service() + "-close");
   }
 
   /**

@@ -1,0 +1,77 @@
+package io.cotoami.common.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.hazelcast.core.HazelcastInstance;
+import io.cotoami.common.config.ClusterConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Two members on loopback, built by {@link HazelcastConfigs}; one leaves as a SIGTERM'd instance does. */
+class ClusterLeaveTest {
+  private ClusteredVertx.Started leaving;
+  private ClusteredVertx.Started staying;
+
+  @AfterEach
+  void close() throws Exception {
+    for (ClusteredVertx.Started node : new ClusteredVertx.Started[] {leaving, staying}) {
+      if (node != null) {
+        node.vertx().close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("A member that hands its partitions over and leaves is gone from the other's member list within 1 s of leaving")
+  void leaveIsSeenAtOnce() throws Exception {
+    ClusterConfig cluster = ClusterConfig.loopback("leave-" + UUID.randomUUID());
+    leaving = start(cluster);
+    staying = start(cluster);
+    HazelcastInstance other = staying.clusterManager().getHazelcastInstance();
+    awaitMembers(other, 2, 60_000);
+    ClusterLeave leave = new ClusterLeave(leaving.clusterManager().getHazelcastInstance());
+
+    // As while draining: the hand-over runs first (not timed), the leave is what the others see.
+    long handOver = System.nanoTime();
+    leave.demote();
+    HazelcastInstance self = leaving.clusterManager().getHazelcastInstance();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!self.getCluster().getLocalMember().isLiteMember()) {
+      assertTrue(System.nanoTime() < deadline, "handed its partitions over within 10 s");
+      Thread.sleep(10);
+    }
+    long start = System.nanoTime();
+    System.out.println("hand-over took " + (start - handOver) / 1_000_000 + " ms");
+    leave.leave(HazelcastConfigs.DEMOTE_MAX_WAIT);
+    long left = awaitMembers(other, 1, 15_000) - start;
+
+    assertTrue(left <= TimeUnit.SECONDS.toNanos(1), "gone after " + left / 1_000_000 + " ms");
+    assertTrue(other.getCluster().getLocalMember().isLiteMember() == false, "the staying member holds the data");
+    assertEquals(1, other.getPartitionService().getPartitions().stream()
+        .map(p -> p.getOwner().getUuid()).distinct().count(), "every partition is owned by the staying member");
+  }
+
+  /** Waits until {@code hazelcast} sees {@code count} members; returns when (nanoTime). */
+  private static long awaitMembers(HazelcastInstance hazelcast, int count, long timeoutMillis) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    while (hazelcast.getCluster().getMembers().size() != count) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not " + count + " member(s) within " + Duration.ofMillis(timeoutMillis));
+      }
+      Thread.sleep(10);
+    }
+    return System.nanoTime();
+  }
+
+  private static ClusteredVertx.Started start(ClusterConfig cluster) throws Exception {
+    return ClusteredVertx.start(cluster, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+        .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+}
