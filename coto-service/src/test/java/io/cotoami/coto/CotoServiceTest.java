@@ -24,6 +24,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -146,7 +148,7 @@ class CotoServiceTest {
   }
 
   @Test
-  @DisplayName("A visitor's 250 anonymous cotos move in pages, all of them, in their order and exactly once, though two moves run at once")
+  @DisplayName("A visitor's 250 anonymous cotos move, all of them, in their order and exactly once, though two moves run at once; a move reads a page of 100 at a time")
   void anonymousCotosMoveInPages() throws Exception {
     String cookie = null;
     for (int i = 0; i < 250; i++) {
@@ -178,6 +180,33 @@ class CotoServiceTest {
     for (int i = 0; i < 250; i++) {
       assertEquals("paged " + (249 - i), contents.get(i));
     }
+
+    // Another visitor's 150, moved alone, are read a page at a time: two reads (100, then 50),
+    // never all at once.
+    String other = null;
+    for (int i = 0; i < 150; i++) {
+      HttpResponse<Buffer> posted = post(other, new JsonObject().put("content", "other " + i));
+      other = other != null ? other : posted.cookies().get(0).substring(0, posted.cookies().get(0).indexOf(';'));
+    }
+    long readsBefore = timelineReads();
+    await(bus.<JsonObject>request(Addresses.ANONYMOUS_COTOS_MOVE, new JsonObject()
+        .put("anonymousId", other.substring("anonymous_id=".length()))
+        .put("userId", java.util.UUID.randomUUID().toString())).toCompletionStage().toCompletableFuture());
+    assertEquals(2, timelineReads() - readsBefore, "page reads of the visitor's timeline (pages of 100)");
+  }
+
+  /** How many times Redis has run ZRANGEBYSCORE, the page read of a visitor's timeline. */
+  private static long timelineReads() throws Exception {
+    Redis connection = Redis.createClient(clientVertx, redis.config().url());
+    String stats;
+    try {
+      stats = await(RedisAPI.api(connection).info(java.util.List.of("commandstats"))
+          .toCompletionStage().toCompletableFuture()).toString();
+    } finally {
+      connection.close();
+    }
+    return stats.lines().filter(l -> l.startsWith("cmdstat_zrangebyscore:")).findFirst()
+        .map(l -> Long.parseLong(l.replaceAll("^cmdstat_zrangebyscore:calls=(\\d+).*", "$1"))).orElse(0L);
   }
 
   @Test
