@@ -46,6 +46,7 @@ class AccessTokensPageTest {
     page.signIn(People.email("tia"), false);
     page.resize(Chromium.PHONE);
 
+    assertEquals(390L, page.script("return document.documentElement.scrollWidth"), "the account bar fits the phone");
     focusByTab("tokens-button");
     new Actions(page.driver).sendKeys(Keys.ENTER).perform();
     page.visible(By.id("tokens-dialog"));
@@ -105,6 +106,24 @@ class AccessTokensPageTest {
     page.visible(By.id("tokens-empty"));
     assertTrue(page.driver.findElements(ROW).isEmpty(), "a revoked token is not listed");
     assertFalse(page.driver.getPageSource().contains(token));
+  }
+
+  @Test
+  @DisplayName("In Japanese, the dialog, its scopes and its once-only note are in Japanese")
+  void japaneseDialog(BrowserStack stack) {
+    try (CotoamiPage ja = new CotoamiPage(stack, "ja-JP", Chromium.DESKTOP)) {
+      ja.open("/");
+      ja.signIn(People.email("yui"), false);
+      ja.click(By.id("tokens-button"));
+      assertEquals("アクセストークン", ja.visible(By.id("tokens-title")).getText());
+      assertEquals("読み取りのみ", ja.driver.findElement(By.cssSelector(".token-scope label")).getText());
+      ja.visible(By.id("tokens-empty"));
+      ja.visible(By.id("token-name")).sendKeys("同期");
+      ja.click(By.id("token-create"));
+      ja.visible(By.id("token-value"));
+      assertEquals("今すぐコピーしてください。二度と表示されません。", ja.byId("token-once").getText());
+      ja.until(d -> d.findElement(By.id("tokens-list")).getText().contains("無期限"));
+    }
   }
 
   private int get(String token) throws Exception {
