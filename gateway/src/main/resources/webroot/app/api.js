@@ -56,4 +56,7 @@ export const api = {
   deleteCoto: (id) => call('DELETE', `/api/cotos/${enc(id)}`),
   people: (ids) => call('GET', `/api/users?ids=${ids.map(enc).join(',')}`),
   rename: (name) => call('PUT', '/api/users/me', { name }),
+  tokens: () => call('GET', '/api/users/me/tokens'),
+  createToken: (name, scope, expiresAt) => call('POST', '/api/users/me/tokens', { name, scope, expiresAt }),
+  revokeToken: (id) => call('DELETE', `/api/users/me/tokens/${enc(id)}`),
 };

@@ -12,6 +12,7 @@ import { Presence } from './presence.js';
 import { problemText, showError } from './problems.js';
 import { Rooms } from './rooms.js';
 import { Timeline } from './timeline.js';
+import { TokensDialog } from './tokens.js';
 
 const TYPING_EVERY_MS = 2000;
 // Where to go after signing in (an invitation's room), kept in this browser across the mail's tab.
@@ -35,6 +36,7 @@ const timeline = new Timeline($('timeline'), $('timeline-empty'), people, naviga
 const presence = new Presence(people);
 const members = new MembersDialog(() => state.key);
 const rooms = new Rooms(navigate);
+const tokens = new TokensDialog();
 const authors = new People(people, () => timeline.redraw());
 timeline.onPut = (cotos) => authors.learn(cotos);
 timeline.actions = {
@@ -295,7 +297,10 @@ function renderAccount() {
     const name = el('button', { type: 'button', id: 'user-name', class: 'user-name user-name-button', text: state.user.name,
       title: t('changeName') });
     name.addEventListener('click', () => openName(false));
-    account.append(avatar(state.user, 32), name, signout);
+    const keys = el('button', { type: 'button', id: 'tokens-button', class: 'ghost', text: t('tokens'),
+      title: t('accessTokens') });
+    keys.addEventListener('click', () => tokens.open());
+    account.append(avatar(state.user, 32), name, keys, signout);
   } else {
     const signin = el('button', { type: 'button', id: 'signin-button', text: t('signIn') });
     signin.addEventListener('click', openSignin);
