@@ -4,19 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cotoami.auth.AuthServiceConfig;
-import io.cotoami.auth.AuthServiceMain;
 import io.cotoami.common.config.PgConfig;
 import io.cotoami.common.runtime.ServiceInstance;
-import io.cotoami.coto.CotoServiceConfig;
-import io.cotoami.coto.CotoServiceMain;
-import io.cotoami.gateway.GatewayConfig;
-import io.cotoami.gateway.GatewayMain;
-import io.cotoami.infra.PostgresServer;
-import io.cotoami.infra.RedisServer;
-import io.cotoami.infra.SessionKeyPair;
-import io.cotoami.infra.TestConfigs;
-import io.vertx.core.Future;
+import io.cotoami.system.ApiStack.User;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.WebSocketClient;
@@ -24,10 +14,8 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,39 +30,19 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(120)
 class AuthorRenameSystemTest {
-  private static final String CLUSTER = TestConfigs.newClusterName();
-  private static final SessionKeyPair KEYS = SessionKeyPair.generate();
-  private static PostgresServer postgres;
-  private static RedisServer redis;
+  private static ApiStack stack;
   private static ServiceInstance gateway;
-  private static ServiceInstance coto;
-  private static ServiceInstance auth;
   private static PgConfig pg;
   private static Http http;
   private static WebSocketClient sockets;
 
   @BeforeAll
   static void start() throws Exception {
-    postgres = PostgresServer.startTemporary();
-    redis = RedisServer.startTemporary();
-    pg = postgres.ensureDatabase("cotoami", "cotoami", "secret");
-    Map<String, String> env = new HashMap<>(TestConfigs.stores(pg, redis));
-    env.putAll(KEYS.env());
-    byte[] outboxKey = new byte[32];
-    new java.security.SecureRandom().nextBytes(outboxKey);
-    env.put("MAIL_OUTBOX_KEY", java.util.Base64.getEncoder().encodeToString(outboxKey));
-    List<ServiceInstance> started = Http.await(Future.all(
-        GatewayMain.start(GatewayConfig.fromEnv(TestConfigs.of(CLUSTER, new HashMap<>(KEYS.env())))),
-        CotoServiceMain.start(CotoServiceConfig.fromEnv(TestConfigs.of(CLUSTER, env))),
-        AuthServiceMain.start(AuthServiceConfig.fromEnv(TestConfigs.of(CLUSTER, env))))).list();
-    gateway = started.get(0);
-    coto = started.get(1);
-    auth = started.get(2);
-    http = new Http(gateway.httpPort());
+    stack = ApiStack.start(Map.of());
+    gateway = stack.gateway();
+    pg = stack.pg();
+    http = stack.http();
     sockets = gateway.vertx().createWebSocketClient();
-    http.until("/api/instances", r -> r.bodyAsString().contains("coto-service")
-        && r.bodyAsString().contains("auth-service"), 30);
-    Http.awaitReady(started, 60);
   }
 
   @AfterAll
@@ -82,31 +50,24 @@ class AuthorRenameSystemTest {
     if (sockets != null) {
       Http.await(sockets.close());
     }
-    Http.shutdown(gateway, coto, auth);
-    if (http != null) {
-      http.close();
+    if (stack != null) {
+      stack.close();
     }
-    redis.close();
-    postgres.close();
-  }
-
-  private record User(String id, String email, String token) {
   }
 
   /** A person who has signed in once (a row in auth.users), with a session naming them by their old name. */
   private static User user() throws Exception {
-    String id = UUID.randomUUID().toString();
-    String email = "u" + id.substring(0, 8) + "@example.com";
-    String name = email.substring(0, email.indexOf('@'));
+    User user = stack.user();
+    String name = user.email().substring(0, user.email().indexOf('@'));
     try (java.sql.Connection c = java.sql.DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
          java.sql.PreparedStatement insert = c.prepareStatement(
              "INSERT INTO auth.users (id, email, name) VALUES (?::uuid, ?, ?)")) {
-      insert.setString(1, id);
-      insert.setString(2, email);
+      insert.setString(1, user.id());
+      insert.setString(2, user.email());
       insert.setString(3, name);
       insert.executeUpdate();
     }
-    return new User(id, email, KEYS.token(gateway.vertx(), id, email, name));
+    return user;
   }
 
   @Test

@@ -6,19 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.cotoami.auth.AuthServiceConfig;
-import io.cotoami.auth.AuthServiceMain;
-import io.cotoami.common.config.PgConfig;
 import io.cotoami.common.runtime.ServiceInstance;
-import io.cotoami.coto.CotoServiceConfig;
-import io.cotoami.coto.CotoServiceMain;
-import io.cotoami.gateway.GatewayConfig;
-import io.cotoami.gateway.GatewayMain;
-import io.cotoami.infra.PostgresServer;
-import io.cotoami.infra.RedisServer;
-import io.cotoami.infra.SessionKeyPair;
-import io.cotoami.infra.TestConfigs;
-import io.vertx.core.Future;
+import io.cotoami.system.ApiStack.User;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -27,7 +16,6 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -44,61 +32,26 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(120)
 class SearchSystemTest {
-  private static final byte[] OUTBOX_KEY = new byte[32];
-
-  static {
-    new java.security.SecureRandom().nextBytes(OUTBOX_KEY);
-  }
-
-  private static final String CLUSTER = TestConfigs.newClusterName();
-  private static final SessionKeyPair KEYS = SessionKeyPair.generate();
-  private static PostgresServer postgres;
-  private static RedisServer redis;
+  private static ApiStack stack;
   private static ServiceInstance gateway;
-  private static ServiceInstance coto;
-  private static ServiceInstance auth;
   private static Http http;
 
   @BeforeAll
   static void start() throws Exception {
-    postgres = PostgresServer.startTemporary();
-    redis = RedisServer.startTemporary();
-    PgConfig pg = postgres.ensureDatabase("cotoami", "cotoami", "secret");
-    Map<String, String> env = new HashMap<>(TestConfigs.stores(pg, redis));
-    env.putAll(KEYS.env());
-    env.put("MAIL_OUTBOX_KEY", java.util.Base64.getEncoder().encodeToString(OUTBOX_KEY));
-    Map<String, String> gatewayEnv = new HashMap<>(KEYS.env());
-    gatewayEnv.put("UPSTREAM_TIMEOUT", "10s");
-    List<ServiceInstance> started = Http.await(Future.all(
-        GatewayMain.start(GatewayConfig.fromEnv(TestConfigs.of(CLUSTER, gatewayEnv))),
-        CotoServiceMain.start(CotoServiceConfig.fromEnv(TestConfigs.of(CLUSTER, env))),
-        AuthServiceMain.start(AuthServiceConfig.fromEnv(TestConfigs.of(CLUSTER, env))))).list();
-    gateway = started.get(0);
-    coto = started.get(1);
-    auth = started.get(2);
-    http = new Http(gateway.httpPort());
-    http.until("/api/instances", r -> r.bodyAsString().contains("coto-service")
-        && r.bodyAsString().contains("auth-service"), 30);
-    Http.awaitReady(started, 60);
+    stack = ApiStack.start(Map.of("UPSTREAM_TIMEOUT", "10s"));
+    gateway = stack.gateway();
+    http = stack.http();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    Http.shutdown(gateway, coto, auth);
-    if (http != null) {
-      http.close();
+    if (stack != null) {
+      stack.close();
     }
-    redis.close();
-    postgres.close();
-  }
-
-  private record User(String id, String email, String token) {
   }
 
   private static User user() {
-    String id = UUID.randomUUID().toString();
-    String email = "u" + id.substring(0, 8) + "@example.com";
-    return new User(id, email, KEYS.token(gateway.vertx(), id, email, email.substring(0, email.indexOf('@'))));
+    return stack.user();
   }
 
   @Test

@@ -9,19 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cotoami.auth.AuthServiceConfig;
-import io.cotoami.auth.AuthServiceMain;
 import io.cotoami.common.config.PgConfig;
 import io.cotoami.common.runtime.ServiceInstance;
-import io.cotoami.coto.CotoServiceConfig;
-import io.cotoami.coto.CotoServiceMain;
-import io.cotoami.gateway.GatewayConfig;
-import io.cotoami.gateway.GatewayMain;
-import io.cotoami.infra.PostgresServer;
+import io.cotoami.system.ApiStack.User;
 import io.cotoami.infra.RedisServer;
-import io.cotoami.infra.SessionKeyPair;
-import io.cotoami.infra.TestConfigs;
-import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.WebSocketClient;
@@ -48,46 +39,23 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(120)
 class SharingSystemTest {
-  private static final byte[] OUTBOX_KEY = new byte[32];
-
-  static {
-    new java.security.SecureRandom().nextBytes(OUTBOX_KEY);
-  }
-
-  private static final String CLUSTER = TestConfigs.newClusterName();
-  private static final SessionKeyPair KEYS = SessionKeyPair.generate();
-  private static PostgresServer postgres;
-  private static RedisServer redis;
+  private static ApiStack stack;
   private static ServiceInstance gateway;
-  private static ServiceInstance coto;
-  private static ServiceInstance auth;
   private static PgConfig pg;
+  private static RedisServer redis;
+  private static byte[] outboxKey;
   private static Http http;
   private static WebSocketClient sockets;
 
   @BeforeAll
   static void start() throws Exception {
-    postgres = PostgresServer.startTemporary();
-    redis = RedisServer.startTemporary();
-    pg = postgres.ensureDatabase("cotoami", "cotoami", "secret");
-    Map<String, String> env = new HashMap<>(TestConfigs.stores(pg, redis));
-    env.putAll(KEYS.env());
-    env.put("MAIL_OUTBOX_KEY", java.util.Base64.getEncoder().encodeToString(OUTBOX_KEY));
-    Map<String, String> gatewayEnv = new HashMap<>(KEYS.env());
-    gatewayEnv.put("UPSTREAM_TIMEOUT", "10s");
-    List<ServiceInstance> started = Http.await(Future.all(
-        GatewayMain.start(GatewayConfig.fromEnv(TestConfigs.of(CLUSTER, gatewayEnv))),
-        CotoServiceMain.start(CotoServiceConfig.fromEnv(TestConfigs.of(CLUSTER, env))),
-        AuthServiceMain.start(AuthServiceConfig.fromEnv(TestConfigs.of(CLUSTER, env))))).list();
-    gateway = started.get(0);
-    coto = started.get(1);
-    auth = started.get(2);
-    http = new Http(gateway.httpPort());
+    stack = ApiStack.start(Map.of("UPSTREAM_TIMEOUT", "10s"));
+    gateway = stack.gateway();
+    pg = stack.pg();
+    redis = stack.redis();
+    outboxKey = stack.outboxKey();
+    http = stack.http();
     sockets = gateway.vertx().createWebSocketClient();
-    http.until("/api/instances", r -> r.bodyAsString().contains("coto-service")
-        && r.bodyAsString().contains("auth-service"), 30);
-    // Sessions are served once every instance has read the revoked sessions from auth-service.
-    Http.awaitReady(started, 60);
   }
 
   @AfterAll
@@ -95,22 +63,15 @@ class SharingSystemTest {
     if (sockets != null) {
       Http.await(sockets.close());
     }
-    Http.shutdown(gateway, coto, auth);
-    if (http != null) {
-      http.close();
+    if (stack != null) {
+      stack.close();
     }
-    redis.close();
-    postgres.close();
-  }
-
-  private record User(String id, String email, String token) {
   }
 
   private static User user() {
-    String id = UUID.randomUUID().toString();
-    String email = "u" + id.substring(0, 8) + "@example.com";
-    return new User(id, email, KEYS.token(gateway.vertx(), id, email, email.substring(0, email.indexOf('@'))));
+    return stack.user();
   }
+
 
   @Test
   @DisplayName("A member's sub-cotonoma stays under the room's owner: the owner opens, renames and deletes it at any depth, so the room can be emptied and deleted")
@@ -424,7 +385,7 @@ class SharingSystemTest {
         }
         // Sealed at rest like sign-in mail: nothing but the id and the kind is readable in Redis.
         assertEquals(java.util.Set.of("messageId", "kind", io.cotoami.common.mail.OutboxSeal.SEALED), stored.keySet());
-        io.cotoami.common.mail.OutboxMail opened = io.cotoami.common.mail.OutboxSeal.withKey(OUTBOX_KEY)
+        io.cotoami.common.mail.OutboxMail opened = io.cotoami.common.mail.OutboxSeal.withKey(outboxKey)
             .open(stored.get("messageId"), stored);
         if (to.equals(opened.to())) {
           mails.add(Map.of("messageId", opened.messageId(), "kind", opened.kind(), "to", opened.to(),

@@ -1,0 +1,83 @@
+package io.cotoami.system;
+
+import io.cotoami.auth.AuthServiceConfig;
+import io.cotoami.auth.AuthServiceMain;
+import io.cotoami.common.config.PgConfig;
+import io.cotoami.common.runtime.ServiceInstance;
+import io.cotoami.coto.CotoServiceConfig;
+import io.cotoami.coto.CotoServiceMain;
+import io.cotoami.gateway.GatewayConfig;
+import io.cotoami.gateway.GatewayMain;
+import io.cotoami.infra.PostgresServer;
+import io.cotoami.infra.RedisServer;
+import io.cotoami.infra.SessionKeyPair;
+import io.cotoami.infra.TestConfigs;
+import io.vertx.core.Future;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The API as a client meets it, in this JVM: a gateway, coto-service and auth-service clustered
+ * on embedded PostgreSQL and Redis, with a session key pair and a mail-outbox key of their own,
+ * ready (every instance has read the revoked sessions) when {@link #start} returns. For the
+ * system-test classes that only need the API through the gateway.
+ */
+record ApiStack(PostgresServer postgres, RedisServer redis, PgConfig pg, SessionKeyPair keys, byte[] outboxKey,
+                ServiceInstance gateway, ServiceInstance coto, ServiceInstance auth, Http http) implements AutoCloseable {
+
+  /** A person with a valid session. */
+  record User(String id, String email, String token) {
+  }
+
+  /** Starts the three services; {@code gatewayEnv} is added to the gateway's configuration. */
+  static ApiStack start(Map<String, String> gatewayEnv) throws Exception {
+    String cluster = TestConfigs.newClusterName();
+    PostgresServer postgres = PostgresServer.startTemporary();
+    RedisServer redis = RedisServer.startTemporary();
+    PgConfig pg = postgres.ensureDatabase("cotoami", "cotoami", "secret");
+    SessionKeyPair keys = SessionKeyPair.generate();
+    byte[] outboxKey = new byte[32];
+    new java.security.SecureRandom().nextBytes(outboxKey);
+    Map<String, String> env = new HashMap<>(TestConfigs.stores(pg, redis));
+    env.putAll(keys.env());
+    env.put("MAIL_OUTBOX_KEY", Base64.getEncoder().encodeToString(outboxKey));
+    Map<String, String> gateway = new HashMap<>(keys.env());
+    gateway.putAll(gatewayEnv);
+    List<ServiceInstance> started = Http.await(Future.all(
+        GatewayMain.start(GatewayConfig.fromEnv(TestConfigs.of(cluster, gateway))),
+        CotoServiceMain.start(CotoServiceConfig.fromEnv(TestConfigs.of(cluster, env))),
+        AuthServiceMain.start(AuthServiceConfig.fromEnv(TestConfigs.of(cluster, env))))).list();
+    Http http = new Http(started.get(0).httpPort());
+    http.until("/api/instances", r -> r.bodyAsString().contains("coto-service")
+        && r.bodyAsString().contains("auth-service"), 30);
+    // Sessions are served once every instance has read the revoked sessions from auth-service.
+    Http.awaitReady(started, 60);
+    return new ApiStack(postgres, redis, pg, keys, outboxKey, started.get(0), started.get(1), started.get(2), http);
+  }
+
+  /** A new person, named after their address's local part. */
+  User user() {
+    String id = UUID.randomUUID().toString();
+    return user(id, "u" + id.substring(0, 8) + "@example.com");
+  }
+
+  /** A person with this id and address, named after its local part. */
+  User user(String id, String email) {
+    return new User(id, email, keys.token(gateway.vertx(), id, email, email.substring(0, email.indexOf('@'))));
+  }
+
+  /** Stops the services together, then the stores; the exchange check's findings fail here. */
+  @Override
+  public void close() throws Exception {
+    try {
+      Http.shutdown(gateway, coto, auth);
+      http.close();
+    } finally {
+      redis.close();
+      postgres.close();
+    }
+  }
+}
