@@ -146,12 +146,14 @@ class ContractCheckTest {
     JsonObject bad = new JsonObject().put("type", "ping");
     JsonObject good = new JsonObject().put("type", "error").put("timeline", null)
         .put("problem", new JsonObject().put("type", "urn:cotoami:problem:slow-down").put("detail", "x"));
-    io.vertx.core.http.HttpServer server = Http.await(vertx.createHttpServer().webSocketHandler(ws -> {
-      ws.writeTextMessage(("bad".equals(ws.path().substring(1)) ? bad : good).encode());
-      if (ws.query() != null) {
-        ws.close((short) 1000);
-      }
-    }).listen(0, "127.0.0.1"));
+    // The server answers the probe's first message (so that the probe's handlers are set).
+    io.vertx.core.http.HttpServer server = Http.await(vertx.createHttpServer().webSocketHandler(ws ->
+        ws.textMessageHandler(go -> {
+          ws.writeTextMessage(("/bad".equals(ws.path()) ? bad : good).encode());
+          if (ws.query() != null) {
+            ws.close((short) 1000);
+          }
+        })).listen(0, "127.0.0.1"));
     io.vertx.core.http.WebSocketClient sockets = vertx.createWebSocketClient();
     try {
       LiveProbe byServer = probe(sockets, server.actualPort(), "/bad?close");
@@ -172,6 +174,8 @@ class ContractCheckTest {
   }
 
   private static LiveProbe probe(io.vertx.core.http.WebSocketClient sockets, int port, String uri) throws Exception {
-    return new LiveProbe(Http.await(sockets.connect(port, "127.0.0.1", uri)));
+    LiveProbe probe = new LiveProbe(Http.await(sockets.connect(port, "127.0.0.1", uri)));
+    Http.await(probe.ws.writeTextMessage("go"));
+    return probe;
   }
 }
