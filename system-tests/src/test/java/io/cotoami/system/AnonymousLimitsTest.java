@@ -84,6 +84,8 @@ class AnonymousLimitsTest {
   private static Vertx vertx;
   private static RedisAPI main;
   private static RedisAPI anon;
+  /** Checks every exchange of the raw clients below, as {@link Http} does its own. */
+  private static ContractCheckedClient contract;
 
   @BeforeAll
   static void start() throws Exception {
@@ -119,6 +121,7 @@ class AnonymousLimitsTest {
     // Sessions are served once every instance has read the revoked sessions from auth-service.
     Http.awaitReady(started, 90);
     vertx = Vertx.vertx();
+    contract = new ContractCheckedClient(vertx);
     main = RedisAPI.api(Redis.createClient(vertx, redis.config().url()));
     anon = RedisAPI.api(Redis.createClient(vertx, anonRedis.config().url()));
   }
@@ -138,6 +141,9 @@ class AnonymousLimitsTest {
     anonRedis.close();
     redis.close();
     postgres.close();
+    if (contract != null) {
+      contract.close();
+    }
   }
 
   @Test
@@ -223,9 +229,9 @@ class AnonymousLimitsTest {
     long mainBefore = usedMemory(main);
     List<WebClient> clients = new ArrayList<>();
     for (int i = 10; i < 60; i++) {
-      clients.add(WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+      clients.add(contract.check(WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
           .setDefaultPort(started.get(0).httpPort()).setLocalAddress("127.0.0." + i).setKeepAlive(true),
-          new PoolOptions().setHttp1MaxSize(1)));
+          new PoolOptions().setHttp1MaxSize(1))));
     }
     ch.qos.logback.classic.Logger accessLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
         .getLogger(ServiceInstance.class);
@@ -357,9 +363,9 @@ class AnonymousLimitsTest {
   }
 
   private static WebClient clientFrom(String localAddress) {
-    return WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+    return contract.check(WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(started.get(0).httpPort()).setLocalAddress(localAddress).setKeepAlive(true),
-        new PoolOptions().setHttp1MaxSize(5));
+        new PoolOptions().setHttp1MaxSize(5)));
   }
 
   private static HttpResponse<Buffer> post(WebClient client, String cookie, String content, String clientId)

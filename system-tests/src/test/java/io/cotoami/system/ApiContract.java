@@ -45,6 +45,11 @@ public final class ApiContract {
     try (InputStream in = ApiContract.class.getClassLoader().getResourceAsStream(DOCUMENT)) {
       yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
+    return load(vertx, yaml);
+  }
+
+  /** Loads and validates this text of the document (a test's deliberately broken copy, say). */
+  static OpenAPIContract load(Vertx vertx, String yaml) throws Exception {
     Map<String, Object> tree = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
     return Http.await(OpenAPIContract.from(vertx, (JsonObject) mapMediaTypes(new JsonObject(tree))));
   }

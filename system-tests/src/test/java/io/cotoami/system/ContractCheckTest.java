@@ -139,4 +139,43 @@ class ContractCheckTest {
     assertTrue(frames.clientFrame(new JsonObject().put("type", "typing").put("timeline", "home"))
         .contains("not as the AsyncAPI document"));
   }
+
+  @Test
+  @DisplayName("A frame not as documented that no read followed is reported when the socket closes: by the server (closed polled) or by the test (close())")
+  void liveProbeReportsLeftoversOnClose() throws Exception {
+    JsonObject bad = new JsonObject().put("type", "ping");
+    JsonObject good = new JsonObject().put("type", "error").put("timeline", null)
+        .put("problem", new JsonObject().put("type", "urn:cotoami:problem:slow-down").put("detail", "x"));
+    // The server answers the probe's first message (so that the probe's handlers are set).
+    io.vertx.core.http.HttpServer server = Http.await(vertx.createHttpServer().webSocketHandler(ws ->
+        ws.textMessageHandler(go -> {
+          ws.writeTextMessage(("/bad".equals(ws.path()) ? bad : good).encode());
+          if (ws.query() != null) {
+            ws.close((short) 1000);
+          }
+        })).listen(0, "127.0.0.1"));
+    io.vertx.core.http.WebSocketClient sockets = vertx.createWebSocketClient();
+    try {
+      LiveProbe byServer = probe(sockets, server.actualPort(), "/bad?close");
+      AssertionError seen = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,
+          () -> byServer.closed.poll(20, java.util.concurrent.TimeUnit.SECONDS));
+      assertTrue(seen.getMessage().contains("never read"), seen.getMessage());
+      LiveProbe byTest = probe(sockets, server.actualPort(), "/bad");
+      assertTrue(byTest.frames.poll(20, java.util.concurrent.TimeUnit.SECONDS) != null);
+      assertTrue(org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, byTest::close).getMessage()
+          .contains("no server frame"));
+      LiveProbe fine = probe(sockets, server.actualPort(), "/good");
+      assertTrue(fine.frames.poll(20, java.util.concurrent.TimeUnit.SECONDS) != null);
+      fine.close();
+    } finally {
+      Http.await(sockets.close());
+      Http.await(server.close());
+    }
+  }
+
+  private static LiveProbe probe(io.vertx.core.http.WebSocketClient sockets, int port, String uri) throws Exception {
+    LiveProbe probe = new LiveProbe(Http.await(sockets.connect(port, "127.0.0.1", uri)));
+    Http.await(probe.ws.writeTextMessage("go"));
+    return probe;
+  }
 }

@@ -502,6 +502,29 @@ class CotoSystemTest {
   }
 
   @Test
+  @Order(92)
+  @DisplayName("Refusals keep the document too: a body over the limit is 413, a body not JSON is 415, on POST and PUT; a write from another site is 403 cross-site-request, even with a bearer token")
+  void refusalsThroughTheCheckedClient() throws Exception {
+    User alice = user();
+    String id = created(call(alice, HttpMethod.POST, "/api/cotos", new JsonObject().put("content", "r")))
+        .getString("id");
+    // Over HTTP_BODY_LIMIT (64 KiB by default): refused by the gateway before anything is forwarded.
+    JsonObject huge = new JsonObject().put("content", "x".repeat(70 * 1024));
+    assertProblem(call(alice, HttpMethod.POST, "/api/cotos", huge), 413, "payload-too-large");
+    assertProblem(call(alice, HttpMethod.PUT, "/api/cotos/" + id, huge), 413, "payload-too-large");
+    for (HttpMethod method : List.of(HttpMethod.POST, HttpMethod.PUT)) {
+      HttpResponse<Buffer> notJson = Http.await(request(alice, method, method == HttpMethod.POST ? "/api/cotos"
+          : "/api/cotos/" + id).putHeader("Content-Type", "text/plain").sendBuffer(Buffer.buffer("content=x")));
+      assertProblem(notJson, 415, "unsupported-media-type");
+    }
+    HttpResponse<Buffer> crossSite = Http.await(request(alice, HttpMethod.POST, "/api/cotos")
+        .putHeader("Origin", "https://evil.example").sendBuffer(Buffer.buffer(new JsonObject().put("content", "x")
+            .encode())));
+    assertProblem(crossSite, 403, "cross-site-request");
+    assertEquals(1, home(alice).size(), "nothing refused was stored");
+  }
+
+  @Test
   @Order(99)
   @DisplayName("PostgreSQL restarting under load: requests fail fast with 503, succeed again without a service restart, and no acknowledged coto is lost")
   void postgresRestart() throws Exception {

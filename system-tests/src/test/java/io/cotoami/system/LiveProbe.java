@@ -12,14 +12,27 @@ import java.util.concurrent.TimeUnit;
 /**
  * A client of {@code /api/ws} for tests: a connected socket, the frames it received and how it
  * closed. Every frame it sends or receives is checked against the AsyncAPI document
- * ({@link LiveFrames}): a frame not as documented fails the test at the next read.
+ * ({@link LiveFrames}): a frame not as documented fails the test at the next read, or, when no
+ * read came after it, once the socket is seen closed ({@link #closed} polled) or closed ({@link #close()}).
  */
-final class LiveProbe {
+final class LiveProbe implements AutoCloseable {
   final WebSocket ws;
   final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
   private final Queue<String> violations = new ConcurrentLinkedQueue<>();
-  /** The close status the server sent, or -1 when the connection ended without one. */
-  final BlockingQueue<Short> closed = new LinkedBlockingQueue<>();
+  private volatile boolean reported;
+  /**
+   * The close status the server sent, or -1 when the connection ended without one. Waiting for it
+   * also fails on a frame not as documented that no read reported: tests that end on a close read
+   * no more frames.
+   */
+  final BlockingQueue<Short> closed = new LinkedBlockingQueue<>() {
+    @Override
+    public Short poll(long timeout, TimeUnit unit) throws InterruptedException {
+      Short status = super.poll(timeout, unit);
+      reportLeftovers();
+      return status;
+    }
+  };
 
   LiveProbe(WebSocket ws) {
     this.ws = ws;
@@ -53,6 +66,7 @@ final class LiveProbe {
       JsonObject frame = frames.poll(20, TimeUnit.SECONDS);
       String violation = violations.peek();
       if (violation != null) {
+        reported = true;
         throw new AssertionError(violation);
       }
       if (frame == null) {
@@ -77,5 +91,22 @@ final class LiveProbe {
       }
     }
     throw new AssertionError("no presence frame with exactly " + expected);
+  }
+
+  /** Closes the socket, then fails on any frame not as documented that no read reported. */
+  @Override
+  public void close() throws Exception {
+    if (!ws.isClosed()) {
+      Http.await(ws.close());
+    }
+    reportLeftovers();
+  }
+
+  private void reportLeftovers() {
+    if (!reported && !violations.isEmpty()) {
+      reported = true;
+      throw new AssertionError(violations.size() + " frame(s) not as the AsyncAPI document says, never read: "
+          + String.join("; ", violations));
+    }
   }
 }

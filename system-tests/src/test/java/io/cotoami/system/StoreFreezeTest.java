@@ -74,6 +74,8 @@ class StoreFreezeTest {
   }
 
   private static WebClient client;
+  /** Checks every exchange of {@link #client}, as {@link Http} does its own. */
+  private static ContractCheckedClient contract;
 
   @BeforeAll
   static void start() throws Exception {
@@ -100,8 +102,9 @@ class StoreFreezeTest {
     // Sessions are served once every instance has read the revoked sessions from auth-service.
     Http.awaitReady(instances, 60);
     vertx = Vertx.vertx();
-    client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port),
-        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32));
+    contract = new ContractCheckedClient(vertx);
+    client = contract.check(WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+        .setDefaultPort(port), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32)));
   }
 
   @AfterAll
@@ -115,6 +118,9 @@ class StoreFreezeTest {
     }
     if (postgres != null) {
       postgres.close();
+    }
+    if (contract != null) {
+      contract.close();
     }
   }
 
