@@ -199,7 +199,7 @@ class AnonymousLimitsTest {
 
   @Test
   @Order(3)
-  @DisplayName("Concurrent anonymous retries with one clientId make one coto, answered to each of them, and published once")
+  @DisplayName("Concurrent anonymous retries with one clientId make one coto, answered to each of them with its id")
   void clientIdMakesRetriesSafe() throws Exception {
     WebClient client = clientFrom("127.0.0.5");
     String cookie = anonymousCookie(post(client, null, "before", null));
