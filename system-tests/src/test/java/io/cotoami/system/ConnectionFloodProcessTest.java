@@ -59,6 +59,8 @@ class ConnectionFloodProcessTest {
     env.put("HTTP_PORT", String.valueOf(port));
     env.put("MANAGEMENT_PORT", String.valueOf(managementPort));
     env.put("HTTP_HEADER_TIMEOUT", HEADER_TIMEOUT_MS + "ms");
+    // As deployed: the debug routes are off (tests turn them on by default), so /debug is the management port's only.
+    env.put("DEBUG_ROUTES", "false");
     gateway = ServiceProcess.startWithFdLimit(GatewayMain.class, CLUSTER, env, FD_LIMIT);
     coto = Http.await(CotoServiceMain.start(CotoServiceConfig.fromEnv(TestConfigs.of(CLUSTER,
         TestConfigs.stores(pg, redis)))));
@@ -99,7 +101,6 @@ class ConnectionFloodProcessTest {
           // the backlog may be full for a moment: refused is fine too
         }
       }
-      // Medians of ten, so that one stall of a busy test machine is not taken for the gateway's.
       assertFast("127.0.0.3", managementPort, "/health/live", 200);
       assertFast("127.0.0.3", port, "/api/cotos", 200);
       assertTrue(gateway.process().isAlive(), "the gateway is alive");
@@ -166,6 +167,36 @@ class ConnectionFloodProcessTest {
     }
     assertTrue(java.util.Arrays.stream(tookMs).allMatch(ms -> ms < 100),
         path + " answered in " + java.util.Arrays.toString(tookMs) + " ms");
+  }
+
+  @Test
+  @DisplayName("The gateway process answers 404 for health, metrics and debug on its public port and serves them on its management port; HTTP/2 cleartext by prior knowledge is refused on both")
+  void managementPortAndNoH2c() throws Exception {
+    for (String path : List.of("/health/ready", "/metrics", "/debug", "/api/cotos/../../debug")) {
+      String answer = get("127.0.0.3", port, path);
+      assertTrue(answer.startsWith("HTTP/1.1 404"), path + " on the public port: " + answer.lines().findFirst().orElse(""));
+      assertTrue(!answer.contains("jvm_") && !answer.contains("\"pid\""), path + " leaked management data");
+    }
+    // (Ready it is not: no auth-service runs here, so its revocations are unknown. Live it is.)
+    for (String path : List.of("/health/live", "/metrics", "/debug")) {
+      String answer = get("127.0.0.3", managementPort, path);
+      assertTrue(answer.startsWith("HTTP/1.1 200"), path + " on the management port: " + answer.lines().findFirst().orElse(""));
+    }
+    for (int each : new int[] {port, managementPort}) {
+      try (Socket socket = connect("127.0.0.3", each)) {
+        socket.setSoTimeout(2000);
+        OutputStream out = socket.getOutputStream();
+        out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        // An empty SETTINGS frame, as an h2c client sends after the preface.
+        out.write(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0});
+        out.flush();
+        byte[] answer = socket.getInputStream().readNBytes(12);
+        // Read as an HTTP/1 request line and refused in HTTP/1 framing (a text status line, Vert.x
+        // says 501), or closed: never the binary SETTINGS frame an HTTP/2 server answers first.
+        assertTrue(answer.length == 0 || new String(answer, StandardCharsets.ISO_8859_1).matches("HTTP/\\d\\.\\d [45]\\d\\d.*"),
+            "refused in HTTP/1 framing or closed on " + each + ": " + java.util.HexFormat.of().formatHex(answer));
+      }
+    }
   }
 
   /** One request on a fresh connection; the answer up to its end (the server closes the connection). */

@@ -25,6 +25,7 @@ import io.cotoami.common.http.Timestamps;
 import io.cotoami.common.mail.MailOutbox;
 import io.cotoami.common.runtime.ServiceInstance;
 import io.cotoami.common.session.AnonymousId;
+import io.cotoami.common.session.AnonymousMove;
 import io.cotoami.common.session.SameOrigin;
 import io.cotoami.common.session.Session;
 import io.cotoami.common.session.SessionVerifier;
@@ -233,10 +234,11 @@ public final class AuthApiVerticle extends VerticleBase {
       return Future.succeededFuture(new JsonObject().put("requested", true).put("moved", (Integer) null)
           .put("skipped", "other-browser"));
     }
-    JsonObject move = new JsonObject().put("anonymousId", request.anonymousId()).put("userId", user.id().toString());
+    JsonObject move = new AnonymousMove(AnonymousId.parse(request.anonymousId()).orElseThrow(), user.id()).toJson();
     return vertx.eventBus().<JsonObject>request(Addresses.ANONYMOUS_COTOS_MOVE, move,
             BusHeaders.withRequestId(RequestIds.of(ctx), instance.config().busTimeout()))
-        .map(reply -> new JsonObject().put("requested", true).put("moved", reply.body().getInteger("moved")))
+        .map(reply -> new JsonObject().put("requested", true)
+            .put("moved", AnonymousMove.Moved.fromJson(reply.body()).moved()))
         .recover(e -> {
           LOG.atWarn().addKeyValue("requestId", RequestIds.of(ctx))
               .log("Anonymous cotos of user {} not moved: {}", user.id(), e.getMessage());

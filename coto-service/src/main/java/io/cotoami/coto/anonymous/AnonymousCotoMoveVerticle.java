@@ -3,13 +3,12 @@ package io.cotoami.coto.anonymous;
 import io.cotoami.common.bus.Addresses;
 import io.cotoami.common.bus.BusHeaders;
 import io.cotoami.common.bus.FailureCodes;
-import io.cotoami.common.session.AnonymousId;
+import io.cotoami.common.session.AnonymousMove;
 import io.cotoami.coto.domain.Caller;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
-import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,24 +32,19 @@ public final class AnonymousCotoMoveVerticle extends VerticleBase {
   }
 
   private void move(Message<JsonObject> message) {
-    JsonObject body = message.body() == null ? new JsonObject() : message.body();
-    UUID userId;
+    AnonymousMove move;
     try {
-      userId = UUID.fromString(String.valueOf(body.getValue("userId")));
+      move = AnonymousMove.fromJson(message.body());
     } catch (IllegalArgumentException e) {
-      message.fail(FailureCodes.BAD_REQUEST, "'userId' must be a user id");
+      message.fail(FailureCodes.BAD_REQUEST, e.getMessage());
       return;
     }
-    Optional<AnonymousId> visitor = AnonymousId.parse(body.getValue("anonymousId") instanceof String raw ? raw : null);
-    if (visitor.isEmpty()) {
-      message.fail(FailureCodes.BAD_REQUEST, "'anonymousId' is not an anonymous id");
-      return;
-    }
+    UUID userId = move.userId();
     String requestId = BusHeaders.requestId(message);
-    anonymous.moveInto(new Caller(userId, null), visitor.get(), requestId)
+    anonymous.moveInto(new Caller(userId, null), move.visitor(), requestId)
         .onSuccess(moved -> {
           LOG.atInfo().addKeyValue("requestId", requestId).log("Moved {} anonymous coto(s) into user {}", moved, userId);
-          message.reply(new JsonObject().put("moved", moved));
+          message.reply(new AnonymousMove.Moved(moved).toJson());
         })
         .onFailure(e -> {
           LOG.atWarn().addKeyValue("requestId", requestId).log("Moving anonymous cotos failed: {}", e.toString());
