@@ -1,5 +1,6 @@
 package io.cotoami.system;
 
+import static io.cotoami.system.ApiAsserts.created;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -319,11 +320,6 @@ class AccessTokenSystemTest {
 
   private static HttpResponse<Buffer> make(String cookie, JsonObject body) throws Exception {
     return send(cookie, HttpMethod.POST, TOKENS, body);
-  }
-
-  private static JsonObject created(HttpResponse<Buffer> response) {
-    assertEquals(201, response.statusCode(), response.bodyAsString());
-    return response.bodyAsJsonObject();
   }
 
   /** The listed token with this id (null: the first one), or null when it is not listed. */

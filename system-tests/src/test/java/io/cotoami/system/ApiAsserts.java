@@ -24,6 +24,12 @@ final class ApiAsserts {
   }
 
   /** The contents of a page of cotos, in order. */
+  /** The body of a 201, failing with the answer when it is anything else. */
+  static JsonObject created(HttpResponse<Buffer> response) {
+    assertEquals(201, response.statusCode(), response.bodyAsString());
+    return response.bodyAsJsonObject();
+  }
+
   static List<String> contents(JsonArray cotos) {
     return cotos.stream().map(c -> ((JsonObject) c).getString("content")).toList();
   }

@@ -13,6 +13,11 @@ import io.cotoami.infra.RedisServer;
 import io.cotoami.infra.SessionKeyPair;
 import io.cotoami.infra.TestConfigs;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -67,6 +72,42 @@ record ApiStack(PostgresServer postgres, RedisServer redis, PgConfig pg, Session
   /** A person with this id and address, named after its local part. */
   User user(String id, String email) {
     return new User(id, email, keys.token(gateway.vertx(), id, email, email.substring(0, email.indexOf('@'))));
+  }
+
+  /** One call through the gateway as {@code user} (null: none), with a JSON body or none. */
+  HttpResponse<Buffer> call(User user, HttpMethod method, String path, JsonObject body) throws Exception {
+    HttpRequest<Buffer> request = http.client().request(method, path).putHeader("Content-Type", "application/json");
+    if (user != null) {
+      request.putHeader("Authorization", "Bearer " + user.token());
+    }
+    return Http.await(body == null ? request.send() : request.sendBuffer(Buffer.buffer(body.encode())));
+  }
+
+  /** Posts a coto (summary and cotonoma optional), answering its id. */
+  String post(User user, String content, String summary, String cotonomaKey) throws Exception {
+    JsonObject body = new JsonObject().put("content", content);
+    if (summary != null) {
+      body.put("summary", summary);
+    }
+    if (cotonomaKey != null) {
+      body.put("cotonomaKey", cotonomaKey);
+    }
+    return ApiAsserts.created(call(user, HttpMethod.POST, "/api/cotos", body)).getString("id");
+  }
+
+  /** Creates a cotonoma (at home when {@code parentKey} is null), answering its key. */
+  String cotonoma(User user, String name, String parentKey) throws Exception {
+    JsonObject body = new JsonObject().put("name", name);
+    if (parentKey != null) {
+      body.put("parentKey", parentKey);
+    }
+    return ApiAsserts.created(call(user, HttpMethod.POST, "/api/cotonomas", body)).getString("key");
+  }
+
+  /** {@code owner} adds {@code with} as a member of the cotonoma {@code key}. */
+  void share(User owner, String key, User with) throws Exception {
+    ApiAsserts.created(call(owner, HttpMethod.POST, "/api/cotonomas/" + key + "/members",
+        new JsonObject().put("email", with.email())));
   }
 
   /** Stops the services together, then the stores; the exchange check's findings fail here. */

@@ -12,7 +12,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import java.util.List;
 import java.util.Map;
@@ -76,14 +75,14 @@ class AuthorRenameSystemTest {
     User owner = user();
     User member = user();
     User stranger = user();
-    String room = cotonoma(owner, "Shared room");
-    String elsewhere = cotonoma(stranger, "Elsewhere");
-    share(owner, room, member);
+    String room = stack.cotonoma(owner, "Shared room", null);
+    String elsewhere = stack.cotonoma(stranger, "Elsewhere", null);
+    stack.share(owner, room, member);
     LiveProbe ownerLive = subscribed(owner, "cotonoma:" + room);
     LiveProbe memberHome = subscribed(member, "home");
     LiveProbe strangerLive = subscribed(stranger, "cotonoma:" + elsewhere);
 
-    HttpResponse<Buffer> renamed = call(member, HttpMethod.PUT, "/api/users/me", new JsonObject().put("name", "Bob Renamed"));
+    HttpResponse<Buffer> renamed = stack.call(member, HttpMethod.PUT, "/api/users/me", new JsonObject().put("name", "Bob Renamed"));
     assertEquals(200, renamed.statusCode(), renamed.bodyAsString());
 
     for (LiveProbe live : List.of(ownerLive, memberHome)) {
@@ -96,7 +95,7 @@ class AuthorRenameSystemTest {
       assertFalse(frame.encode().contains("@example.com"), "no email in the event: " + frame.encode());
     }
     // The stranger's next event is their own post: nothing about someone they do not see came first.
-    call(stranger, HttpMethod.POST, "/api/cotos", new JsonObject().put("content", "hello").put("cotonomaKey", elsewhere));
+    stack.call(stranger, HttpMethod.POST, "/api/cotos", new JsonObject().put("content", "hello").put("cotonomaKey", elsewhere));
     assertEquals("coto-posted", strangerLive.next("event").getJsonObject("event").getString("type"));
     for (LiveProbe live : List.of(ownerLive, memberHome, strangerLive)) {
       live.ws.close();
@@ -108,13 +107,13 @@ class AuthorRenameSystemTest {
   void renameReachesRoomsPostedIn() throws Exception {
     User owner = user();
     User poster = user();
-    String room = cotonoma(owner, "Old talks");
-    share(owner, room, poster);
-    call(poster, HttpMethod.POST, "/api/cotos", new JsonObject().put("content", "I was here").put("cotonomaKey", room));
-    assertEquals(204, call(owner, HttpMethod.DELETE, "/api/cotonomas/" + room + "/members/" + poster.email(), null)
+    String room = stack.cotonoma(owner, "Old talks", null);
+    stack.share(owner, room, poster);
+    stack.call(poster, HttpMethod.POST, "/api/cotos", new JsonObject().put("content", "I was here").put("cotonomaKey", room));
+    assertEquals(204, stack.call(owner, HttpMethod.DELETE, "/api/cotonomas/" + room + "/members/" + poster.email(), null)
         .statusCode());
     LiveProbe ownerLive = subscribed(owner, "cotonoma:" + room);
-    assertEquals(200, call(poster, HttpMethod.PUT, "/api/users/me", new JsonObject().put("name", "Former member"))
+    assertEquals(200, stack.call(poster, HttpMethod.PUT, "/api/users/me", new JsonObject().put("name", "Former member"))
         .statusCode());
     JsonObject event = ownerLive.next("event").getJsonObject("event");
     assertEquals("user-renamed", event.getString("type"));
@@ -127,13 +126,13 @@ class AuthorRenameSystemTest {
   void presenceShowsTheNewName() throws Exception {
     User owner = user();
     User member = user();
-    String room = cotonoma(owner, "Presence room");
-    share(owner, room, member);
+    String room = stack.cotonoma(owner, "Presence room", null);
+    stack.share(owner, room, member);
     LiveProbe ownerLive = subscribed(owner, "cotonoma:" + room);
     LiveProbe memberLive = subscribed(member, "cotonoma:" + room);
     ownerLive.viewers(List.of(owner.id(), member.id()));
 
-    assertEquals(200, call(member, HttpMethod.PUT, "/api/users/me", new JsonObject().put("name", "Carol New"))
+    assertEquals(200, stack.call(member, HttpMethod.PUT, "/api/users/me", new JsonObject().put("name", "Carol New"))
         .statusCode());
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
     String shown = null;
@@ -153,24 +152,5 @@ class AuthorRenameSystemTest {
     live.subscribe(timeline, null);
     live.next("subscribed");
     return live;
-  }
-
-  private static String cotonoma(User user, String name) throws Exception {
-    HttpResponse<Buffer> created = call(user, HttpMethod.POST, "/api/cotonomas", new JsonObject().put("name", name));
-    assertEquals(201, created.statusCode(), created.bodyAsString());
-    return created.bodyAsJsonObject().getString("key");
-  }
-
-  private static void share(User owner, String key, User with) throws Exception {
-    HttpResponse<Buffer> added = call(owner, HttpMethod.POST, "/api/cotonomas/" + key + "/members",
-        new JsonObject().put("email", with.email()));
-    assertEquals(201, added.statusCode(), added.bodyAsString());
-  }
-
-  private static HttpResponse<Buffer> call(User user, HttpMethod method, String path, JsonObject body)
-      throws Exception {
-    HttpRequest<Buffer> request = http.client().request(method, path).putHeader("Content-Type", "application/json")
-        .putHeader("Authorization", "Bearer " + user.token());
-    return Http.await(body == null ? request.send() : request.sendBuffer(Buffer.buffer(body.encode())));
   }
 }

@@ -1,5 +1,6 @@
 package io.cotoami.system;
 
+import static io.cotoami.system.ApiAsserts.created;
 import static io.cotoami.system.ApiAsserts.assertProblem;
 import static io.cotoami.system.ApiAsserts.contents;
 import static io.cotoami.system.ApiAsserts.names;
@@ -609,11 +610,6 @@ class CotoSystemTest {
       throws Exception {
     HttpRequest<Buffer> request = request(user, method, path);
     return Http.await(body == null ? request.send() : request.sendBuffer(Buffer.buffer(body.encode())));
-  }
-
-  private static JsonObject created(HttpResponse<Buffer> response) {
-    assertEquals(201, response.statusCode(), response.bodyAsString());
-    return response.bodyAsJsonObject();
   }
 
   private static JsonArray home(User user) throws Exception {

@@ -12,7 +12,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -58,11 +57,11 @@ class SearchSystemTest {
   @DisplayName("京都 is found inside Japanese text, in a summary and in a cotonoma's name, newest first; a 2- and a 10-character query find exactly their cotos")
   void japanese() throws Exception {
     User me = user();
-    post(me, "今日は京都で会議でした", null, null);
-    post(me, "大阪の資料", "京都メモ", null);
-    String room = cotonoma(me, "京都旅行", null);
-    post(me, "明日京都で会議をする予定", null, room);
-    post(me, "東京の会議室", null, null);
+    stack.post(me, "今日は京都で会議でした", null, null);
+    stack.post(me, "大阪の資料", "京都メモ", null);
+    String room = stack.cotonoma(me, "京都旅行", null);
+    stack.post(me, "明日京都で会議をする予定", null, room);
+    stack.post(me, "東京の会議室", null, null);
 
     assertEquals(List.of("明日京都で会議をする予定", "京都旅行", "大阪の資料", "今日は京都で会議でした"),
         contents(found(me, "京都")));
@@ -73,7 +72,7 @@ class SearchSystemTest {
     assertEquals(List.of("明日京都で会議をする予定", "今日は京都で会議でした"), contents(found(me, "会議　京都")),
         "terms split on a full-width space, each must be there");
     User other = user();
-    post(other, "会議で議論", null, null);
+    stack.post(other, "会議で議論", null, null);
     assertEquals(List.of(), contents(found(other, "会議論")), "its bigrams are all there, but not in a row");
     assertEquals(List.of("会議で議論"), contents(found(other, "議論")));
     assertEquals(List.of("明日京都で会議をする予定"), contents(page(me, "q=" + enc("京都") + "&cotonomaKey=" + room)
@@ -93,9 +92,9 @@ class SearchSystemTest {
     User owner = user();
     User stranger = user();
     String word = word();
-    String room = cotonoma(owner, "Private " + word, null);
-    post(owner, "home secret " + word, null, null);
-    post(owner, "room secret " + word, null, room);
+    String room = stack.cotonoma(owner, "Private " + word, null);
+    stack.post(owner, "home secret " + word, null, null);
+    stack.post(owner, "room secret " + word, null, room);
     assertEquals(3, found(owner, word).size(), "the owner finds all three");
 
     assertEquals(List.of(), contents(found(stranger, word)));
@@ -108,11 +107,11 @@ class SearchSystemTest {
     User owner = user();
     User subOnly = user();
     String word = word();
-    String room = cotonoma(owner, "Room " + word, null);
-    String sub = cotonoma(owner, "Sub " + word, room);
-    share(owner, sub, subOnly);
-    post(owner, "above " + word, null, room);
-    post(owner, "below " + word, null, sub);
+    String room = stack.cotonoma(owner, "Room " + word, null);
+    String sub = stack.cotonoma(owner, "Sub " + word, room);
+    stack.share(owner, sub, subOnly);
+    stack.post(owner, "above " + word, null, room);
+    stack.post(owner, "below " + word, null, sub);
 
     assertEquals(List.of("below " + word, "Sub " + word), contents(found(subOnly, word)));
     assertEquals(List.of("below " + word, "above " + word, "Sub " + word, "Room " + word),
@@ -125,16 +124,16 @@ class SearchSystemTest {
     User owner = user();
     User member = user();
     String word = word();
-    String room = cotonoma(owner, "Room", null);
-    share(owner, room, member);
-    String corner = cotonoma(member, "Corner", room);
-    post(owner, "in the room " + word, null, room);
-    post(owner, "in their corner " + word, null, corner);
-    post(member, "mine " + word, null, corner);
+    String room = stack.cotonoma(owner, "Room", null);
+    stack.share(owner, room, member);
+    String corner = stack.cotonoma(member, "Corner", room);
+    stack.post(owner, "in the room " + word, null, room);
+    stack.post(owner, "in their corner " + word, null, corner);
+    stack.post(member, "mine " + word, null, corner);
     assertEquals(List.of("mine " + word, "in their corner " + word, "in the room " + word),
         contents(found(member, word)));
 
-    assertEquals(204, call(owner, HttpMethod.DELETE, "/api/cotonomas/" + room + "/members/" + member.email(), null)
+    assertEquals(204, stack.call(owner, HttpMethod.DELETE, "/api/cotonomas/" + room + "/members/" + member.email(), null)
         .statusCode());
     assertEquals(List.of("mine " + word), contents(found(member, word)), "at once: only what they wrote themselves");
     assertProblem(call(member, "/api/search?q=" + word + "&cotonomaKey=" + corner), 404, "not-found");
@@ -146,15 +145,15 @@ class SearchSystemTest {
     User me = user();
     String before = word();
     String after = word();
-    String id = post(me, "plan " + before, null, null);
+    String id = stack.post(me, "plan " + before, null, null);
     assertEquals(1, found(me, before).size());
 
-    assertEquals(200, call(me, HttpMethod.PUT, "/api/cotos/" + id, new JsonObject().put("content", "plan " + after))
+    assertEquals(200, stack.call(me, HttpMethod.PUT, "/api/cotos/" + id, new JsonObject().put("content", "plan " + after))
         .statusCode());
     assertEquals(List.of(), contents(found(me, before)));
     assertEquals(List.of("plan " + after), contents(found(me, after)));
 
-    assertEquals(204, call(me, HttpMethod.DELETE, "/api/cotos/" + id, null).statusCode());
+    assertEquals(204, stack.call(me, HttpMethod.DELETE, "/api/cotos/" + id, null).statusCode());
     assertEquals(List.of(), contents(found(me, after)));
   }
 
@@ -193,36 +192,7 @@ class SearchSystemTest {
     return page.bodyAsJsonObject();
   }
 
-  private static String post(User user, String content, String summary, String cotonomaKey) throws Exception {
-    return created(call(user, HttpMethod.POST, "/api/cotos", new JsonObject().put("content", content)
-        .put("summary", summary).put("cotonomaKey", cotonomaKey))).getString("id");
-  }
-
-  private static String cotonoma(User user, String name, String parentKey) throws Exception {
-    return created(call(user, HttpMethod.POST, "/api/cotonomas", new JsonObject().put("name", name)
-        .put("parentKey", parentKey))).getString("key");
-  }
-
-  private static void share(User owner, String key, User with) throws Exception {
-    created(call(owner, HttpMethod.POST, "/api/cotonomas/" + key + "/members", new JsonObject()
-        .put("email", with.email())));
-  }
-
   private static HttpResponse<Buffer> call(User user, String path) throws Exception {
-    return call(user, HttpMethod.GET, path, null);
-  }
-
-  private static HttpResponse<Buffer> call(User user, HttpMethod method, String path, JsonObject body)
-      throws Exception {
-    HttpRequest<Buffer> request = http.client().request(method, path).putHeader("Content-Type", "application/json");
-    if (user != null) {
-      request.putHeader("Authorization", "Bearer " + user.token());
-    }
-    return Http.await(body == null ? request.send() : request.sendBuffer(Buffer.buffer(body.encode())));
-  }
-
-  private static JsonObject created(HttpResponse<Buffer> created) {
-    assertEquals(201, created.statusCode(), created.bodyAsString());
-    return created.bodyAsJsonObject();
+    return stack.call(user, HttpMethod.GET, path, null);
   }
 }

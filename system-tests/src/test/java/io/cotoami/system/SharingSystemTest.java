@@ -78,31 +78,31 @@ class SharingSystemTest {
   void ownerRulesEverythingInside() throws Exception {
     User owner = user();
     User member = user();
-    String room = cotonoma(owner, "Room", null);
-    share(owner, room, member);
-    String sub = cotonoma(member, "Member's corner", room);
-    String deep = cotonoma(member, "Deeper", sub);
-    String deepCoto = post(member, "in the deep", deep);
+    String room = stack.cotonoma(owner, "Room", null);
+    stack.share(owner, room, member);
+    String sub = stack.cotonoma(member, "Member's corner", room);
+    String deep = stack.cotonoma(member, "Deeper", sub);
+    String deepCoto = stack.post(member, "in the deep", null, deep);
 
-    assertEquals(200, call(owner, HttpMethod.GET, "/api/cotonomas/" + deep, null).statusCode(), "the owner opens it");
+    assertEquals(200, stack.call(owner, HttpMethod.GET, "/api/cotonomas/" + deep, null).statusCode(), "the owner opens it");
     assertEquals(List.of("in the deep"), contents(timeline(owner, deep)));
-    JsonObject opened = call(owner, HttpMethod.GET, "/api/cotonomas/" + sub, null).bodyAsJsonObject();
+    JsonObject opened = stack.call(owner, HttpMethod.GET, "/api/cotonomas/" + sub, null).bodyAsJsonObject();
     assertTrue(opened.getBoolean("managed"), opened.encode());
     assertEquals(List.of("Deeper"), names(opened.getJsonArray("children")));
-    assertEquals(200, call(owner, HttpMethod.PUT, "/api/cotonomas/" + deep, new JsonObject().put("name", "Renamed"))
+    assertEquals(200, stack.call(owner, HttpMethod.PUT, "/api/cotonomas/" + deep, new JsonObject().put("name", "Renamed"))
         .statusCode(), "the owner renames it");
-    assertEquals("Renamed", call(member, HttpMethod.GET, "/api/cotonomas/" + deep, null).bodyAsJsonObject()
+    assertEquals("Renamed", stack.call(member, HttpMethod.GET, "/api/cotonomas/" + deep, null).bodyAsJsonObject()
         .getString("name"));
 
-    assertProblem(call(owner, HttpMethod.DELETE, "/api/cotonomas/" + room, null), 409, "cotonoma-not-empty");
-    assertProblem(call(owner, HttpMethod.DELETE, "/api/cotonomas/" + deep, null), 409, "cotonoma-not-empty");
-    assertEquals(204, call(owner, HttpMethod.DELETE, "/api/cotos/" + deepCoto, null).statusCode(),
+    assertProblem(stack.call(owner, HttpMethod.DELETE, "/api/cotonomas/" + room, null), 409, "cotonoma-not-empty");
+    assertProblem(stack.call(owner, HttpMethod.DELETE, "/api/cotonomas/" + deep, null), 409, "cotonoma-not-empty");
+    assertEquals(204, stack.call(owner, HttpMethod.DELETE, "/api/cotos/" + deepCoto, null).statusCode(),
         "the owner deletes a member's coto at any depth");
-    assertEquals(204, call(owner, HttpMethod.DELETE, "/api/cotonomas/" + deep, null).statusCode());
-    assertEquals(204, call(owner, HttpMethod.DELETE, "/api/cotonomas/" + sub, null).statusCode());
-    assertEquals(204, call(owner, HttpMethod.DELETE, "/api/cotonomas/" + room, null).statusCode(),
+    assertEquals(204, stack.call(owner, HttpMethod.DELETE, "/api/cotonomas/" + deep, null).statusCode());
+    assertEquals(204, stack.call(owner, HttpMethod.DELETE, "/api/cotonomas/" + sub, null).statusCode());
+    assertEquals(204, stack.call(owner, HttpMethod.DELETE, "/api/cotonomas/" + room, null).statusCode(),
         "emptied, the room is deleted");
-    assertProblem(call(member, HttpMethod.GET, "/api/cotonomas/" + sub, null), 404, "not-found");
+    assertProblem(stack.call(member, HttpMethod.GET, "/api/cotonomas/" + sub, null), 404, "not-found");
   }
 
   @Test
@@ -112,30 +112,30 @@ class SharingSystemTest {
     User member = user();
     User subOnly = user();
     User stranger = user();
-    String room = cotonoma(owner, "Room", null);
-    String sub = cotonoma(owner, "Sub", room);
-    String deep = cotonoma(owner, "Deep", sub);
-    share(owner, room, member);
-    share(owner, sub, subOnly);
+    String room = stack.cotonoma(owner, "Room", null);
+    String sub = stack.cotonoma(owner, "Sub", room);
+    String deep = stack.cotonoma(owner, "Deep", sub);
+    stack.share(owner, room, member);
+    stack.share(owner, sub, subOnly);
 
-    assertEquals(201, call(member, HttpMethod.POST, "/api/cotos", new JsonObject().put("content", "hello deep")
+    assertEquals(201, stack.call(member, HttpMethod.POST, "/api/cotos", new JsonObject().put("content", "hello deep")
         .put("cotonomaKey", deep)).statusCode(), "a member of the room posts two levels down");
     assertEquals(List.of("hello deep"), contents(timeline(member, deep)));
-    JsonObject seen = call(member, HttpMethod.GET, "/api/cotonomas/" + deep, null).bodyAsJsonObject();
+    JsonObject seen = stack.call(member, HttpMethod.GET, "/api/cotonomas/" + deep, null).bodyAsJsonObject();
     assertEquals(List.of("Room", "Sub"), names(seen.getJsonArray("breadcrumbs")));
     assertFalse(seen.getBoolean("managed"));
-    assertProblem(call(member, HttpMethod.PUT, "/api/cotonomas/" + deep, new JsonObject().put("name", "Mine")), 403,
+    assertProblem(stack.call(member, HttpMethod.PUT, "/api/cotonomas/" + deep, new JsonObject().put("name", "Mine")), 403,
         "forbidden");
-    assertProblem(call(member, HttpMethod.POST, "/api/cotonomas/" + sub + "/members",
+    assertProblem(stack.call(member, HttpMethod.POST, "/api/cotonomas/" + sub + "/members",
         new JsonObject().put("email", "x@example.com")), 403, "forbidden");
 
     assertEquals(List.of("hello deep"), contents(timeline(subOnly, deep)));
-    assertEquals(List.of("Sub"), names(call(subOnly, HttpMethod.GET, "/api/cotonomas/" + deep, null)
+    assertEquals(List.of("Sub"), names(stack.call(subOnly, HttpMethod.GET, "/api/cotonomas/" + deep, null)
         .bodyAsJsonObject().getJsonArray("breadcrumbs")), "breadcrumbs stop where they may not go");
-    assertProblem(call(subOnly, HttpMethod.GET, "/api/cotonomas/" + room, null), 404, "not-found");
+    assertProblem(stack.call(subOnly, HttpMethod.GET, "/api/cotonomas/" + room, null), 404, "not-found");
 
     for (String key : List.of(room, sub, deep)) {
-      assertProblem(call(stranger, HttpMethod.GET, "/api/cotonomas/" + key + "/cotos", null), 404, "not-found");
+      assertProblem(stack.call(stranger, HttpMethod.GET, "/api/cotonomas/" + key + "/cotos", null), 404, "not-found");
     }
   }
 
@@ -144,10 +144,10 @@ class SharingSystemTest {
   void removedMemberLosesTheirSubCotonomas() throws Exception {
     User owner = user();
     User member = user();
-    String room = cotonoma(owner, "Room", null);
-    share(owner, room, member);
-    String sub = cotonoma(member, "Corner", room);
-    assertEquals(200, call(member, HttpMethod.PUT, "/api/cotonomas/" + sub, new JsonObject().put("name", "My corner"))
+    String room = stack.cotonoma(owner, "Room", null);
+    stack.share(owner, room, member);
+    String sub = stack.cotonoma(member, "Corner", room);
+    assertEquals(200, stack.call(member, HttpMethod.PUT, "/api/cotonomas/" + sub, new JsonObject().put("name", "My corner"))
         .statusCode(), "while a member, they rename their own");
     assertTrue(names(myList(member)).contains("My corner"));
 
@@ -155,18 +155,18 @@ class SharingSystemTest {
     live.subscribe("cotonoma:" + sub, null);
     live.next("subscribed");
 
-    assertEquals(204, call(owner, HttpMethod.DELETE, "/api/cotonomas/" + room + "/members/" + member.email(), null)
+    assertEquals(204, stack.call(owner, HttpMethod.DELETE, "/api/cotonomas/" + room + "/members/" + member.email(), null)
         .statusCode());
     JsonObject ended = live.next("unsubscribed");
     assertEquals("cotonoma:" + sub, ended.getString("timeline"));
 
-    assertProblem(call(member, HttpMethod.PUT, "/api/cotonomas/" + sub, new JsonObject().put("name", "Still mine")),
+    assertProblem(stack.call(member, HttpMethod.PUT, "/api/cotonomas/" + sub, new JsonObject().put("name", "Still mine")),
         404, "not-found");
-    assertProblem(call(member, HttpMethod.GET, "/api/cotonomas/" + sub, null), 404, "not-found");
-    assertProblem(call(member, HttpMethod.POST, "/api/cotos", new JsonObject().put("content", "x")
+    assertProblem(stack.call(member, HttpMethod.GET, "/api/cotonomas/" + sub, null), 404, "not-found");
+    assertProblem(stack.call(member, HttpMethod.POST, "/api/cotos", new JsonObject().put("content", "x")
         .put("cotonomaKey", sub)), 404, "not-found");
-    assertProblem(call(member, HttpMethod.DELETE, "/api/cotonomas/" + sub, null), 404, "not-found");
-    assertEquals("My corner", call(owner, HttpMethod.GET, "/api/cotonomas/" + sub, null).bodyAsJsonObject()
+    assertProblem(stack.call(member, HttpMethod.DELETE, "/api/cotonomas/" + sub, null), 404, "not-found");
+    assertEquals("My corner", stack.call(owner, HttpMethod.GET, "/api/cotonomas/" + sub, null).bodyAsJsonObject()
         .getString("name"), "the name did not change");
     assertEquals(List.of(), names(myList(member)), "nor does it stay in their list");
     live.ws.close();
@@ -177,15 +177,15 @@ class SharingSystemTest {
   void myCotonomas() throws Exception {
     User owner = user();
     User member = user();
-    String a = cotonoma(owner, "A", null);
-    String b = cotonoma(owner, "B", null);
-    String c = cotonoma(owner, "C", null);
-    String notShared = cotonoma(owner, "Private", null);
-    share(owner, a, member);
-    share(owner, b, member);
-    share(owner, c, member);
-    String theirs = cotonoma(member, "Theirs", null);
-    post(owner, "news in A", a);
+    String a = stack.cotonoma(owner, "A", null);
+    String b = stack.cotonoma(owner, "B", null);
+    String c = stack.cotonoma(owner, "C", null);
+    String notShared = stack.cotonoma(owner, "Private", null);
+    stack.share(owner, a, member);
+    stack.share(owner, b, member);
+    stack.share(owner, c, member);
+    String theirs = stack.cotonoma(member, "Theirs", null);
+    stack.post(owner, "news in A", null, a);
 
     assertEquals(List.of("A", "Private", "C", "B"), names(myList(owner)), "owner: most recent first");
     JsonArray memberList = myList(member);
@@ -201,7 +201,7 @@ class SharingSystemTest {
     List<String> paged = new ArrayList<>();
     String next = null;
     do {
-      HttpResponse<Buffer> page = call(member, HttpMethod.GET, "/api/cotonomas?limit=2"
+      HttpResponse<Buffer> page = stack.call(member, HttpMethod.GET, "/api/cotonomas?limit=2"
           + (next == null ? "" : "&before=" + next), null);
       assertEquals(200, page.statusCode(), page.bodyAsString());
       paged.addAll(names(page.bodyAsJsonObject().getJsonArray("cotonomas")));
@@ -210,34 +210,34 @@ class SharingSystemTest {
     assertEquals(List.of("A", "Theirs", "C", "B"), paged);
 
     // Read on one device, read on all: the mark is the server's.
-    assertEquals(204, call(member, HttpMethod.PUT, "/api/cotonomas/" + a + "/read", null).statusCode());
+    assertEquals(204, stack.call(member, HttpMethod.PUT, "/api/cotonomas/" + a + "/read", null).statusCode());
     assertFalse(myList(member).getJsonObject(0).getBoolean("unread"));
     assertTrue(myList(owner).stream().map(JsonObject.class::cast).noneMatch(n -> n.getBoolean("unread")));
-    post(owner, "more", a);
+    stack.post(owner, "more", null, a);
     assertTrue(myList(member).getJsonObject(0).getBoolean("unread"), "new since last read");
 
-    assertEquals(204, call(owner, HttpMethod.DELETE, "/api/cotonomas/" + b + "/members/" + member.email(), null)
+    assertEquals(204, stack.call(owner, HttpMethod.DELETE, "/api/cotonomas/" + b + "/members/" + member.email(), null)
         .statusCode());
     assertEquals(List.of("A", "Theirs", "C"), names(myList(member)), "removed: gone from the list");
 
     User stranger = user();
-    assertProblem(call(stranger, HttpMethod.PUT, "/api/cotonomas/" + notShared + "/read", null), 404, "not-found");
+    assertProblem(stack.call(stranger, HttpMethod.PUT, "/api/cotonomas/" + notShared + "/read", null), 404, "not-found");
     assertEquals(0, myList(stranger).size());
-    assertProblem(call(null, HttpMethod.GET, "/api/cotonomas", null), 401, "unauthorized");
+    assertProblem(stack.call(null, HttpMethod.GET, "/api/cotonomas", null), 401, "unauthorized");
     for (String bad : List.of("garbage", "12", "0.AAAAAAAAAAAAAAAAAAAAAA", "x." + theirs)) {
-      assertProblem(call(member, HttpMethod.GET, "/api/cotonomas?before=" + bad, null), 400, "invalid-cursor");
+      assertProblem(stack.call(member, HttpMethod.GET, "/api/cotonomas?before=" + bad, null), 400, "invalid-cursor");
     }
-    assertProblem(call(member, HttpMethod.GET, "/api/cotonomas?limit=0", null), 400, "validation");
-    assertNull(call(member, HttpMethod.GET, "/api/cotonomas", null).bodyAsJsonObject().getString("next"));
+    assertProblem(stack.call(member, HttpMethod.GET, "/api/cotonomas?limit=0", null), 400, "validation");
+    assertNull(stack.call(member, HttpMethod.GET, "/api/cotonomas", null).bodyAsJsonObject().getString("next"));
   }
 
   @Test
   @DisplayName("Adding a member queues one invitation mail naming the room, who shared it and its link, in the sharer's language; adding again or removing queues nothing")
   void invitationMail() throws Exception {
     User owner = user();
-    String room = cotonoma(owner, "Book club", null);
+    String room = stack.cotonoma(owner, "Book club", null);
     String invitee = "new-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
-    HttpResponse<Buffer> added = call(owner, HttpMethod.POST, "/api/cotonomas/" + room + "/members",
+    HttpResponse<Buffer> added = stack.call(owner, HttpMethod.POST, "/api/cotonomas/" + room + "/members",
         new JsonObject().put("email", invitee));
     assertEquals(201, added.statusCode(), added.bodyAsString());
     assertTrue(added.bodyAsJsonObject().getBoolean("invited"), added.bodyAsString());
@@ -251,9 +251,9 @@ class SharingSystemTest {
     assertTrue(mail.get("html").contains("/cotonomas/" + room), mail.get("html"));
     assertNotNull(mail.get("messageId"));
 
-    assertEquals(200, call(owner, HttpMethod.POST, "/api/cotonomas/" + room + "/members",
+    assertEquals(200, stack.call(owner, HttpMethod.POST, "/api/cotonomas/" + room + "/members",
         new JsonObject().put("email", invitee)).statusCode());
-    assertEquals(204, call(owner, HttpMethod.DELETE, "/api/cotonomas/" + room + "/members/" + invitee, null)
+    assertEquals(204, stack.call(owner, HttpMethod.DELETE, "/api/cotonomas/" + room + "/members/" + invitee, null)
         .statusCode());
     assertEquals(1, mailsTo(invitee).size(), "adding again and removing send nothing");
 
@@ -270,7 +270,7 @@ class SharingSystemTest {
   @DisplayName("An invitee who signed in before gets the invitation in the language they signed in with, not the sharer's: ja for one, en for another")
   void invitationInTheInviteesLanguage() throws Exception {
     User owner = user();
-    String room = cotonoma(owner, "Tea room", null);
+    String room = stack.cotonoma(owner, "Tea room", null);
     String hanako = "hanako-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
     String emma = "emma-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
     assertNull(signInWith(hanako, "ja-JP,ja;q=0.9,en;q=0.5", null).getValue("returnTo"), "asked from no page: none");
@@ -296,7 +296,7 @@ class SharingSystemTest {
   @DisplayName("A sign-in asked from a room's page leads back there from any browser: the link keeps returnTo and redeeming it gives it back; open-redirect forms are 400 problem+json and queue no mail")
   void signinLeadsBackToTheRoom() throws Exception {
     User owner = user();
-    String room = cotonoma(owner, "Landing", null);
+    String room = stack.cotonoma(owner, "Landing", null);
     String email = "land-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
     JsonObject session = signInWith(email, "en", "/cotonomas/" + room);
     assertEquals("/cotonomas/" + room, session.getString("returnTo"), session.encode());
@@ -350,7 +350,7 @@ class SharingSystemTest {
       }
     }
     String unknown = UUID.randomUUID().toString();
-    HttpResponse<Buffer> answer = call(ann, HttpMethod.GET, "/api/users?ids=" + bob.id() + "," + ann.id() + ","
+    HttpResponse<Buffer> answer = stack.call(ann, HttpMethod.GET, "/api/users?ids=" + bob.id() + "," + ann.id() + ","
         + unknown, null);
     assertEquals(200, answer.statusCode(), answer.bodyAsString());
     JsonArray users = answer.bodyAsJsonObject().getJsonArray("users");
@@ -361,12 +361,12 @@ class SharingSystemTest {
     assertTrue(bobSeen.getString("avatarUrl").startsWith("https://"), bobSeen.encode());
     assertFalse(answer.bodyAsString().contains("@example.com"), "no email");
 
-    assertProblem(call(null, HttpMethod.GET, "/api/users?ids=" + bob.id(), null), 401, "unauthorized");
-    assertProblem(call(ann, HttpMethod.GET, "/api/users?ids=", null), 400, "validation");
-    assertProblem(call(ann, HttpMethod.GET, "/api/users?ids=nope", null), 400, "validation");
+    assertProblem(stack.call(null, HttpMethod.GET, "/api/users?ids=" + bob.id(), null), 401, "unauthorized");
+    assertProblem(stack.call(ann, HttpMethod.GET, "/api/users?ids=", null), 400, "validation");
+    assertProblem(stack.call(ann, HttpMethod.GET, "/api/users?ids=nope", null), 400, "validation");
     String many = String.join(",", java.util.stream.Stream.generate(() -> UUID.randomUUID().toString()).limit(101)
         .toList());
-    assertProblem(call(ann, HttpMethod.GET, "/api/users?ids=" + many, null), 400, "validation");
+    assertProblem(stack.call(ann, HttpMethod.GET, "/api/users?ids=" + many, null), 400, "validation");
   }
 
   /** The mails queued for mail-service to this address, oldest first. */
@@ -398,26 +398,8 @@ class SharingSystemTest {
     }
   }
 
-  private static String cotonoma(User user, String name, String parentKey) throws Exception {
-    JsonObject body = new JsonObject().put("name", name);
-    if (parentKey != null) {
-      body.put("parentKey", parentKey);
-    }
-    return created(call(user, HttpMethod.POST, "/api/cotonomas", body)).getString("key");
-  }
-
-  private static String post(User user, String content, String cotonomaKey) throws Exception {
-    return created(call(user, HttpMethod.POST, "/api/cotos", new JsonObject().put("content", content)
-        .put("cotonomaKey", cotonomaKey))).getString("id");
-  }
-
-  private static void share(User owner, String key, User with) throws Exception {
-    created(call(owner, HttpMethod.POST, "/api/cotonomas/" + key + "/members", new JsonObject()
-        .put("email", with.email())));
-  }
-
   private static JsonArray myList(User user) throws Exception {
-    HttpResponse<Buffer> page = call(user, HttpMethod.GET, "/api/cotonomas?limit=100", null);
+    HttpResponse<Buffer> page = stack.call(user, HttpMethod.GET, "/api/cotonomas?limit=100", null);
     assertEquals(200, page.statusCode(), page.bodyAsString());
     return page.bodyAsJsonObject().getJsonArray("cotonomas");
   }
@@ -428,23 +410,8 @@ class SharingSystemTest {
     return new LiveProbe(Http.await(sockets.connect(options)));
   }
 
-  private static HttpResponse<Buffer> call(User user, HttpMethod method, String path, JsonObject body)
-      throws Exception {
-    HttpRequest<Buffer> request = http.client().request(method, path).putHeader("Content-Type", "application/json");
-    if (user != null) {
-      request.putHeader("Authorization", "Bearer " + user.token());
-    }
-    return Http.await(body == null ? request.send() : request.sendBuffer(Buffer.buffer(body.encode())));
-  }
-
-  private static JsonObject created(HttpResponse<Buffer> response) {
-    assertEquals(201, response.statusCode(), response.bodyAsString());
-    assertNotNull(response.bodyAsJsonObject());
-    return response.bodyAsJsonObject();
-  }
-
   private static JsonArray timeline(User user, String key) throws Exception {
-    HttpResponse<Buffer> page = call(user, HttpMethod.GET, "/api/cotonomas/" + key + "/cotos", null);
+    HttpResponse<Buffer> page = stack.call(user, HttpMethod.GET, "/api/cotonomas/" + key + "/cotos", null);
     assertEquals(200, page.statusCode(), page.bodyAsString());
     return page.bodyAsJsonObject().getJsonArray("cotos");
   }

@@ -4,6 +4,7 @@ import io.cotoami.common.bus.Addresses;
 import io.cotoami.common.bus.FailureCodes;
 import io.cotoami.common.bus.TimelineName;
 import io.cotoami.common.bus.TimelineNames;
+import io.cotoami.common.bus.TimelineOpen;
 import io.cotoami.common.http.Problem;
 import io.cotoami.common.http.ProblemException;
 import io.cotoami.common.session.AnonymousId;
@@ -46,10 +47,9 @@ public final class TimelineOpenVerticle extends VerticleBase {
   }
 
   private void open(Message<JsonObject> message) {
-    JsonObject body = message.body() == null ? new JsonObject() : message.body();
-    String timeline = body.getString("timeline", "");
-    Long after = body.getValue("after") instanceof Number ? body.getLong("after") : null;
-    resolve(body, timeline)
+    TimelineOpen request = TimelineOpen.fromJson(message.body());
+    Long after = request.after();
+    resolve(request)
         .compose(name -> after == null ? current(name) : replay(name, after))
         .onSuccess(message::reply)
         .onFailure(e -> {
@@ -63,15 +63,14 @@ public final class TimelineOpenVerticle extends VerticleBase {
   }
 
   /** The name the timeline's events carry on the bus, once the caller may read it. */
-  private Future<String> resolve(JsonObject body, String timeline) {
-    Optional<TimelineName> name = TimelineName.parse(timeline);
+  private Future<String> resolve(TimelineOpen request) {
+    Optional<TimelineName> name = TimelineName.parse(request.timeline());
     if (name.isEmpty()) {
       return Future.failedFuture(new ProblemException(Problem.validation("A timeline is 'home' or 'cotonoma:<key>'.")));
     }
-    String userId = body.getString("userId");
+    String userId = request.userId();
     String visitor = userId != null ? null
-        : AnonymousId.parse(body.getValue("anonymousId") instanceof String raw ? raw : null)
-            .map(AnonymousId::timeline).orElse(null);
+        : AnonymousId.parse(request.anonymousId()).map(AnonymousId::timeline).orElse(null);
     Optional<String> busName = name.get().busName(userId == null ? null : UUID.fromString(userId).toString(), visitor);
     if (busName.isEmpty()) {
       return Future.failedFuture(new ProblemException(Problem.of(401, "unauthorized", "Unauthorized",
@@ -80,7 +79,7 @@ public final class TimelineOpenVerticle extends VerticleBase {
     if (name.get().isHome()) {
       return Future.succeededFuture(busName.get());
     }
-    Caller caller = new Caller(UUID.fromString(userId), Caller.normalizeEmail(body.getString("email")));
+    Caller caller = new Caller(UUID.fromString(userId), Caller.normalizeEmail(request.email()));
     return cotonomas.get(caller, name.get().cotonomaKey()).map(found -> busName.get());
   }
 

@@ -3,6 +3,7 @@ package io.cotoami.gateway.live;
 import io.cotoami.common.bus.Addresses;
 import io.cotoami.common.bus.TimelineEventType;
 import io.cotoami.common.bus.FailureCodes;
+import io.cotoami.common.bus.TimelineOpen;
 import io.cotoami.common.http.Problem;
 import io.cotoami.common.http.Problems;
 import io.cotoami.common.session.Revocation;
@@ -217,13 +218,10 @@ public final class LiveSockets {
 
   /** Asks coto-service whether the client may follow the timeline, and what it missed. */
   Future<JsonObject> open(LiveClient client, String timeline, Long after) {
-    JsonObject body = new JsonObject().put("timeline", timeline).put("after", after);
-    if (client.session() != null) {
-      body.put("userId", client.session().userId()).put("email", client.session().email());
-    } else {
-      body.put("anonymousId", client.anonymousId());
-    }
-    return vertx.eventBus().<JsonObject>request(Addresses.TIMELINES_OPEN, body,
+    TimelineOpen request = client.session() != null
+        ? TimelineOpen.signedIn(timeline, after, client.session().userId(), client.session().email())
+        : TimelineOpen.anonymous(timeline, after, client.anonymousId());
+    return vertx.eventBus().<JsonObject>request(Addresses.TIMELINES_OPEN, request.toJson(),
         new DeliveryOptions().setSendTimeout(busTimeout.toMillis())).map(m -> m.body());
   }
 
