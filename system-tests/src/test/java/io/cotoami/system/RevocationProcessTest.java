@@ -77,12 +77,15 @@ class RevocationProcessTest {
         management.until("/health/ready", r -> r.statusCode() == 200, 240);
       }
     }
+    vertx = Vertx.vertx();
+    sockets = vertx.createWebSocketClient();
     for (Http http : List.of(httpA, httpB)) {
       awaitReadyInstances(http, "coto-service", 1, 120);
       awaitReadyInstances(http, "auth-service", 1, 120);
+      // coto-service is listed READY once started, but serves sessions only once it has read the
+      // revocations from auth-service (503 until then): wait for that too, bounded.
+      awaitHome(http, token(UUID.randomUUID().toString()), 200, 120);
     }
-    vertx = Vertx.vertx();
-    sockets = vertx.createWebSocketClient();
   }
 
   private static ServiceProcess startAuth() throws Exception {
