@@ -15,6 +15,7 @@ import io.cotoami.infra.TestConfigs;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
@@ -26,12 +27,14 @@ import java.util.UUID;
 
 /**
  * The API as a client meets it, in this JVM: a gateway, coto-service and auth-service clustered
- * on embedded PostgreSQL and Redis, with a session key pair and a mail-outbox key of their own,
+ * on embedded PostgreSQL and Redis, with a session key pair and a mail-outbox key of their own
+ * and a WebSocket client for live tests,
  * ready (every instance has read the revoked sessions) when {@link #start} returns. For the
  * system-test classes that only need the API through the gateway.
  */
 record ApiStack(PostgresServer postgres, RedisServer redis, PgConfig pg, SessionKeyPair keys, byte[] outboxKey,
-                ServiceInstance gateway, ServiceInstance coto, ServiceInstance auth, Http http) implements AutoCloseable {
+                ServiceInstance gateway, ServiceInstance coto, ServiceInstance auth, Http http,
+                WebSocketClient sockets) implements AutoCloseable {
 
   /** A person with a valid session. */
   record User(String id, String email, String token) {
@@ -60,7 +63,8 @@ record ApiStack(PostgresServer postgres, RedisServer redis, PgConfig pg, Session
         && r.bodyAsString().contains("auth-service"), 30);
     // Sessions are served once every instance has read the revoked sessions from auth-service.
     Http.awaitReady(started, 60);
-    return new ApiStack(postgres, redis, pg, keys, outboxKey, started.get(0), started.get(1), started.get(2), http);
+    return new ApiStack(postgres, redis, pg, keys, outboxKey, started.get(0), started.get(1), started.get(2), http,
+        started.get(0).vertx().createWebSocketClient());
   }
 
   /** A new person, named after their address's local part. */
@@ -114,6 +118,8 @@ record ApiStack(PostgresServer postgres, RedisServer redis, PgConfig pg, Session
   @Override
   public void close() throws Exception {
     try {
+      // The test's sockets first: left open, they would hold the gateway's drain.
+      Http.await(sockets.close());
       Http.shutdown(gateway, coto, auth);
       http.close();
     } finally {

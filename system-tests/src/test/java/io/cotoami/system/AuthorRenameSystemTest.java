@@ -41,14 +41,11 @@ class AuthorRenameSystemTest {
     gateway = stack.gateway();
     pg = stack.pg();
     http = stack.http();
-    sockets = gateway.vertx().createWebSocketClient();
+    sockets = stack.sockets();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (sockets != null) {
-      Http.await(sockets.close());
-    }
     if (stack != null) {
       stack.close();
     }

@@ -55,14 +55,11 @@ class SharingSystemTest {
     redis = stack.redis();
     outboxKey = stack.outboxKey();
     http = stack.http();
-    sockets = gateway.vertx().createWebSocketClient();
+    sockets = stack.sockets();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (sockets != null) {
-      Http.await(sockets.close());
-    }
     if (stack != null) {
       stack.close();
     }
