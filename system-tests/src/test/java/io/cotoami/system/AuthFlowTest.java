@@ -156,14 +156,14 @@ class AuthFlowTest {
     assertFalse(setCookie.contains("Secure"), "plain-http localhost: no Secure flag");
     String cookie = setCookie.substring(0, setCookie.indexOf(';'));
 
-    JsonObject session = Http.await(http.client().get("/api/session").putHeader("Cookie", cookie).send())
+    JsonObject session = http.send(http.client().get("/api/session").putHeader("Cookie", cookie))
         .bodyAsJsonObject();
     assertFalse(session.getBoolean("anonymous"));
     assertEquals(email, session.getJsonObject("user").getString("email"));
 
-    assertEquals(204, Http.await(http.client().post("/api/auth/signout").putHeader("Cookie", cookie)
-        .putHeader("Origin", ORIGIN).send()).statusCode());
-    assertTrue(Http.await(http.client().get("/api/session").putHeader("Cookie", cookie).send()).bodyAsJsonObject()
+    assertEquals(204, http.send(http.client().post("/api/auth/signout").putHeader("Cookie", cookie)
+        .putHeader("Origin", ORIGIN)).statusCode());
+    assertTrue(http.send(http.client().get("/api/session").putHeader("Cookie", cookie)).bodyAsJsonObject()
         .getBoolean("anonymous"));
   }
 
@@ -363,13 +363,13 @@ class AuthFlowTest {
         .putHeader("Cookie", otherCookie.substring(0, otherCookie.indexOf(';'))).send())
         .bodyAsJsonObject().getJsonArray("cotos").size(), "the cotos were moved once, into the first account");
 
-    JsonArray home = Http.await(http.client().get("/api/cotos").putHeader("Cookie", session).send())
+    JsonArray home = http.send(http.client().get("/api/cotos").putHeader("Cookie", session))
         .bodyAsJsonObject().getJsonArray("cotos");
     assertEquals(2, home.size(), home.encodePrettily());
     assertEquals("second thought", home.getJsonObject(0).getString("content"));
     assertEquals("first thought", home.getJsonObject(1).getString("content"));
     assertFalse(home.getJsonObject(0).getBoolean("anonymous"));
-    assertEquals(0, Http.await(http.client().get("/api/cotos").putHeader("Cookie", anonymous).send())
+    assertEquals(0, http.send(http.client().get("/api/cotos").putHeader("Cookie", anonymous))
         .bodyAsJsonObject().getJsonArray("cotos").size(), "the anonymous copy is gone");
   }
 

@@ -132,7 +132,7 @@ class ClusteredSystemTest {
 
     // Either coto-service instance answers: anonymous cotos live in the shared Redis.
     for (int i = 0; i < 4; i++) {
-      HttpResponse<Buffer> home = Http.await(http.client().get("/api/cotos").putHeader("Cookie", cookie).send());
+      HttpResponse<Buffer> home = http.send(http.client().get("/api/cotos").putHeader("Cookie", cookie));
       assertEquals(200, home.statusCode());
       assertEquals("through the gateway",
           home.bodyAsJsonObject().getJsonArray("cotos").getJsonObject(0).getString("content"));
@@ -148,13 +148,12 @@ class ClusteredSystemTest {
   void spreadAndForwardedHeaders() throws Exception {
     Set<String> instances = new HashSet<>();
     for (int i = 0; i < 10; i++) {
-      HttpResponse<Buffer> debug = Http.await(http.client().get("/api/debug/coto-service")
+      HttpResponse<Buffer> debug = http.send(http.client().get("/api/debug/coto-service")
           .putHeader("X-Request-Id", "req-" + i)
           .putHeader("Connection", "keep-alive, X-Secret-Hop")
           .putHeader("X-Secret-Hop", "must not pass")
           .putHeader("Cookie", "cotoami_session=secret-token")
-          .putHeader("Authorization", "Bearer secret-token")
-          .send());
+          .putHeader("Authorization", "Bearer secret-token"));
       assertEquals(200, debug.statusCode());
       JsonObject body = debug.bodyAsJsonObject();
       instances.add(body.getString("instanceId"));
@@ -197,8 +196,8 @@ class ClusteredSystemTest {
     assertEquals(200, http.get("/api/debug/coto-service").statusCode(), "without a delay it is not limited");
     // Counted by the client TRUSTED_PROXIES resolves (here loopback is trusted, as a proxy would
     // be), not by the peer: another client behind the same proxy has its own two.
-    assertEquals(200, Http.await(http.client().get("/api/debug/mail-service?delay=10")
-        .putHeader("X-Forwarded-For", "203.0.113.9").send()).statusCode(), "another client behind the proxy");
+    assertEquals(200, http.send(http.client().get("/api/debug/mail-service?delay=10")
+        .putHeader("X-Forwarded-For", "203.0.113.9")).statusCode(), "another client behind the proxy");
     for (Future<HttpResponse<Buffer>> answer : held) {
       assertEquals(200, Http.await(answer).statusCode());
     }

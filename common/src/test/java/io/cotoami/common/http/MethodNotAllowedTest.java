@@ -3,7 +3,9 @@ package io.cotoami.common.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -22,6 +24,9 @@ class MethodNotAllowedTest {
   private static Vertx vertx;
   private static HttpClient client;
   private static int port;
+  // Vert.x 5.0.7's HttpClient, called from a thread outside Vert.x, now and then never completes a
+  // request (about one in 5,000 here); every call goes through one context so that it cannot.
+  private static Context context;
 
   @BeforeAll
   static void serve() throws Exception {
@@ -36,6 +41,7 @@ class MethodNotAllowedTest {
     HttpServer server = await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
     port = server.actualPort();
     client = vertx.createHttpClient();
+    context = vertx.getOrCreateContext();
   }
 
   @AfterAll
@@ -53,11 +59,13 @@ class MethodNotAllowedTest {
 
   private static void assertAllow(HttpMethod method, String path, String allow) throws Exception {
     HttpClientResponse[] seen = new HttpClientResponse[1];
-    Buffer body = await(client.request(method, port, "127.0.0.1", path).compose(r -> r.send())
+    Promise<Buffer> sent = Promise.promise();
+    context.runOnContext(v -> client.request(method, port, "127.0.0.1", path).compose(r -> r.send())
         .compose(r -> {
           seen[0] = r;
           return r.body();
-        }));
+        }).onComplete(sent));
+    Buffer body = await(sent.future());
     HttpClientResponse response = seen[0];
     assertEquals(405, response.statusCode(), method + " " + path);
     assertEquals(allow, response.getHeader("Allow"), method + " " + path);
