@@ -340,16 +340,16 @@ class AccessTokenSystemTest {
     if (cookie != null) {
       request.putHeader("Cookie", cookie);
     }
-    return body == null ? Http.await(request.send())
-        : Http.await(request.putHeader("Content-Type", "application/json").sendBuffer(body.toBuffer()));
+    return body == null ? http.send(request)
+        : http.send(request.putHeader("Content-Type", "application/json"), body.toBuffer());
   }
 
   /** A request as a script: the token as a bearer, no Origin, no cookie. */
   private static HttpResponse<Buffer> bearer(String token, HttpMethod method, String path, JsonObject body)
       throws Exception {
     HttpRequest<Buffer> request = http.client().request(method, path).putHeader("Authorization", "Bearer " + token);
-    return body == null ? Http.await(request.send())
-        : Http.await(request.putHeader("Content-Type", "application/json").sendBuffer(body.toBuffer()));
+    return body == null ? http.send(request)
+        : http.send(request.putHeader("Content-Type", "application/json"), body.toBuffer());
   }
 
   /** A read with the token straight to one instance (its public port), past the gateway. */

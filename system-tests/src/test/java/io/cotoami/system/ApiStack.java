@@ -84,7 +84,7 @@ record ApiStack(PostgresServer postgres, RedisServer redis, PgConfig pg, Session
     if (user != null) {
       request.putHeader("Authorization", "Bearer " + user.token());
     }
-    return Http.await(body == null ? request.send() : request.sendBuffer(Buffer.buffer(body.encode())));
+    return http.send(request, body == null ? null : Buffer.buffer(body.encode()));
   }
 
   /** Posts a coto (summary and cotonoma optional), answering its id. */

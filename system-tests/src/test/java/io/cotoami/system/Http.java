@@ -43,6 +43,16 @@ final class Http implements AutoCloseable {
     return await(sent.future());
   }
 
+  /** Sends {@code request} with {@code body} (null: none), on this client's context. */
+  HttpResponse<Buffer> send(HttpRequest<Buffer> request, Buffer body) throws Exception {
+    if (body == null) {
+      return send(request);
+    }
+    Promise<HttpResponse<Buffer>> sent = Promise.promise();
+    context.runOnContext(v -> request.sendBuffer(body).onComplete(sent));
+    return await(sent.future());
+  }
+
   HttpResponse<Buffer> get(String path) throws Exception {
     return send(client.get(path));
   }
