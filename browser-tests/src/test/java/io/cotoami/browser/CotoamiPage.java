@@ -109,18 +109,22 @@ final class CotoamiPage implements AutoCloseable {
     }
     byId("signin-send").click();
     visible(By.id("signin-sent"));
-    driver.get(stack.url("/dev/mail"));
-    WebElement link = until(d -> {
-      d.navigate().refresh();
-      return d.findElements(By.cssSelector("article[data-to='" + email + "'] a[href*='/signin/']")).stream()
-          .findFirst().orElse(null);
-    });
-    link.click();
+    signInLinkFor(email).click();
     visible(By.id("signin")).click();
     until(ExpectedConditions.urlToBe(stack.url("/")));
     settled();
     visible(By.id("user-name"));
     skipWelcome();
+  }
+
+  /** Opens the dev inbox in this page and waits for a sign-in link mailed to {@code email}. */
+  WebElement signInLinkFor(String email) {
+    driver.get(stack.url("/dev/mail"));
+    return until(d -> {
+      d.navigate().refresh();
+      return d.findElements(By.cssSelector("article[data-to='" + email + "'] a[href*='/signin/']")).stream()
+          .findFirst().orElse(null);
+    });
   }
 
   /** A new account is asked for a display name (issue 16); the tests that do not care skip it. */

@@ -95,13 +95,7 @@ class SharingMoreTest {
     asker.byId("signin-send").click();
     asker.visible(By.id("signin-sent"));
 
-    other.driver.get(stack.url("/dev/mail"));
-    WebElement link = other.until(d -> {
-      d.navigate().refresh();
-      return d.findElements(By.cssSelector("article[data-to='" + email + "'] a[href*='/signin/']")).stream()
-          .findFirst().orElse(null);
-    });
-    link.click();
+    other.signInLinkFor(email).click();
     other.visible(By.id("signin")).click();
     other.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "another browser"));
     assertTrue(other.byId("message").getText().contains("not saved"), other.byId("message").getText());
@@ -157,13 +151,7 @@ class SharingMoreTest {
     asker.byId("signin-send").click();
     asker.visible(By.id("signin-sent"));
 
-    phone.driver.get(stack.url("/dev/mail"));
-    WebElement link = phone.until(d -> {
-      d.navigate().refresh();
-      return d.findElements(By.cssSelector("article[data-to='" + guest + "'] a[href*='/signin/']")).stream()
-          .findFirst().orElse(null);
-    });
-    link.click();
+    phone.signInLinkFor(guest).click();
     phone.visible(By.id("signin")).sendKeys(Keys.ENTER);
     phone.until(ExpectedConditions.urlToBe(stack.url(room)));
     phone.until(ExpectedConditions.textToBe(By.id("room-title"), "Landing room"));

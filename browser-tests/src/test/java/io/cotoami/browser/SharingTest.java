@@ -68,13 +68,7 @@ class SharingTest {
     member.visible(By.id("signin-email")).sendKeys(memberEmail);
     member.byId("signin-send").click();
     member.visible(By.id("signin-sent"));
-    member.driver.get(stack.url("/dev/mail"));
-    WebElement signinLink = member.until(d -> {
-      d.navigate().refresh();
-      return d.findElements(By.cssSelector("article[data-to='" + memberEmail + "'] a[href*='/signin/']")).stream()
-          .findFirst().orElse(null);
-    });
-    signinLink.click();
+    member.signInLinkFor(memberEmail).click();
     member.visible(By.id("signin")).click();
     member.until(ExpectedConditions.urlToBe(stack.url(room)));
     member.until(ExpectedConditions.textToBe(By.id("room-title"), "Book club"));
