@@ -38,18 +38,13 @@ final class Http implements AutoCloseable {
   }
 
   HttpResponse<Buffer> send(HttpRequest<Buffer> request) throws Exception {
-    Promise<HttpResponse<Buffer>> sent = Promise.promise();
-    context.runOnContext(v -> request.send().onComplete(sent));
-    return await(sent.future());
+    return send(request, null);
   }
 
   /** Sends {@code request} with {@code body} (null: none), on this client's context. */
   HttpResponse<Buffer> send(HttpRequest<Buffer> request, Buffer body) throws Exception {
-    if (body == null) {
-      return send(request);
-    }
     Promise<HttpResponse<Buffer>> sent = Promise.promise();
-    context.runOnContext(v -> request.sendBuffer(body).onComplete(sent));
+    context.runOnContext(v -> (body == null ? request.send() : request.sendBuffer(body)).onComplete(sent));
     return await(sent.future());
   }
 
