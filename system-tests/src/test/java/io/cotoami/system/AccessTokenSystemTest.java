@@ -356,8 +356,8 @@ class AccessTokenSystemTest {
   private static HttpResponse<Buffer> direct(ServiceInstance instance, String token) throws Exception {
     String path = instance == auth ? "/api/users/me" : "/api/cotos";
     // Not through the gateway, so not a contract exchange: a plain client.
-    return Http.await(WebClient.create(gateway.vertx()).get(instance.httpPort(), "127.0.0.1", path)
-        .putHeader("Authorization", "Bearer " + token).send());
+    return http.send(WebClient.create(gateway.vertx()).get(instance.httpPort(), "127.0.0.1", path)
+        .putHeader("Authorization", "Bearer " + token));
   }
 
   private static int status(ServiceInstance instance, String token) {

@@ -21,6 +21,7 @@ import io.cotoami.infra.TestConfigs;
 import io.cotoami.mail.MailServiceConfig;
 import io.cotoami.mail.MailServiceMain;
 import io.vertx.core.Future;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.PoolOptions;
@@ -82,6 +83,8 @@ class AnonymousLimitsTest {
   private static List<ServiceInstance> started;
   private static Http http;
   private static Vertx vertx;
+  /** Where every request of the raw clients below starts (never the JUnit thread: see {@link Http}). */
+  private static Context context;
   private static RedisAPI main;
   private static RedisAPI anon;
   /** Checks every exchange of the raw clients below, as {@link Http} does its own. */
@@ -121,6 +124,7 @@ class AnonymousLimitsTest {
     // Sessions are served once every instance has read the revoked sessions from auth-service.
     Http.awaitReady(started, 90);
     vertx = Vertx.vertx();
+    context = vertx.getOrCreateContext();
     contract = new ContractCheckedClient(vertx);
     main = RedisAPI.api(Redis.createClient(vertx, redis.config().url()));
     anon = RedisAPI.api(Redis.createClient(vertx, anonRedis.config().url()));
@@ -160,8 +164,8 @@ class AnonymousLimitsTest {
     HttpResponse<Buffer> over = post(client, cookie, "one too many", null);
     assertRefused(over, 429, "urn:cotoami:problem:anonymous-quota-exceeded");
 
-    assertEquals(204, Http.await(client.delete("/api/cotos/" + first.bodyAsJsonObject().getString("id"))
-        .putHeader("Cookie", cookie).send()).statusCode());
+    assertEquals(204, Http.await(Http.start(context, client.delete("/api/cotos/" + first.bodyAsJsonObject()
+        .getString("id")).putHeader("Cookie", cookie), null)).statusCode());
     assertEquals(201, post(client, cookie, "room again", null).statusCode());
 
     // 32 KiB of bodies: a dozen cotos of 2,500 characters, far below the count.
@@ -186,9 +190,9 @@ class AnonymousLimitsTest {
     int created = 0;
     HttpResponse<Buffer> last = null;
     for (int i = 0; i <= WRITE_LIMIT; i++) {
-      last = Http.await(client.post("/api/cotos").putHeader("Content-Type", "application/json")
-          .putHeader("X-Forwarded-For", forged(i))
-          .sendBuffer(Buffer.buffer(new JsonObject().put("content", "fresh visitor " + i).encode())));
+      last = Http.await(Http.start(context, client.post("/api/cotos").putHeader("Content-Type", "application/json")
+          .putHeader("X-Forwarded-For", forged(i)),
+          Buffer.buffer(new JsonObject().put("content", "fresh visitor " + i).encode())));
       created += last.statusCode() == 201 ? 1 : 0;
     }
     assertEquals(WRITE_LIMIT, created);
@@ -205,8 +209,9 @@ class AnonymousLimitsTest {
     String cookie = anonymousCookie(post(client, null, "before", null));
     List<Future<HttpResponse<Buffer>>> retries = new ArrayList<>();
     for (int i = 0; i < 16; i++) {
-      retries.add(client.post("/api/cotos").putHeader("Content-Type", "application/json").putHeader("Cookie", cookie)
-          .sendBuffer(Buffer.buffer(new JsonObject().put("content", "once").put("clientId", "retry-1").encode())));
+      retries.add(Http.start(context, client.post("/api/cotos").putHeader("Content-Type", "application/json")
+          .putHeader("Cookie", cookie),
+          Buffer.buffer(new JsonObject().put("content", "once").put("clientId", "retry-1").encode())));
     }
     Set<String> ids = ConcurrentHashMap.newKeySet();
     for (Future<HttpResponse<Buffer>> retry : retries) {
@@ -215,11 +220,13 @@ class AnonymousLimitsTest {
       ids.add(answer.bodyAsJsonObject().getString("id"));
     }
     assertEquals(1, ids.size(), ids.toString());
-    HttpResponse<Buffer> home = Http.await(client.get("/api/cotos").putHeader("Cookie", cookie).send());
+    HttpResponse<Buffer> home = Http.await(Http.start(context, client.get("/api/cotos").putHeader("Cookie", cookie),
+        null));
     assertEquals(2, home.bodyAsJsonObject().getJsonArray("cotos").size(), home.bodyAsString());
-    assertEquals(ids.iterator().next(), Http.await(client.post("/api/cotos").putHeader("Content-Type", "application/json")
-        .putHeader("Cookie", cookie).sendBuffer(Buffer.buffer(new JsonObject().put("content", "once")
-            .put("clientId", "retry-1").encode()))).bodyAsJsonObject().getString("id"));
+    assertEquals(ids.iterator().next(), Http.await(Http.start(context, client.post("/api/cotos")
+        .putHeader("Content-Type", "application/json").putHeader("Cookie", cookie),
+        Buffer.buffer(new JsonObject().put("content", "once").put("clientId", "retry-1").encode())))
+        .bodyAsJsonObject().getString("id"));
   }
 
   @Test
@@ -309,7 +316,7 @@ class AnonymousLimitsTest {
     if (cookie != null) {
       request.putHeader("Cookie", cookie);
     }
-    return request.sendBuffer(Buffer.buffer(new JsonObject().put("content", content + left).encode()))
+    return Http.start(context, request, Buffer.buffer(new JsonObject().put("content", content + left).encode()))
         .compose(answer -> {
           sent.incrementAndGet();
           boolean full = answer.statusCode() == 503 && answer.getHeader("Retry-After") != null
@@ -329,9 +336,9 @@ class AnonymousLimitsTest {
 
   /** A whole sign-in: the request (202), the mail, the redemption (201) and the session read back. */
   private static void signIn(String email) throws Exception {
-    HttpResponse<Buffer> requested = Http.await(http.client().post("/api/auth/signin-requests")
-        .putHeader("Content-Type", "application/json").putHeader("Origin", ORIGIN)
-        .sendBuffer(Buffer.buffer(new JsonObject().put("email", email).encode())));
+    HttpResponse<Buffer> requested = http.send(http.client().post("/api/auth/signin-requests")
+        .putHeader("Content-Type", "application/json").putHeader("Origin", ORIGIN),
+            Buffer.buffer(new JsonObject().put("email", email).encode()));
     assertEquals(202, requested.statusCode(), requested.bodyAsString());
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     String token = null;
@@ -345,9 +352,9 @@ class AnonymousLimitsTest {
       }
       TimeUnit.MILLISECONDS.sleep(20);
     }
-    HttpResponse<Buffer> session = Http.await(http.client().post("/api/auth/sessions")
-        .putHeader("Content-Type", "application/json").putHeader("Origin", ORIGIN)
-        .sendBuffer(Buffer.buffer(new JsonObject().put("token", token).put("client", "mobile").encode())));
+    HttpResponse<Buffer> session = http.send(http.client().post("/api/auth/sessions")
+        .putHeader("Content-Type", "application/json").putHeader("Origin", ORIGIN),
+            Buffer.buffer(new JsonObject().put("token", token).put("client", "mobile").encode()));
     assertEquals(201, session.statusCode(), session.bodyAsString());
     HttpResponse<Buffer> me = http.send(http.client().get("/api/session")
         .putHeader("Authorization", "Bearer " + session.bodyAsJsonObject().getString("token")));
@@ -378,7 +385,7 @@ class AnonymousLimitsTest {
     if (clientId != null) {
       body.put("clientId", clientId);
     }
-    return Http.await(request.sendBuffer(Buffer.buffer(body.encode())));
+    return Http.await(Http.start(context, request, Buffer.buffer(body.encode())));
   }
 
   private static void assertRefused(HttpResponse<Buffer> answer, int status, String type) {

@@ -57,7 +57,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -148,9 +147,9 @@ class AuthFlowTest {
     assertEquals(200, page.statusCode());
     assertTrue(page.bodyAsString().contains("/api/auth/sessions"));
 
-    HttpResponse<Buffer> created = Http.await(http.client().post("/api/auth/sessions")
-        .putHeader("Content-Type", "application/json").putHeader("Origin", ORIGIN)
-        .sendBuffer(Buffer.buffer(new JsonObject().put("token", token).encode())));
+    HttpResponse<Buffer> created = http.send(http.client().post("/api/auth/sessions")
+        .putHeader("Content-Type", "application/json").putHeader("Origin", ORIGIN),
+            Buffer.buffer(new JsonObject().put("token", token).encode()));
     assertEquals(201, created.statusCode(), created.bodyAsString());
     String setCookie = created.cookies().stream().filter(c -> c.startsWith("cotoami_session=")).findFirst().orElseThrow();
     assertFalse(setCookie.contains("Secure"), "plain-http localhost: no Secure flag");
@@ -329,21 +328,21 @@ class AuthFlowTest {
   @DisplayName("Anonymous cotos move into the account at sign-in, in order and exactly once, though the sign-in is sent twice at once and the visitor signs in again")
   void anonymousCotosMoveOnce() throws Exception {
     String email = "anon-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
-    HttpResponse<Buffer> first = Http.await(http.client().post("/api/cotos").putHeader("Content-Type", "application/json")
-        .sendBuffer(Buffer.buffer(new JsonObject().put("content", "first thought").encode())));
+    HttpResponse<Buffer> first = http.send(http.client().post("/api/cotos").putHeader("Content-Type", "application/json"),
+        Buffer.buffer(new JsonObject().put("content", "first thought").encode()));
     String anonymous = first.cookies().stream().filter(c -> c.startsWith("anonymous_id=")).findFirst().orElseThrow();
     anonymous = anonymous.substring(0, anonymous.indexOf(';'));
-    assertEquals(201, Http.await(http.client().post("/api/cotos").putHeader("Content-Type", "application/json")
-        .putHeader("Cookie", anonymous)
-        .sendBuffer(Buffer.buffer(new JsonObject().put("content", "second thought").encode()))).statusCode());
+    assertEquals(201, http.send(http.client().post("/api/cotos").putHeader("Content-Type", "application/json")
+        .putHeader("Cookie", anonymous),
+            Buffer.buffer(new JsonObject().put("content", "second thought").encode())).statusCode());
 
     String token = signinLink(email, anonymous, true);
     Buffer redeem = Buffer.buffer(new JsonObject().put("token", token).encode());
     List<HttpResponse<Buffer>> both = Http.await(Future.all(
-        http.client().post("/api/auth/sessions").putHeader("Content-Type", "application/json")
-            .putHeader("Origin", ORIGIN).putHeader("Cookie", anonymous).sendBuffer(redeem),
-        http.client().post("/api/auth/sessions").putHeader("Content-Type", "application/json")
-            .putHeader("Origin", ORIGIN).putHeader("Cookie", anonymous).sendBuffer(redeem))).list();
+        http.start(http.client().post("/api/auth/sessions").putHeader("Content-Type", "application/json")
+            .putHeader("Origin", ORIGIN).putHeader("Cookie", anonymous), redeem),
+        http.start(http.client().post("/api/auth/sessions").putHeader("Content-Type", "application/json")
+            .putHeader("Origin", ORIGIN).putHeader("Cookie", anonymous), redeem))).list();
     List<Integer> statuses = both.stream().map(HttpResponse::statusCode).sorted().toList();
     assertEquals(List.of(201, 401), statuses, "one of two concurrent redemptions signs in");
     HttpResponse<Buffer> signedIn = both.stream().filter(r -> r.statusCode() == 201).findFirst().orElseThrow();
@@ -353,14 +352,14 @@ class AuthFlowTest {
     // Someone signing in later from the same browser, box ticked again: nothing is left to move.
     String other = "other-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
     String again = signinLink(other, anonymous, true);
-    HttpResponse<Buffer> otherSignin = Http.await(http.client().post("/api/auth/sessions")
-        .putHeader("Content-Type", "application/json").putHeader("Origin", ORIGIN).putHeader("Cookie", anonymous)
-        .sendBuffer(Buffer.buffer(new JsonObject().put("token", again).encode())));
+    HttpResponse<Buffer> otherSignin = http.send(http.client().post("/api/auth/sessions")
+        .putHeader("Content-Type", "application/json").putHeader("Origin", ORIGIN).putHeader("Cookie", anonymous),
+            Buffer.buffer(new JsonObject().put("token", again).encode()));
     assertEquals(201, otherSignin.statusCode());
     String otherCookie = otherSignin.cookies().stream().filter(c -> c.startsWith("cotoami_session=")).findFirst()
         .orElseThrow();
-    assertEquals(0, Http.await(http.client().get("/api/cotos")
-        .putHeader("Cookie", otherCookie.substring(0, otherCookie.indexOf(';'))).send())
+    assertEquals(0, http.send(http.client().get("/api/cotos")
+        .putHeader("Cookie", otherCookie.substring(0, otherCookie.indexOf(';'))))
         .bodyAsJsonObject().getJsonArray("cotos").size(), "the cotos were moved once, into the first account");
 
     JsonArray home = http.send(http.client().get("/api/cotos").putHeader("Cookie", session))
@@ -376,9 +375,9 @@ class AuthFlowTest {
   /** Asks for a sign-in link from a browser with that anonymous_id, and returns its token from the mail. */
   private static String signinLink(String email, String anonymousCookie, boolean save) throws Exception {
     int before = mailsTo(email).size();
-    assertEquals(202, Http.await(http.client().post("/api/auth/signin-requests")
-        .putHeader("Content-Type", "application/json").putHeader("Origin", ORIGIN).putHeader("Cookie", anonymousCookie)
-        .sendBuffer(Buffer.buffer(new JsonObject().put("email", email).put("saveAnonymousCotos", save).encode())))
+    assertEquals(202, http.send(http.client().post("/api/auth/signin-requests")
+        .putHeader("Content-Type", "application/json").putHeader("Origin", ORIGIN).putHeader("Cookie", anonymousCookie),
+            Buffer.buffer(new JsonObject().put("email", email).put("saveAnonymousCotos", save).encode()))
         .statusCode());
     Eventually.holds(() -> mailsTo(email).size() == before + 1);
     List<ReceivedMail> mails = mailsTo(email);
@@ -388,9 +387,9 @@ class AuthFlowTest {
   }
 
   private static HttpResponse<Buffer> requestSignin(String email) throws Exception {
-    return Http.await(http.client().post("/api/auth/signin-requests")
-        .putHeader("Content-Type", "application/json").putHeader("Origin", ORIGIN)
-        .sendBuffer(Buffer.buffer(new JsonObject().put("email", email).encode())));
+    return http.send(http.client().post("/api/auth/signin-requests")
+        .putHeader("Content-Type", "application/json").putHeader("Origin", ORIGIN),
+            Buffer.buffer(new JsonObject().put("email", email).encode()));
   }
 
   private static List<ReceivedMail> mailsTo(String email) {

@@ -25,6 +25,8 @@ import io.vertx.ext.web.client.HttpResponse;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,6 +35,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -208,13 +211,18 @@ class ClusterFaultsTest {
       }
       TimeUnit.MILLISECONDS.sleep(20);
     }
+    assertTrue(cotoServices.get(0).process().waitFor(30, TimeUnit.SECONDS));
+    assertEquals(0, cotoServices.get(0).process().exitValue());
+    // Its own account of the leave, phase by phase, so that a slow leave says which step was slow.
+    String phases = Files.readAllLines(cotoServices.get(0).stdout(), StandardCharsets.UTF_8).stream()
+        .filter(line -> line.contains("Draining") || line.contains("partitions") || line.contains("Left the cluster")
+            || line.contains("Goodbye") || line.contains("hand-over") || line.contains("Stopped"))
+        .collect(Collectors.joining("\n"));
     String took = "left the members' view after " + goneFromMembers + " ms, the gateway's table after "
-        + goneFromGateway + " ms";
+        + goneFromGateway + " ms; its log:\n" + phases;
     System.out.println("SIGTERM: " + took);
     assertTrue(goneFromMembers >= 0 && goneFromMembers <= 1000, "within 1 s of SIGTERM: " + took);
     assertTrue(goneFromGateway >= 0 && goneFromGateway <= 1000, "within 1 s of SIGTERM: " + took);
-    assertTrue(cotoServices.get(0).process().waitFor(30, TimeUnit.SECONDS));
-    assertEquals(0, cotoServices.get(0).process().exitValue());
   }
 
   private static String token() {
@@ -228,7 +236,7 @@ class ClusterFaultsTest {
     if (route != null) {
       request.putHeader("Cookie", route);
     }
-    HttpResponse<Buffer> answer = Http.await(request.sendBuffer(Buffer.buffer(new JsonObject().put("content", content).encode())));
+    HttpResponse<Buffer> answer = http.send(request, Buffer.buffer(new JsonObject().put("content", content).encode()));
     assertEquals(201, answer.statusCode(), answer.bodyAsString());
     return answer.bodyAsJsonObject();
   }

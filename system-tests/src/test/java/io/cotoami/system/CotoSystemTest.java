@@ -220,7 +220,7 @@ class CotoSystemTest {
     JsonObject body = new JsonObject().put("content", "only once").put("clientId", "retry-" + UUID.randomUUID());
     List<Future<HttpResponse<Buffer>>> posts = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      posts.add(request(alice, HttpMethod.POST, "/api/cotos").sendBuffer(Buffer.buffer(body.encode())));
+      posts.add(http.start(request(alice, HttpMethod.POST, "/api/cotos"), Buffer.buffer(body.encode())));
     }
     Http.await(Future.join(new ArrayList<>(posts)));
     Set<String> bodies = new HashSet<>();
@@ -253,8 +253,8 @@ class CotoSystemTest {
     int pages = 0;
     do {
       for (int i = 0; i < 3; i++) {
-        concurrent.add(request(alice, HttpMethod.POST, "/api/cotos")
-            .sendBuffer(Buffer.buffer(new JsonObject().put("content", "new").encode())));
+        concurrent.add(http.start(request(alice, HttpMethod.POST, "/api/cotos"),
+            Buffer.buffer(new JsonObject().put("content", "new").encode())));
       }
       HttpResponse<Buffer> page = call(alice, HttpMethod.GET, "/api/cotos?limit=4" + (next == null ? "" : "&before="
           + next), null);
@@ -514,13 +514,12 @@ class CotoSystemTest {
     assertProblem(call(alice, HttpMethod.POST, "/api/cotos", huge), 413, "payload-too-large");
     assertProblem(call(alice, HttpMethod.PUT, "/api/cotos/" + id, huge), 413, "payload-too-large");
     for (HttpMethod method : List.of(HttpMethod.POST, HttpMethod.PUT)) {
-      HttpResponse<Buffer> notJson = Http.await(request(alice, method, method == HttpMethod.POST ? "/api/cotos"
-          : "/api/cotos/" + id).putHeader("Content-Type", "text/plain").sendBuffer(Buffer.buffer("content=x")));
+      HttpResponse<Buffer> notJson = http.send(request(alice, method, method == HttpMethod.POST ? "/api/cotos"
+          : "/api/cotos/" + id).putHeader("Content-Type", "text/plain"), Buffer.buffer("content=x"));
       assertProblem(notJson, 415, "unsupported-media-type");
     }
-    HttpResponse<Buffer> crossSite = Http.await(request(alice, HttpMethod.POST, "/api/cotos")
-        .putHeader("Origin", "https://evil.example").sendBuffer(Buffer.buffer(new JsonObject().put("content", "x")
-            .encode())));
+    HttpResponse<Buffer> crossSite = http.send(request(alice, HttpMethod.POST, "/api/cotos")
+        .putHeader("Origin", "https://evil.example"), Buffer.buffer(new JsonObject().put("content", "x").encode()));
     assertProblem(crossSite, 403, "cross-site-request");
     assertEquals(1, home(alice).size(), "nothing refused was stored");
   }
@@ -609,7 +608,7 @@ class CotoSystemTest {
   private static HttpResponse<Buffer> call(User user, HttpMethod method, String path, JsonObject body)
       throws Exception {
     HttpRequest<Buffer> request = request(user, method, path);
-    return Http.await(body == null ? request.send() : request.sendBuffer(Buffer.buffer(body.encode())));
+    return http.send(request, body == null ? null : Buffer.buffer(body.encode()));
   }
 
   private static JsonArray home(User user) throws Exception {

@@ -19,7 +19,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -100,7 +99,7 @@ class GatewayAffinityTest {
     if (cookie != null) {
       request.putHeader("Cookie", COOKIE + "=" + cookie);
     }
-    return Http.await(request.send());
+    return http.send(request);
   }
 
   private static String routeCookie(HttpResponse<Buffer> response) {
@@ -170,8 +169,8 @@ class GatewayAffinityTest {
         cookie = routeCookie(response);
       }
     }
-    Future<HttpResponse<Buffer>> inFlight = http.client().get(PATH + "?delay=1500")
-        .putHeader("Cookie", COOKIE + "=" + cookie).send();
+    Future<HttpResponse<Buffer>> inFlight = http.start(http.client().get(PATH + "?delay=1500")
+        .putHeader("Cookie", COOKIE + "=" + cookie), null);
     // Drain only once a is serving the request, or the gateway may rightly send it elsewhere.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (a.requestsInFlight() == 0 && System.nanoTime() < deadline) {
@@ -198,7 +197,7 @@ class GatewayAffinityTest {
     startInstance();
     startInstance();
     awaitRouted(2);
-    Load load = Load.start(http.client(), 4);
+    Load load = Load.start(http, 4);
     for (ServiceInstance old : new ArrayList<>(instances)) {
       startInstance();
       awaitRouted(3);
@@ -223,7 +222,7 @@ class GatewayAffinityTest {
       directB.until("/health/ready", r -> r.statusCode() == 200, 90);
     }
     awaitRouted(2);
-    Load load = Load.start(http.client(), 4);
+    Load load = Load.start(http, 4);
     load.awaitOk(50);
     // Kill whichever instance the first client is pinned to.
     String victim = load.lastInstanceOf(0);
@@ -259,26 +258,26 @@ class GatewayAffinityTest {
     private final Map<Integer, String> lastInstance = new ConcurrentHashMap<>();
     private final List<Future<Void>> loops = new ArrayList<>();
 
-    static Load start(WebClient client, int clients) {
+    static Load start(Http http, int clients) {
       Load load = new Load();
       for (int i = 0; i < clients; i++) {
         Promise<Void> done = Promise.promise();
         load.loops.add(done.future());
-        load.next(client, i, null, done);
+        load.next(http, i, null, done);
       }
       return load;
     }
 
-    private void next(WebClient client, int id, String cookie, Promise<Void> done) {
+    private void next(Http http, int id, String cookie, Promise<Void> done) {
       if (!running.get()) {
         done.complete();
         return;
       }
-      var request = client.get(PATH);
+      var request = http.client().get(PATH);
       if (cookie != null) {
         request.putHeader("Cookie", COOKIE + "=" + cookie);
       }
-      request.send().onComplete(ar -> {
+      http.start(request, null).onComplete(ar -> {
         String nextCookie = cookie;
         if (ar.succeeded() && ar.result().statusCode() == 200) {
           ok.incrementAndGet();
@@ -294,7 +293,7 @@ class GatewayAffinityTest {
           failed.incrementAndGet();
           statuses.merge(ar.succeeded() ? ar.result().statusCode() : -1, 1, Integer::sum);
         }
-        next(client, id, nextCookie, done);
+        next(http, id, nextCookie, done);
       });
     }
 

@@ -41,11 +41,24 @@ final class Http implements AutoCloseable {
     return send(request, null);
   }
 
-  /** Sends {@code request} with {@code body} (null: none), on this client's context. */
+  /** Sends {@code request} with {@code body} (null: none), on this client's context, and waits for the answer. */
   HttpResponse<Buffer> send(HttpRequest<Buffer> request, Buffer body) throws Exception {
+    return await(start(request, body));
+  }
+
+  /** Starts {@code request} with {@code body} (null: none) on this client's context; the answer, to come. */
+  Future<HttpResponse<Buffer>> start(HttpRequest<Buffer> request, Buffer body) {
+    return start(context, request, body);
+  }
+
+  /**
+   * Starts a request of any other client on {@code context}: the one way tests outside this class
+   * send, so that no request starts on the JUnit thread.
+   */
+  static Future<HttpResponse<Buffer>> start(Context context, HttpRequest<Buffer> request, Buffer body) {
     Promise<HttpResponse<Buffer>> sent = Promise.promise();
     context.runOnContext(v -> (body == null ? request.send() : request.sendBuffer(body)).onComplete(sent));
-    return await(sent.future());
+    return sent.future();
   }
 
   HttpResponse<Buffer> get(String path) throws Exception {
@@ -73,7 +86,6 @@ final class Http implements AutoCloseable {
         + (last == null ? "none" : last.statusCode() + " " + last.bodyAsString()), error);
   }
 
-  /** Stops every instance given (nulls are skipped), one after the other, as a rolling stop would. */
   /**
    * Waits until every instance answers {@code /health/ready} on its management port: signed-in
    * requests are served only once each has read the revoked sessions from auth-service.

@@ -172,7 +172,7 @@ class LiveProcessTest {
     if (route != null) {
       request.putHeader("Cookie", route);
     }
-    return request.sendBuffer(Buffer.buffer(body.encode()));
+    return httpA.start(request, Buffer.buffer(body.encode()));
   }
 
   /** Posts through gateway A, pinned to the coto-service process of {@code route} (or any when null). */

@@ -118,8 +118,8 @@ class LiveTimelineTest {
   }
 
   private static HttpResponse<Buffer> post(User user, String path, JsonObject body) throws Exception {
-    return Http.await(http.client().post(path).putHeader("Content-Type", "application/json")
-        .putHeader("Authorization", "Bearer " + user.token()).sendBuffer(Buffer.buffer(body.encode())));
+    return http.send(http.client().post(path).putHeader("Content-Type", "application/json")
+        .putHeader("Authorization", "Bearer " + user.token()), Buffer.buffer(body.encode()));
   }
 
   @Test
@@ -241,9 +241,9 @@ class LiveTimelineTest {
 
     // Posted through one replica, seen through the other.
     Http other = new Http(gateway2.httpPort());
-    Http.await(other.client().post("/api/cotos").putHeader("Content-Type", "application/json")
-        .putHeader("Authorization", "Bearer " + bob.token())
-        .sendBuffer(Buffer.buffer(new JsonObject().put("content", "via replica 2").put("cotonomaKey", key).encode())));
+    other.send(other.client().post("/api/cotos").putHeader("Content-Type", "application/json")
+        .putHeader("Authorization", "Bearer " + bob.token()),
+            Buffer.buffer(new JsonObject().put("content", "via replica 2").put("cotonomaKey", key).encode()));
     assertEquals("via replica 2", annSocket.next("event").getJsonObject("event").getJsonObject("coto").getString("content"));
     other.close();
 
@@ -330,8 +330,8 @@ class LiveTimelineTest {
         new JsonObject().put("sessionId", sid).put("until", System.currentTimeMillis() + 60_000));
     assertEquals((short) 1008, bobSocket.closed.poll(15, TimeUnit.SECONDS));
 
-    HttpResponse<Buffer> posted = Http.await(http.client().post("/api/cotos").putHeader("Content-Type", "application/json")
-        .sendBuffer(Buffer.buffer(new JsonObject().put("content", "anon").encode())));
+    HttpResponse<Buffer> posted = http.send(http.client().post("/api/cotos").putHeader("Content-Type", "application/json"),
+        Buffer.buffer(new JsonObject().put("content", "anon").encode()));
     String cookie = posted.cookies().stream().filter(c -> c.startsWith("anonymous_id=")).findFirst().orElseThrow();
     LiveProbe anonymous = connect(ORIGIN, null, cookie.substring(0, cookie.indexOf(';')));
     anonymous.send(new JsonObject().put("type", "subscribe").put("timeline", "home").put("lastEventId", 0));
@@ -342,8 +342,8 @@ class LiveTimelineTest {
   @Test
   @DisplayName("An anonymous visitor follows their own home only")
   void anonymous() throws Exception {
-    HttpResponse<Buffer> posted = Http.await(http.client().post("/api/cotos").putHeader("Content-Type", "application/json")
-        .sendBuffer(Buffer.buffer(new JsonObject().put("content", "anon 1").encode())));
+    HttpResponse<Buffer> posted = http.send(http.client().post("/api/cotos").putHeader("Content-Type", "application/json"),
+        Buffer.buffer(new JsonObject().put("content", "anon 1").encode()));
     String cookie = posted.cookies().stream().filter(c -> c.startsWith("anonymous_id=")).findFirst().orElseThrow();
     cookie = cookie.substring(0, cookie.indexOf(';'));
     LiveProbe socket = connect(ORIGIN, null, cookie);
@@ -351,8 +351,8 @@ class LiveTimelineTest {
     assertTrue(socket.next("error").getJsonObject("problem").getString("type").endsWith("unauthorized"));
     socket.send(new JsonObject().put("type", "subscribe").put("timeline", "home"));
     socket.next("subscribed");
-    Http.await(http.client().post("/api/cotos").putHeader("Content-Type", "application/json").putHeader("Cookie", cookie)
-        .sendBuffer(Buffer.buffer(new JsonObject().put("content", "anon 2").encode())));
+    http.send(http.client().post("/api/cotos").putHeader("Content-Type", "application/json").putHeader("Cookie", cookie),
+        Buffer.buffer(new JsonObject().put("content", "anon 2").encode()));
     assertEquals("anon 2", socket.next("event").getJsonObject("event").getJsonObject("coto").getString("content"));
     socket.ws.close();
   }

@@ -83,8 +83,8 @@ class ServiceProcessTest {
       try (ServiceProcess service = start(MailServiceMain.class, env); Http http = new Http(port)) {
         Process process = service.process();
         http.until("/health/ready", r -> r.statusCode() == 200, 90);
-        Future<HttpResponse<Buffer>> inFlight = http.client().get("/debug?delay=2000")
-            .putHeader("X-Request-Id", "trace-me-1").send();
+        Future<HttpResponse<Buffer>> inFlight = http.start(http.client().get("/debug?delay=2000")
+            .putHeader("X-Request-Id", "trace-me-1"), null);
         http.until("/metrics", r -> r.bodyAsString().lines().anyMatch(l ->
             l.startsWith("vertx_http_server_active_requests") && !l.endsWith(" 0.0") && !l.endsWith(" 1.0")), 10);
 

@@ -258,8 +258,7 @@ class SharingSystemTest {
     HttpRequest<Buffer> request = http.client().request(HttpMethod.POST, "/api/cotonomas/" + room + "/members")
         .putHeader("Content-Type", "application/json").putHeader("Authorization", "Bearer " + owner.token())
         .putHeader("Accept-Language", "ja,en;q=0.5");
-    assertEquals(201, Http.await(request.sendBuffer(Buffer.buffer(new JsonObject().put("email", japanese).encode())))
-        .statusCode());
+    assertEquals(201, http.send(request, Buffer.buffer(new JsonObject().put("email", japanese).encode())).statusCode());
     assertTrue(mailsTo(japanese).get(0).get("text").contains("共有しました"));
   }
 
@@ -276,7 +275,7 @@ class SharingSystemTest {
       HttpRequest<Buffer> request = http.client().request(HttpMethod.POST, "/api/cotonomas/" + room + "/members")
           .putHeader("Content-Type", "application/json").putHeader("Authorization", "Bearer " + owner.token())
           .putHeader("Accept-Language", invite[1]);
-      assertEquals(201, Http.await(request.sendBuffer(Buffer.buffer(new JsonObject().put("email", invite[0]).encode())))
+      assertEquals(201, http.send(request, Buffer.buffer(new JsonObject().put("email", invite[0]).encode()))
           .statusCode());
     }
     Map<String, String> toHanako = mailsTo(hanako).stream().filter(m -> "invitation".equals(m.get("kind")))
@@ -308,9 +307,9 @@ class SharingSystemTest {
   }
 
   private static HttpResponse<Buffer> signinRequest(String email, Object returnTo) throws Exception {
-    return Http.await(http.client().post("/api/auth/signin-requests")
-        .putHeader("Content-Type", "application/json").putHeader("Origin", "http://localhost:8080")
-        .sendBuffer(Buffer.buffer(new JsonObject().put("email", email).put("returnTo", returnTo).encode())));
+    return http.send(http.client().post("/api/auth/signin-requests")
+        .putHeader("Content-Type", "application/json").putHeader("Origin", "http://localhost:8080"),
+            Buffer.buffer(new JsonObject().put("email", email).put("returnTo", returnTo).encode()));
   }
 
   /**
@@ -323,10 +322,10 @@ class SharingSystemTest {
         .get("text");
     java.util.regex.Matcher link = java.util.regex.Pattern.compile("/signin/([A-Za-z0-9_-]{43})").matcher(text);
     assertTrue(link.find(), text);
-    HttpResponse<Buffer> created = Http.await(http.client().post("/api/auth/sessions")
+    HttpResponse<Buffer> created = http.send(http.client().post("/api/auth/sessions")
         .putHeader("Content-Type", "application/json").putHeader("Origin", "http://localhost:8080")
-        .putHeader("Accept-Language", language)
-        .sendBuffer(Buffer.buffer(new JsonObject().put("token", link.group(1)).put("client", "mobile").encode())));
+        .putHeader("Accept-Language", language),
+            Buffer.buffer(new JsonObject().put("token", link.group(1)).put("client", "mobile").encode()));
     assertEquals(201, created.statusCode(), created.bodyAsString());
     return created.bodyAsJsonObject();
   }

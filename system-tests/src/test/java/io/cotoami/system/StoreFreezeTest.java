@@ -16,6 +16,7 @@ import io.cotoami.infra.PostgresServer;
 import io.cotoami.infra.RedisServer;
 import io.cotoami.infra.TestConfigs;
 import io.vertx.core.Future;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -67,6 +68,8 @@ class StoreFreezeTest {
   private static PgConfig pg;
   private static final List<ServiceInstance> instances = new ArrayList<>();
   private static Vertx vertx;
+  /** Where every request of {@link #client} starts (never the JUnit thread: see {@link Http}). */
+  private static Context context;
   private static final byte[] OUTBOX_KEY = new byte[32];
 
   static {
@@ -102,6 +105,7 @@ class StoreFreezeTest {
     // Sessions are served once every instance has read the revoked sessions from auth-service.
     Http.awaitReady(instances, 60);
     vertx = Vertx.vertx();
+    context = vertx.getOrCreateContext();
     contract = new ContractCheckedClient(vertx);
     client = contract.check(WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(port), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32)));
@@ -270,10 +274,9 @@ class StoreFreezeTest {
     String userId = UUID.randomUUID().toString();
     String token = TestConfigs.keys().token(vertx, userId, "frozen-" + userId.substring(0, 8) + "@example.com", "frozen");
     // No answer in 20 s (the gateway's own deadline is 15 s) is a failure of its own, not a hang.
-    Function<String, Future<HttpResponse<Buffer>>> post = key -> client.post("/api/cotos").timeout(20_000)
-        .putHeader("Content-Type", "application/json")
-        .putHeader("Authorization", "Bearer " + token)
-        .sendBuffer(Buffer.buffer(new JsonObject().put("content", key).put("clientId", key).encode()));
+    Function<String, Future<HttpResponse<Buffer>>> post = key -> Http.start(context, client.post("/api/cotos")
+        .timeout(20_000).putHeader("Content-Type", "application/json").putHeader("Authorization", "Bearer " + token),
+        Buffer.buffer(new JsonObject().put("content", key).put("clientId", key).encode()));
     Load load = new Load(6, post);
     List<Outcome> outcomes = throughFreeze(load, 201, () -> Freeze.postgres(postgres));
     letStragglersLand();
@@ -329,9 +332,9 @@ class StoreFreezeTest {
     }
     Load posts = new Load(4, key -> anonymousPost(cookies.get(Integer.parseInt(key.substring(0, key.indexOf('-')))),
         key));
-    Load signins = new Load(2, key -> client.post("/api/auth/signin-requests")
-        .putHeader("Content-Type", "application/json").putHeader("Origin", ORIGIN)
-        .sendBuffer(Buffer.buffer(new JsonObject().put("email", "k" + key + "@example.com").encode())));
+    Load signins = new Load(2, key -> Http.start(context, client.post("/api/auth/signin-requests")
+        .putHeader("Content-Type", "application/json").putHeader("Origin", ORIGIN),
+        Buffer.buffer(new JsonObject().put("email", "k" + key + "@example.com").encode())));
     // One freeze for both loads; the sign-in requests' answers are checked on their own.
     signins.awaitCount(o -> o.status() == 202, 3, 30);
     List<Outcome> postOutcomes = throughFreeze(posts, 201, () -> Freeze.process(redisPid));
@@ -383,6 +386,6 @@ class StoreFreezeTest {
     if (cookie != null) {
       request.putHeader("Cookie", cookie);
     }
-    return request.sendBuffer(Buffer.buffer(new JsonObject().put("content", content).encode()));
+    return Http.start(context, request, Buffer.buffer(new JsonObject().put("content", content).encode()));
   }
 }
