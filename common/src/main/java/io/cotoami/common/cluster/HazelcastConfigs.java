@@ -13,7 +13,20 @@ public final class HazelcastConfigs {
   public static final java.time.Duration MAX_NO_HEARTBEAT = java.time.Duration.ofSeconds(8);
   public static final java.time.Duration MERGE_FIRST_RUN = java.time.Duration.ofSeconds(5);
   public static final java.time.Duration MERGE_NEXT_RUN = java.time.Duration.ofSeconds(2);
-  public static final java.time.Duration GRACEFUL_SHUTDOWN_MAX_WAIT = java.time.Duration.ofSeconds(2);
+  /**
+   * How long a graceful leave may still move partitions. Past it Hazelcast shuts down anyway and
+   * what only this member held is lost (seen on a starved machine at 2 s: the partitions of a
+   * member whose hand-over had stalled), so it is generous, within the 10 s of LEAVE_TIMEOUT.
+   */
+  public static final java.time.Duration GRACEFUL_SHUTDOWN_MAX_WAIT = java.time.Duration.ofSeconds(5);
+  /**
+   * Partitions of the cluster's data (Hazelcast's default is 271). The event bus keeps a few
+   * entries per member and address, which few partitions hold well; and a draining member hands
+   * its partitions over in about half the time, which is what a leave within 1 s of SIGTERM waits
+   * on (docs/architecture.md has the figures). Every member of a cluster must agree: changing it
+   * needs a full restart, not a rolling one (docs/operations.md).
+   */
+  public static final int PARTITIONS = 71;
   /** How long a draining member may take to hand its partitions over (become a lite member). */
   public static final java.time.Duration DEMOTE_MAX_WAIT = java.time.Duration.ofSeconds(3);
   /** A member whose connection closed is dropped after this many refused reconnects, this far apart. */
@@ -30,6 +43,7 @@ public final class HazelcastConfigs {
     // We leave the cluster ourselves after draining; Hazelcast's own hook would leave too early.
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
     config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.setProperty("hazelcast.partition.count", String.valueOf(PARTITIONS));
     config.setProperty("hazelcast.logging.type", "slf4j");
     // Loopback clusters form in about a second instead of the default five.
     config.setProperty("hazelcast.wait.seconds.before.join", "1");

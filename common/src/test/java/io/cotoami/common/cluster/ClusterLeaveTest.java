@@ -36,7 +36,7 @@ class ClusterLeaveTest {
     staying = start(cluster);
     HazelcastInstance other = staying.clusterManager().getHazelcastInstance();
     awaitMembers(other, 2, 60_000);
-    ClusterLeave leave = new ClusterLeave(leaving.clusterManager().getHazelcastInstance());
+    ClusterLeave leave = new ClusterLeave(leaving.clusterManager());
 
     // As while draining: the hand-over runs first (not timed), the leave is what the others see.
     long handOver = System.nanoTime();
@@ -49,13 +49,68 @@ class ClusterLeaveTest {
     }
     long start = System.nanoTime();
     System.out.println("hand-over took " + (start - handOver) / 1_000_000 + " ms");
-    leave.leave(HazelcastConfigs.DEMOTE_MAX_WAIT);
+    leave.leave();
     long left = awaitMembers(other, 1, 15_000) - start;
 
     assertTrue(left <= TimeUnit.SECONDS.toNanos(1), "gone after " + left / 1_000_000 + " ms");
     assertTrue(other.getCluster().getLocalMember().isLiteMember() == false, "the staying member holds the data");
     assertEquals(1, other.getPartitionService().getPartitions().stream()
         .map(p -> p.getOwner().getUuid()).distinct().count(), "every partition is owned by the staying member");
+  }
+
+  @Test
+  @DisplayName("Told to drain and then to leave, as a SIGTERM does, a member is gone from the other's list within 1 s, and the other still holds every entry it wrote")
+  void goneWithinASecondOfTheSigterm() throws Exception {
+    ClusterConfig cluster = ClusterConfig.loopback("leave-" + UUID.randomUUID());
+    leaving = start(cluster);
+    staying = start(cluster);
+    HazelcastInstance other = staying.clusterManager().getHazelcastInstance();
+    awaitMembers(other, 2, 60_000);
+    writeEntries(leaving.clusterManager().getHazelcastInstance());
+
+    long sigterm = System.nanoTime();
+    ClusterLeave leave = new ClusterLeave(leaving.clusterManager());
+    leave.demote();
+    leave.leave();
+    long gone = awaitMembers(other, 1, 15_000) - sigterm;
+
+    assertTrue(gone <= ClusterLeave.SEEN_WITHIN.toNanos(), "gone after " + gone / 1_000_000 + " ms");
+    assertEntries(other);
+  }
+
+  @Test
+  @DisplayName("A member that stops waiting for its hand-over moments after the other joined, before any backup is in sync, still leaves gracefully: no entry is lost")
+  void leaveBeforeBackupsAreInSyncLosesNothing() throws Exception {
+    ClusterConfig cluster = ClusterConfig.loopback("leave-" + UUID.randomUUID());
+    leaving = start(cluster);
+    HazelcastInstance self = leaving.clusterManager().getHazelcastInstance();
+    // Written while alone: no backup anywhere; the other member joins, and leaving follows at once.
+    writeEntries(self);
+    staying = start(cluster);
+    HazelcastInstance other = staying.clusterManager().getHazelcastInstance();
+    awaitMembers(other, 2, 60_000);
+
+    new ClusterLeave(leaving.clusterManager(), Duration.ZERO).leave();
+    awaitMembers(other, 1, 15_000);
+
+    assertEntries(other);
+  }
+
+  private static final int ENTRIES = 500;
+
+
+  private static void writeEntries(HazelcastInstance hazelcast) {
+    for (int i = 0; i < ENTRIES; i++) {
+      hazelcast.getMap("leave-test").put("key-" + i, i);
+    }
+  }
+
+  private static void assertEntries(HazelcastInstance hazelcast) {
+    var map = hazelcast.<String, Integer>getMap("leave-test");
+    assertEquals(ENTRIES, map.size());
+    for (int i = 0; i < ENTRIES; i++) {
+      assertEquals(i, map.get("key-" + i), "key-" + i);
+    }
   }
 
   /** Waits until {@code hazelcast} sees {@code count} members; returns when (nanoTime). */
