@@ -16,6 +16,7 @@ import io.cotoami.common.config.PgConfig;
 import io.cotoami.common.mail.OutboxMail;
 import io.cotoami.common.mail.OutboxSeal;
 import io.cotoami.common.runtime.ServiceInstance;
+import io.cotoami.infra.OnContext;
 import io.cotoami.infra.PostgresServer;
 import io.cotoami.infra.RedisServer;
 import io.cotoami.infra.SessionKeyPair;
@@ -64,6 +65,8 @@ class AuthServiceTest {
   private static ServiceInstance first;
   private static ServiceInstance second;
   private static Vertx vertx;
+  /** Where every request of the clients here starts (OnContext says why). */
+  private static OnContext calls;
   private static WebClient one;
   private static WebClient two;
   private static WebClient untrusted;
@@ -87,6 +90,7 @@ class AuthServiceTest {
     first = await(AuthServiceMain.start(AuthServiceConfig.fromEnv(TestConfigs.of(cluster, env))));
     second = await(AuthServiceMain.start(AuthServiceConfig.fromEnv(TestConfigs.of(cluster, env))));
     vertx = Vertx.vertx();
+    calls = new OnContext(vertx);
     one = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(first.httpPort()));
     two = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(second.httpPort()));
     untrusted = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(first.httpPort())
@@ -97,7 +101,7 @@ class AuthServiceTest {
       WebClient management = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
           .setDefaultPort(instance.managementPort()));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (await(management.get("/health/ready").send()).statusCode() != 200) {
+      while (calls.await(() -> management.get("/health/ready").send()).statusCode() != 200) {
         assertTrue(System.nanoTime() < deadline, "auth-service ready within 30 s");
         TimeUnit.MILLISECONDS.sleep(50);
       }
@@ -165,7 +169,7 @@ class AuthServiceTest {
     String email = newEmail();
     String token = requestToken("  " + email.toUpperCase() + " ", null);
     for (int i = 0; i < 2; i++) {
-      HttpResponse<Buffer> page = await(one.get("/signin/" + token).send());
+      HttpResponse<Buffer> page = calls.await(() -> one.get("/signin/" + token).send());
       assertEquals(200, page.statusCode());
       assertTrue(page.getHeader("Content-Type").startsWith("text/html"));
       assertTrue(page.bodyAsString().contains("/api/auth/sessions"));
@@ -185,7 +189,8 @@ class AuthServiceTest {
     assertTrue(setCookie.contains("SameSite=Lax"), setCookie);
     String cookie = setCookie.substring(0, setCookie.indexOf(';'));
 
-    JsonObject session = await(two.get("/api/session").putHeader("Cookie", cookie).send()).bodyAsJsonObject();
+    JsonObject session = calls.await(() -> two.get("/api/session")
+        .putHeader("Cookie", cookie).send()).bodyAsJsonObject();
     assertFalse(session.getBoolean("anonymous"));
     assertEquals(user.getString("id"), session.getJsonObject("user").getString("id"));
 
@@ -197,13 +202,15 @@ class AuthServiceTest {
     assertEquals(user.getString("id"), again.bodyAsJsonObject().getJsonObject("user").getString("id"));
     assertTrue(again.cookies().isEmpty(), "a mobile client gets no cookie");
     String bearer = again.bodyAsJsonObject().getString("token");
-    JsonObject mobile = await(one.get("/api/session").bearerTokenAuthentication(bearer).send()).bodyAsJsonObject();
+    JsonObject mobile = calls.await(() -> one.get("/api/session")
+        .bearerTokenAuthentication(bearer).send()).bodyAsJsonObject();
     assertEquals(email, mobile.getJsonObject("user").getString("email"));
 
     HttpResponse<Buffer> renamed = send(one.put("/api/users/me").bearerTokenAuthentication(bearer),
         new JsonObject().put("name", "  Ann Example "));
     assertEquals(200, renamed.statusCode(), renamed.bodyAsString());
-    assertEquals("Ann Example", await(two.get("/api/session").putHeader("Cookie", cookie).send()).bodyAsJsonObject()
+    assertEquals("Ann Example", calls.await(() -> two.get("/api/session")
+        .putHeader("Cookie", cookie).send()).bodyAsJsonObject()
         .getJsonObject("user").getString("name"));
     assertProblem(send(one.put("/api/users/me").bearerTokenAuthentication(bearer), new JsonObject().put("name", " ")),
         400, "validation");
@@ -216,8 +223,9 @@ class AuthServiceTest {
     String token = requestToken(newEmail(), null);
     List<Future<HttpResponse<Buffer>>> all = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
-      all.add((i % 2 == 0 ? one : two).post("/api/auth/sessions").putHeader("Content-Type", "application/json")
-          .sendBuffer(Buffer.buffer(new JsonObject().put("token", token).encode())));
+      WebClient instance = i % 2 == 0 ? one : two;
+      all.add(calls.start(() -> instance.post("/api/auth/sessions").putHeader("Content-Type", "application/json")
+          .sendBuffer(Buffer.buffer(new JsonObject().put("token", token).encode()))));
     }
     await(Future.join(all));
     long created = all.stream().filter(f -> f.result().statusCode() == 201).count();
@@ -278,19 +286,20 @@ class AuthServiceTest {
   @DisplayName("State-changing requests from another site, or with the cookie and no same-origin proof, are refused with 403")
   void crossSiteRequestsAreRefused() throws Exception {
     String cookie = signIn(newEmail(), false);
-    assertProblem(await(one.post("/api/auth/signout").putHeader("Cookie", cookie)
+    assertProblem(calls.await(() -> one.post("/api/auth/signout").putHeader("Cookie", cookie)
         .putHeader("Origin", "https://evil.example").send()), 403, "cross-site-request");
-    assertProblem(await(one.post("/api/auth/signout").putHeader("Cookie", cookie).send()), 403, "cross-site-request");
-    assertProblem(await(one.post("/api/auth/signout").putHeader("Cookie", cookie)
+    assertProblem(calls.await(() -> one.post("/api/auth/signout")
+        .putHeader("Cookie", cookie).send()), 403, "cross-site-request");
+    assertProblem(calls.await(() -> one.post("/api/auth/signout").putHeader("Cookie", cookie)
         .putHeader("Sec-Fetch-Site", "cross-site").send()), 403, "cross-site-request");
     assertProblem(send(one.post("/api/auth/signin-requests").putHeader("Origin", "https://evil.example"),
         new JsonObject().put("email", newEmail())), 403, "cross-site-request");
     assertProblem(send(one.put("/api/users/me").putHeader("Cookie", cookie).putHeader("Origin", "null"),
         new JsonObject().put("name", "x")), 403, "cross-site-request");
     // Still signed in: nothing above did anything.
-    assertFalse(await(one.get("/api/session").putHeader("Cookie", cookie).send()).bodyAsJsonObject()
+    assertFalse(calls.await(() -> one.get("/api/session").putHeader("Cookie", cookie).send()).bodyAsJsonObject()
         .getBoolean("anonymous"));
-    assertEquals(204, await(one.post("/api/auth/signout").putHeader("Cookie", cookie)
+    assertEquals(204, calls.await(() -> one.post("/api/auth/signout").putHeader("Cookie", cookie)
         .putHeader("Sec-Fetch-Site", "same-origin").send()).statusCode());
   }
 
@@ -302,22 +311,23 @@ class AuthServiceTest {
     allowAnotherMail(email);
     String second = signIn(email, false);
     String bystander = signIn(newEmail(), false);
-    assertProblem(await(one.post("/api/auth/signout?everywhere=maybe").putHeader("Cookie", first)
+    assertProblem(calls.await(() -> one.post("/api/auth/signout?everywhere=maybe").putHeader("Cookie", first)
         .putHeader("Origin", PUBLIC_URL).send()), 400, "validation");
-    assertEquals(204, await(one.post("/api/auth/signout?everywhere=true").putHeader("Cookie", first)
+    assertEquals(204, calls.await(() -> one.post("/api/auth/signout?everywhere=true").putHeader("Cookie", first)
         .putHeader("Origin", PUBLIC_URL).send()).statusCode());
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
     boolean refused = false;
     while (!refused && System.nanoTime() < deadline) {
-      refused = await(two.get("/api/users/me").putHeader("Cookie", first).send()).statusCode() == 401
-          && await(two.get("/api/users/me").putHeader("Cookie", second).send()).statusCode() == 401;
+      refused = calls.await(() -> two.get("/api/users/me").putHeader("Cookie", first).send()).statusCode() == 401
+          && calls.await(() -> two.get("/api/users/me").putHeader("Cookie", second).send()).statusCode() == 401;
     }
     assertTrue(refused, "both sessions refused on the other instance within a second");
-    assertProblem(await(one.get("/api/users/me").putHeader("Cookie", second).send()), 401, "invalid-session");
-    assertEquals(200, await(two.get("/api/users/me").putHeader("Cookie", bystander).send()).statusCode());
+    assertProblem(calls.await(() -> one.get("/api/users/me")
+        .putHeader("Cookie", second).send()), 401, "invalid-session");
+    assertEquals(200, calls.await(() -> two.get("/api/users/me").putHeader("Cookie", bystander).send()).statusCode());
     allowAnotherMail(email);
     String later = signIn(email, false);
-    assertEquals(200, await(two.get("/api/users/me").putHeader("Cookie", later).send()).statusCode(),
+    assertEquals(200, calls.await(() -> two.get("/api/users/me").putHeader("Cookie", later).send()).statusCode(),
         "a session signed in afterwards is not covered");
   }
 
@@ -335,7 +345,8 @@ class AuthServiceTest {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
       boolean refused = false;
       while (!refused && System.nanoTime() < deadline) {
-        refused = await(one.get("/api/users/me").putHeader("Authorization", "Bearer " + token).send()).statusCode() == 401;
+        refused = calls.await(() -> one.get("/api/users/me")
+            .putHeader("Authorization", "Bearer " + token).send()).statusCode() == 401;
       }
       assertTrue(refused, "the migrated sign-out is honoured by the other instances");
     } finally {
@@ -357,7 +368,7 @@ class AuthServiceTest {
     JsonObject claims = new JsonObject().put("sub", userId).put("sid", "old-session-1").put("email", email)
         .put("name", "old").put("iat", now - 3600).put("sst", startedMs);
     String old = keys.sign(vertx, claims.copy().put("exp", now + 600), new io.vertx.ext.auth.JWTOptions().setNoTimestamp(true));
-    String token = await(one.get("/api/session").putHeader("Authorization", "Bearer " + old).send())
+    String token = calls.await(() -> one.get("/api/session").putHeader("Authorization", "Bearer " + old).send())
         .bodyAsJsonObject().getString("token");
     assertNotNull(token, "renewed");
     JsonObject renewed = payload(token);
@@ -367,7 +378,8 @@ class AuthServiceTest {
 
     String atLimit = keys.sign(vertx, claims.copy().put("sst", (now - 90 * day + 300) * 1000).put("exp", now + 300),
         new io.vertx.ext.auth.JWTOptions().setNoTimestamp(true));
-    HttpResponse<Buffer> last = await(one.get("/api/session").putHeader("Authorization", "Bearer " + atLimit).send());
+    HttpResponse<Buffer> last = calls.await(() -> one.get("/api/session")
+        .putHeader("Authorization", "Bearer " + atLimit).send());
     assertFalse(last.bodyAsJsonObject().getBoolean("anonymous"), "still signed in until its end");
     assertNull(last.bodyAsJsonObject().getString("token"), "not renewed past its absolute end");
   }
@@ -383,10 +395,10 @@ class AuthServiceTest {
     String email = newEmail();
     String cookie = signIn(email, false);
     for (WebClient client : List.of(one, two)) {
-      assertFalse(await(client.get("/api/session").putHeader("Cookie", cookie).send()).bodyAsJsonObject()
+      assertFalse(calls.await(() -> client.get("/api/session").putHeader("Cookie", cookie).send()).bodyAsJsonObject()
           .getBoolean("anonymous"));
     }
-    HttpResponse<Buffer> out = await(one.post("/api/auth/signout").putHeader("Cookie", cookie)
+    HttpResponse<Buffer> out = calls.await(() -> one.post("/api/auth/signout").putHeader("Cookie", cookie)
         .putHeader("Origin", PUBLIC_URL).send());
     assertEquals(204, out.statusCode());
     assertTrue(out.cookies().stream().anyMatch(c -> c.startsWith("cotoami_session=;") && c.contains("Max-Age=0")),
@@ -394,15 +406,16 @@ class AuthServiceTest {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
     boolean anonymous = false;
     while (!anonymous && System.nanoTime() < deadline) {
-      anonymous = await(two.get("/api/session").putHeader("Cookie", cookie).send()).bodyAsJsonObject()
+      anonymous = calls.await(() -> two.get("/api/session").putHeader("Cookie", cookie).send()).bodyAsJsonObject()
           .getBoolean("anonymous");
     }
     assertTrue(anonymous, "the other instance refuses the session within a second");
-    assertProblem(await(two.get("/api/users/me").putHeader("Cookie", cookie).send()), 401, "invalid-session");
+    assertProblem(calls.await(() -> two.get("/api/users/me")
+        .putHeader("Cookie", cookie).send()), 401, "invalid-session");
     allowAnotherMail(email);
     String again = signIn(email, false);
     assertNotEquals(cookie, again);
-    assertFalse(await(two.get("/api/session").putHeader("Cookie", again).send()).bodyAsJsonObject()
+    assertFalse(calls.await(() -> two.get("/api/session").putHeader("Cookie", again).send()).bodyAsJsonObject()
         .getBoolean("anonymous"));
   }
 
@@ -589,7 +602,8 @@ class AuthServiceTest {
         .put("name", "slider").put("iat", now - 3600);
 
     String old = keys.sign(vertx, claims.copy().put("exp", now + 600), new io.vertx.ext.auth.JWTOptions().setNoTimestamp(true));
-    HttpResponse<Buffer> renewed = await(one.get("/api/session").putHeader("Authorization", "Bearer " + old).send());
+    HttpResponse<Buffer> renewed = calls.await(() -> one.get("/api/session")
+        .putHeader("Authorization", "Bearer " + old).send());
     assertEquals(200, renewed.statusCode());
     String token = renewed.bodyAsJsonObject().getString("token");
     assertNotNull(token, "a bearer session past half its life gets a new token: " + renewed.bodyAsString());
@@ -600,7 +614,8 @@ class AuthServiceTest {
 
     String young = keys.sign(vertx, claims.copy().put("exp", now + 29L * 24 * 3600),
         new io.vertx.ext.auth.JWTOptions().setNoTimestamp(true));
-    HttpResponse<Buffer> left = await(one.get("/api/session").putHeader("Authorization", "Bearer " + young).send());
+    HttpResponse<Buffer> left = calls.await(() -> one.get("/api/session")
+        .putHeader("Authorization", "Bearer " + young).send());
     assertFalse(left.bodyAsJsonObject().getBoolean("anonymous"));
     assertNull(left.bodyAsJsonObject().getString("token"), "a young session is not renewed");
   }
@@ -668,7 +683,8 @@ class AuthServiceTest {
     if (!request.headers().contains("X-Forwarded-For")) {
       request.putHeader("X-Forwarded-For", "198.51." + ADDRESSES.incrementAndGet() / 250 + "." + ADDRESSES.get() % 250);
     }
-    return await(request.putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(body.encode())));
+    return calls.await(() -> request
+        .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(body.encode())));
   }
 
   private static void assertProblem(HttpResponse<Buffer> response, int status, String slug) {

@@ -1,8 +1,7 @@
 package io.cotoami.bench;
 
-import io.vertx.core.Context;
+import io.cotoami.infra.OnContext;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -16,12 +15,11 @@ import java.util.concurrent.TimeUnit;
 final class Api {
   private final HttpClient http;
   private final int port;
-  // Called from a thread outside Vert.x, Vert.x 5.0.7's client now and then never completes a
-  // request; every request starts on this one context instead.
-  private final Context context;
+  // Every request starts on one context (OnContext says why).
+  private final OnContext calls;
 
   Api(Vertx vertx, int port) {
-    this.context = vertx.getOrCreateContext();
+    this.calls = new OnContext(vertx);
     this.http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
         .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(8));
     this.port = port;
@@ -29,9 +27,7 @@ final class Api {
 
   /** {@code POST path body} → the JSON answer; fails unless 2xx. */
   Future<JsonObject> post(String token, String path, JsonObject body) {
-    Promise<JsonObject> answer = Promise.promise();
-    context.runOnContext(v -> send(token, path, body).onComplete(answer));
-    return answer.future();
+    return calls.start(() -> send(token, path, body));
   }
 
   private Future<JsonObject> send(String token, String path, JsonObject body) {

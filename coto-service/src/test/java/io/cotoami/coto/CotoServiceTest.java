@@ -12,6 +12,7 @@ import io.cotoami.common.config.ConfigException;
 import io.cotoami.common.config.PgConfig;
 import io.cotoami.common.runtime.ServiceInstance;
 import io.cotoami.infra.NoRevocations;
+import io.cotoami.infra.OnContext;
 import io.cotoami.infra.PostgresServer;
 import io.cotoami.infra.RedisServer;
 import io.cotoami.infra.SessionKeyPair;
@@ -49,6 +50,8 @@ class CotoServiceTest {
   private static SessionKeyPair keys;
   private static ServiceInstance service;
   private static Vertx clientVertx;
+  /** Where every request of the clients here starts (OnContext says why). */
+  private static OnContext calls;
   private static WebClient client;
   /** The management port: health, readiness and metrics. */
   private static WebClient management;
@@ -66,6 +69,7 @@ class CotoServiceTest {
     // No auth-service here: this stands in for its answer that nothing was revoked.
     await(NoRevocations.serve(service.vertx()).toCompletionStage().toCompletableFuture());
     clientVertx = Vertx.vertx();
+    calls = new OnContext(clientVertx);
     client = WebClient.create(clientVertx, new WebClientOptions()
         .setDefaultHost("127.0.0.1").setDefaultPort(service.httpPort()));
     management = WebClient.create(clientVertx, new WebClientOptions()
@@ -128,8 +132,8 @@ class CotoServiceTest {
     assertEquals(0, again.getInteger("moved"), "nothing is left to move");
 
     String token = keys.token(clientVertx, userId, "mover@example.com", "mover");
-    JsonArray home = await(client.get("/api/cotos").putHeader("Authorization", "Bearer " + token).send()
-        .toCompletionStage().toCompletableFuture()).bodyAsJsonObject().getJsonArray("cotos");
+    JsonArray home = calls.await(() -> client.get("/api/cotos")
+        .putHeader("Authorization", "Bearer " + token).send()).bodyAsJsonObject().getJsonArray("cotos");
     assertEquals(3, home.size(), home.encodePrettily());
     assertEquals("three", home.getJsonObject(0).getString("content"));
     assertEquals("two", home.getJsonObject(1).getString("content"));
@@ -170,8 +174,8 @@ class CotoServiceTest {
     java.util.List<String> contents = new java.util.ArrayList<>();
     String next = null;
     do {
-      JsonObject page = await(client.get("/api/cotos?limit=100" + (next == null ? "" : "&before=" + next))
-          .putHeader("Authorization", "Bearer " + token).send().toCompletionStage().toCompletableFuture())
+      String path = "/api/cotos?limit=100" + (next == null ? "" : "&before=" + next);
+      JsonObject page = calls.await(() -> client.get(path).putHeader("Authorization", "Bearer " + token).send())
           .bodyAsJsonObject();
       page.getJsonArray("cotos").forEach(c -> contents.add(((JsonObject) c).getString("content")));
       next = page.getString("next");
@@ -342,24 +346,23 @@ class CotoServiceTest {
     String victim = UUID.randomUUID().toString();
     String forged = other.token(clientVertx, victim, "victim@example.com", "victim");
     for (String auth : new String[] {"Bearer " + forged, "Bearer garbage", "Bearer " + forged.substring(0, forged.length() - 4)}) {
-      HttpResponse<Buffer> home = await(client.get("/api/cotos").putHeader("Authorization", auth).send()
-          .toCompletionStage().toCompletableFuture());
+      HttpResponse<Buffer> home = calls.await(() -> client.get("/api/cotos").putHeader("Authorization", auth).send());
       assertProblem(home, 401, "invalid-session");
     }
     HttpResponse<Buffer> viaCookie = get("/api/cotos", "cotoami_session=" + forged);
     assertProblem(viaCookie, 401, "invalid-session");
     String valid = keys.token(clientVertx, victim, "victim@example.com", "victim");
-    HttpResponse<Buffer> home = await(client.get("/api/cotos").putHeader("Authorization", "Bearer " + valid).send()
-        .toCompletionStage().toCompletableFuture());
+    HttpResponse<Buffer> home = calls.await(() -> client.get("/api/cotos")
+        .putHeader("Authorization", "Bearer " + valid).send());
     assertEquals(200, home.statusCode(), home.bodyAsString());
   }
 
   @Test
   @DisplayName("Anonymous visitors cannot create cotonomas or post in one: 401 problem")
   void anonymousCannotUseCotonomas() throws Exception {
-    HttpResponse<Buffer> created = await(client.post("/api/cotonomas").putHeader("Content-Type", "application/json")
-        .sendBuffer(Buffer.buffer(new JsonObject().put("name", "room").encode()))
-        .toCompletionStage().toCompletableFuture());
+    HttpResponse<Buffer> created = calls.await(() -> client.post("/api/cotonomas")
+        .putHeader("Content-Type", "application/json")
+        .sendBuffer(Buffer.buffer(new JsonObject().put("name", "room").encode())));
     assertProblem(created, 401, "unauthorized");
     assertProblem(post(null, new JsonObject().put("content", "x").put("cotonomaKey", "abcdefghijklmnopqrstuv")),
         401, "unauthorized");
@@ -448,12 +451,11 @@ class CotoServiceTest {
     if (cookie != null) {
       request.putHeader("Cookie", cookie);
     }
-    return await(request.sendBuffer(Buffer.buffer(body.encode())).toCompletionStage().toCompletableFuture());
+    return calls.await(() -> request.sendBuffer(Buffer.buffer(body.encode())));
   }
 
   private static HttpResponse<Buffer> send(HttpMethod method, String path, String type, Buffer body) throws Exception {
-    return await(client.request(method, path).putHeader("Content-Type", type).sendBuffer(body)
-        .toCompletionStage().toCompletableFuture());
+    return calls.await(() -> client.request(method, path).putHeader("Content-Type", type).sendBuffer(body));
   }
 
   private static HttpResponse<Buffer> put(String path, String cookie, JsonObject body) throws Exception {
@@ -461,7 +463,7 @@ class CotoServiceTest {
     if (cookie != null) {
       request.putHeader("Cookie", cookie);
     }
-    return await(request.sendBuffer(Buffer.buffer(body.encode())).toCompletionStage().toCompletableFuture());
+    return calls.await(() -> request.sendBuffer(Buffer.buffer(body.encode())));
   }
 
   private static HttpResponse<Buffer> delete(String path, String cookie) throws Exception {
@@ -469,11 +471,11 @@ class CotoServiceTest {
     if (cookie != null) {
       request.putHeader("Cookie", cookie);
     }
-    return await(request.send().toCompletionStage().toCompletableFuture());
+    return calls.await(() -> request.send());
   }
 
   private static HttpResponse<Buffer> manage(String path) throws Exception {
-    return await(management.get(path).send().toCompletionStage().toCompletableFuture());
+    return calls.await(() -> management.get(path).send());
   }
 
   private static HttpResponse<Buffer> get(String path, String cookie) throws Exception {
@@ -481,7 +483,7 @@ class CotoServiceTest {
     if (cookie != null) {
       request.putHeader("Cookie", cookie);
     }
-    return await(request.send().toCompletionStage().toCompletableFuture());
+    return calls.await(() -> request.send());
   }
 
   private static <T> T await(CompletableFuture<T> future) throws Exception {

@@ -8,6 +8,7 @@ import io.cotoami.common.bus.Addresses;
 import io.cotoami.common.config.PgConfig;
 import io.cotoami.common.runtime.ServiceInstance;
 import io.cotoami.infra.NoRevocations;
+import io.cotoami.infra.OnContext;
 import io.cotoami.infra.PostgresServer;
 import io.cotoami.infra.RedisServer;
 import io.cotoami.infra.TestConfigs;
@@ -39,6 +40,8 @@ class TimelineHistoryTest {
   private static PgConfig pg;
   private static ServiceInstance service;
   private static Vertx clientVertx;
+  /** Where every request of the clients here starts (OnContext says why). */
+  private static OnContext calls;
   private static WebClient client;
 
   @BeforeAll
@@ -53,12 +56,13 @@ class TimelineHistoryTest {
     // No auth-service here: this stands in for its answer that nothing was revoked.
     await(NoRevocations.serve(service.vertx()));
     clientVertx = Vertx.vertx();
+    calls = new OnContext(clientVertx);
     client = WebClient.create(clientVertx, new WebClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(service.httpPort()));
     WebClient management = WebClient.create(clientVertx, new WebClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(service.managementPort()));
     long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-    while (await(management.get("/health/ready").send()).statusCode() != 200) {
+    while (calls.await(() -> management.get("/health/ready").send()).statusCode() != 200) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("coto-service not ready within 30 s");
       }
@@ -106,9 +110,9 @@ class TimelineHistoryTest {
     String email = "h-" + userId.substring(0, 8) + "@example.com";
     String token = TestConfigs.keys().token(clientVertx, userId, email, "h");
     for (int i = 1; i <= 12; i++) {
-      assertEquals(201, await(client.post("/api/cotos").putHeader("Content-Type", "application/json")
-          .putHeader("Authorization", "Bearer " + token)
-          .sendBuffer(Buffer.buffer(new JsonObject().put("content", "coto " + i).encode()))).statusCode());
+      Buffer body = Buffer.buffer(new JsonObject().put("content", "coto " + i).encode());
+      assertEquals(201, calls.await(() -> client.post("/api/cotos").putHeader("Content-Type", "application/json")
+          .putHeader("Authorization", "Bearer " + token).sendBuffer(body)).statusCode());
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (stored(userId) > KEEP && System.nanoTime() < deadline) {

@@ -12,6 +12,7 @@ import io.cotoami.coto.CotoServiceConfig;
 import io.cotoami.coto.CotoServiceMain;
 import io.cotoami.gateway.GatewayConfig;
 import io.cotoami.gateway.GatewayMain;
+import io.cotoami.infra.OnContext;
 import io.cotoami.infra.PostgresServer;
 import io.cotoami.infra.ReceivedMail;
 import io.cotoami.infra.RedisServer;
@@ -21,7 +22,6 @@ import io.cotoami.infra.TestConfigs;
 import io.cotoami.mail.MailServiceConfig;
 import io.cotoami.mail.MailServiceMain;
 import io.vertx.core.Future;
-import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.PoolOptions;
@@ -84,7 +84,7 @@ class AnonymousLimitsTest {
   private static Http http;
   private static Vertx vertx;
   /** Where every request of the raw clients below starts (never the JUnit thread: see {@link Http}). */
-  private static Context context;
+  private static OnContext calls;
   private static RedisAPI main;
   private static RedisAPI anon;
   /** Checks every exchange of the raw clients below, as {@link Http} does its own. */
@@ -124,7 +124,7 @@ class AnonymousLimitsTest {
     // Sessions are served once every instance has read the revoked sessions from auth-service.
     Http.awaitReady(started, 90);
     vertx = Vertx.vertx();
-    context = vertx.getOrCreateContext();
+    calls = new OnContext(vertx);
     contract = new ContractCheckedClient(vertx);
     main = RedisAPI.api(Redis.createClient(vertx, redis.config().url()));
     anon = RedisAPI.api(Redis.createClient(vertx, anonRedis.config().url()));
@@ -164,7 +164,7 @@ class AnonymousLimitsTest {
     HttpResponse<Buffer> over = post(client, cookie, "one too many", null);
     assertRefused(over, 429, "urn:cotoami:problem:anonymous-quota-exceeded");
 
-    assertEquals(204, Http.await(Http.start(context, client.delete("/api/cotos/" + first.bodyAsJsonObject()
+    assertEquals(204, Http.await(Http.start(calls, client.delete("/api/cotos/" + first.bodyAsJsonObject()
         .getString("id")).putHeader("Cookie", cookie), null)).statusCode());
     assertEquals(201, post(client, cookie, "room again", null).statusCode());
 
@@ -190,7 +190,7 @@ class AnonymousLimitsTest {
     int created = 0;
     HttpResponse<Buffer> last = null;
     for (int i = 0; i <= WRITE_LIMIT; i++) {
-      last = Http.await(Http.start(context, client.post("/api/cotos").putHeader("Content-Type", "application/json")
+      last = Http.await(Http.start(calls, client.post("/api/cotos").putHeader("Content-Type", "application/json")
           .putHeader("X-Forwarded-For", forged(i)),
           Buffer.buffer(new JsonObject().put("content", "fresh visitor " + i).encode())));
       created += last.statusCode() == 201 ? 1 : 0;
@@ -209,7 +209,7 @@ class AnonymousLimitsTest {
     String cookie = anonymousCookie(post(client, null, "before", null));
     List<Future<HttpResponse<Buffer>>> retries = new ArrayList<>();
     for (int i = 0; i < 16; i++) {
-      retries.add(Http.start(context, client.post("/api/cotos").putHeader("Content-Type", "application/json")
+      retries.add(Http.start(calls, client.post("/api/cotos").putHeader("Content-Type", "application/json")
           .putHeader("Cookie", cookie),
           Buffer.buffer(new JsonObject().put("content", "once").put("clientId", "retry-1").encode())));
     }
@@ -220,10 +220,10 @@ class AnonymousLimitsTest {
       ids.add(answer.bodyAsJsonObject().getString("id"));
     }
     assertEquals(1, ids.size(), ids.toString());
-    HttpResponse<Buffer> home = Http.await(Http.start(context, client.get("/api/cotos").putHeader("Cookie", cookie),
+    HttpResponse<Buffer> home = Http.await(Http.start(calls, client.get("/api/cotos").putHeader("Cookie", cookie),
         null));
     assertEquals(2, home.bodyAsJsonObject().getJsonArray("cotos").size(), home.bodyAsString());
-    assertEquals(ids.iterator().next(), Http.await(Http.start(context, client.post("/api/cotos")
+    assertEquals(ids.iterator().next(), Http.await(Http.start(calls, client.post("/api/cotos")
         .putHeader("Content-Type", "application/json").putHeader("Cookie", cookie),
         Buffer.buffer(new JsonObject().put("content", "once").put("clientId", "retry-1").encode())))
         .bodyAsJsonObject().getString("id"));
@@ -316,7 +316,7 @@ class AnonymousLimitsTest {
     if (cookie != null) {
       request.putHeader("Cookie", cookie);
     }
-    return Http.start(context, request, Buffer.buffer(new JsonObject().put("content", content + left).encode()))
+    return Http.start(calls, request, Buffer.buffer(new JsonObject().put("content", content + left).encode()))
         .compose(answer -> {
           sent.incrementAndGet();
           boolean full = answer.statusCode() == 503 && answer.getHeader("Retry-After") != null
@@ -385,7 +385,7 @@ class AnonymousLimitsTest {
     if (clientId != null) {
       body.put("clientId", clientId);
     }
-    return Http.await(Http.start(context, request, Buffer.buffer(body.encode())));
+    return Http.await(Http.start(calls, request, Buffer.buffer(body.encode())));
   }
 
   private static void assertRefused(HttpResponse<Buffer> answer, int status, String type) {

@@ -1,9 +1,8 @@
 package io.cotoami.system;
 
 import io.cotoami.common.runtime.ServiceInstance;
-import io.vertx.core.Context;
+import io.cotoami.infra.OnContext;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpRequest;
@@ -24,9 +23,8 @@ final class Http implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx();
   private final WebClient client;
   private final ContractCheckedClient contract = new ContractCheckedClient(vertx);
-  // Vert.x 5.0.7's client, called from a thread outside Vert.x, now and then never completes a
-  // request (about one in 5,000 on these machines); send and get start every request on this context.
-  private final Context context = vertx.getOrCreateContext();
+  // Every request starts on one context of this client's (OnContext says why).
+  private final OnContext calls = new OnContext(vertx);
 
   Http(int port) {
     client = contract.check(WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
@@ -48,17 +46,12 @@ final class Http implements AutoCloseable {
 
   /** Starts {@code request} with {@code body} (null: none) on this client's context; the answer, to come. */
   Future<HttpResponse<Buffer>> start(HttpRequest<Buffer> request, Buffer body) {
-    return start(context, request, body);
+    return start(calls, request, body);
   }
 
-  /**
-   * Starts a request of any other client on {@code context}: the one way tests outside this class
-   * send, so that no request starts on the JUnit thread.
-   */
-  static Future<HttpResponse<Buffer>> start(Context context, HttpRequest<Buffer> request, Buffer body) {
-    Promise<HttpResponse<Buffer>> sent = Promise.promise();
-    context.runOnContext(v -> (body == null ? request.send() : request.sendBuffer(body)).onComplete(sent));
-    return sent.future();
+  /** Starts a request of any other client through {@code calls}, so that none starts on the JUnit thread. */
+  static Future<HttpResponse<Buffer>> start(OnContext calls, HttpRequest<Buffer> request, Buffer body) {
+    return calls.start(() -> body == null ? request.send() : request.sendBuffer(body));
   }
 
   HttpResponse<Buffer> get(String path) throws Exception {

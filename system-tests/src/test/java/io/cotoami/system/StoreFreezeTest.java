@@ -12,11 +12,11 @@ import io.cotoami.coto.CotoServiceMain;
 import io.cotoami.gateway.GatewayConfig;
 import io.cotoami.gateway.GatewayMain;
 import io.cotoami.infra.FreePorts;
+import io.cotoami.infra.OnContext;
 import io.cotoami.infra.PostgresServer;
 import io.cotoami.infra.RedisServer;
 import io.cotoami.infra.TestConfigs;
 import io.vertx.core.Future;
-import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -69,7 +69,7 @@ class StoreFreezeTest {
   private static final List<ServiceInstance> instances = new ArrayList<>();
   private static Vertx vertx;
   /** Where every request of {@link #client} starts (never the JUnit thread: see {@link Http}). */
-  private static Context context;
+  private static OnContext calls;
   private static final byte[] OUTBOX_KEY = new byte[32];
 
   static {
@@ -105,7 +105,7 @@ class StoreFreezeTest {
     // Sessions are served once every instance has read the revoked sessions from auth-service.
     Http.awaitReady(instances, 60);
     vertx = Vertx.vertx();
-    context = vertx.getOrCreateContext();
+    calls = new OnContext(vertx);
     contract = new ContractCheckedClient(vertx);
     client = contract.check(WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(port), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32)));
@@ -274,7 +274,7 @@ class StoreFreezeTest {
     String userId = UUID.randomUUID().toString();
     String token = TestConfigs.keys().token(vertx, userId, "frozen-" + userId.substring(0, 8) + "@example.com", "frozen");
     // No answer in 20 s (the gateway's own deadline is 15 s) is a failure of its own, not a hang.
-    Function<String, Future<HttpResponse<Buffer>>> post = key -> Http.start(context, client.post("/api/cotos")
+    Function<String, Future<HttpResponse<Buffer>>> post = key -> Http.start(calls, client.post("/api/cotos")
         .timeout(20_000).putHeader("Content-Type", "application/json").putHeader("Authorization", "Bearer " + token),
         Buffer.buffer(new JsonObject().put("content", key).put("clientId", key).encode()));
     Load load = new Load(6, post);
@@ -332,7 +332,7 @@ class StoreFreezeTest {
     }
     Load posts = new Load(4, key -> anonymousPost(cookies.get(Integer.parseInt(key.substring(0, key.indexOf('-')))),
         key));
-    Load signins = new Load(2, key -> Http.start(context, client.post("/api/auth/signin-requests")
+    Load signins = new Load(2, key -> Http.start(calls, client.post("/api/auth/signin-requests")
         .putHeader("Content-Type", "application/json").putHeader("Origin", ORIGIN),
         Buffer.buffer(new JsonObject().put("email", "k" + key + "@example.com").encode())));
     // One freeze for both loads; the sign-in requests' answers are checked on their own.
@@ -386,6 +386,6 @@ class StoreFreezeTest {
     if (cookie != null) {
       request.putHeader("Cookie", cookie);
     }
-    return Http.start(context, request, Buffer.buffer(new JsonObject().put("content", content).encode()));
+    return Http.start(calls, request, Buffer.buffer(new JsonObject().put("content", content).encode()));
   }
 }

@@ -3,6 +3,7 @@ package io.cotoami.gateway.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cotoami.infra.OnContext;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -21,11 +22,14 @@ import org.junit.jupiter.api.Test;
 /** The web client's routes on their own: which addresses answer the page, and with which headers. */
 class WebClientRoutesTest {
   private static Vertx vertx;
+  /** Where every request of the client here starts (OnContext says why). */
+  private static OnContext calls;
   private static WebClient client;
 
   @BeforeAll
   static void serve() throws Exception {
     vertx = Vertx.vertx();
+    calls = new OnContext(vertx);
     Router router = Router.router(vertx);
     await(WebClientRoutes.mount(router, vertx));
     HttpServer server = await(vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true))
@@ -49,7 +53,7 @@ class WebClientRoutesTest {
     if (header.length == 2) {
       request.putHeader(header[0], header[1]);
     }
-    return await(request.send());
+    return calls.await(() -> request.send());
   }
 
   @Test
