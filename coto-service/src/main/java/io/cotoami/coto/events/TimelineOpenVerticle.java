@@ -5,6 +5,7 @@ import io.cotoami.common.bus.FailureCodes;
 import io.cotoami.common.bus.TimelineName;
 import io.cotoami.common.bus.TimelineNames;
 import io.cotoami.common.bus.TimelineOpen;
+import io.cotoami.common.bus.TimelineOpened;
 import io.cotoami.common.http.Problem;
 import io.cotoami.common.http.ProblemException;
 import io.cotoami.common.session.AnonymousId;
@@ -16,7 +17,6 @@ import io.cotoami.coto.store.TimelineEventRepository;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Optional;
@@ -51,7 +51,7 @@ public final class TimelineOpenVerticle extends VerticleBase {
     Long after = request.after();
     resolve(request)
         .compose(name -> after == null ? current(name) : replay(name, after))
-        .onSuccess(message::reply)
+        .onSuccess(opened -> message.reply(opened.toJson()))
         .onFailure(e -> {
           if (e instanceof ProblemException) {
             ProblemException problem = (ProblemException) e;
@@ -84,17 +84,15 @@ public final class TimelineOpenVerticle extends VerticleBase {
   }
 
   /** Nothing to replay; the latest event id is where the client's live events start. */
-  private Future<JsonObject> current(String name) {
-    JsonObject reply = new JsonObject().put("timeline", name).put("events", new JsonArray()).put("resync", false);
-    return TimelineNames.isAnonymous(name) ? Future.succeededFuture(reply)
-        : db.read(conn -> events.lastEventId(conn, name)).map(last -> reply.put("lastEventId", last));
+  private Future<TimelineOpened> current(String name) {
+    return TimelineNames.isAnonymous(name) ? Future.succeededFuture(TimelineOpened.current(name, null))
+        : db.read(conn -> events.lastEventId(conn, name)).map(last -> TimelineOpened.current(name, last));
   }
 
-  private Future<JsonObject> replay(String name, long after) {
+  private Future<TimelineOpened> replay(String name, long after) {
     if (TimelineNames.isAnonymous(name)) {
       // Anonymous events are not kept: a visitor who was away refetches.
-      return Future.succeededFuture(new JsonObject().put("timeline", name).put("events", new JsonArray())
-          .put("resync", true));
+      return Future.succeededFuture(TimelineOpened.refetch(name, null));
     }
     return db.read(conn -> events.lastEventId(conn, name).compose(last -> (after > last
         // Ids from another history (a restored database, a forged frame): start afresh.
@@ -104,12 +102,8 @@ public final class TimelineOpenVerticle extends VerticleBase {
           // events were trimmed (or the client was away too long), so the client refetches.
           boolean resync = found == null || found.size() > replayLimit
               || !found.isEmpty() && found.get(0).eventId() != after + 1;
-          JsonArray list = new JsonArray();
-          if (!resync) {
-            found.forEach(event -> list.add(event.toMessage()));
-          }
-          return new JsonObject().put("timeline", name).put("events", list).put("resync", resync)
-              .put("lastEventId", last);
+          return resync ? TimelineOpened.refetch(name, last)
+              : new TimelineOpened(name, found.stream().map(TimelineEvent::toMessage).toList(), false, last);
         })));
   }
 }

@@ -1,5 +1,6 @@
 package io.cotoami.gateway.live;
 
+import io.cotoami.common.bus.TimelineOpened;
 import io.cotoami.common.bus.TimelineEventType;
 import io.cotoami.common.bus.TimelineName;
 import io.cotoami.common.session.AnonymousId;
@@ -63,7 +64,7 @@ final class LiveClient implements Subscriber {
   }
 
   @Override
-  public Future<JsonObject> open(String timeline, Long after) {
+  public Future<TimelineOpened> open(String timeline, Long after) {
     return sockets.open(this, timeline, after);
   }
 

@@ -4,6 +4,7 @@ import io.cotoami.common.bus.Addresses;
 import io.cotoami.common.bus.TimelineEventType;
 import io.cotoami.common.bus.FailureCodes;
 import io.cotoami.common.bus.TimelineOpen;
+import io.cotoami.common.bus.TimelineOpened;
 import io.cotoami.common.http.Problem;
 import io.cotoami.common.http.Problems;
 import io.cotoami.common.session.Revocation;
@@ -217,12 +218,12 @@ public final class LiveSockets {
   }
 
   /** Asks coto-service whether the client may follow the timeline, and what it missed. */
-  Future<JsonObject> open(LiveClient client, String timeline, Long after) {
+  Future<TimelineOpened> open(LiveClient client, String timeline, Long after) {
     TimelineOpen request = client.session() != null
         ? TimelineOpen.signedIn(timeline, after, client.session().userId(), client.session().email())
         : TimelineOpen.anonymous(timeline, after, client.anonymousId());
     return vertx.eventBus().<JsonObject>request(Addresses.TIMELINES_OPEN, request.toJson(),
-        new DeliveryOptions().setSendTimeout(busTimeout.toMillis())).map(m -> m.body());
+        new DeliveryOptions().setSendTimeout(busTimeout.toMillis())).map(m -> TimelineOpened.fromJson(m.body()));
   }
 
   void register(Subscription subscription) {

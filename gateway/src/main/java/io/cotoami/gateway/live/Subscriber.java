@@ -1,5 +1,6 @@
 package io.cotoami.gateway.live;
 
+import io.cotoami.common.bus.TimelineOpened;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
@@ -20,7 +21,7 @@ interface Subscriber {
   JsonObject viewer();
 
   /** Asks coto-service whether the client may read {@code timeline} and what it missed after {@code after}. */
-  Future<JsonObject> open(String timeline, Long after);
+  Future<TimelineOpened> open(String timeline, Long after);
 
   void send(JsonObject frame);
 

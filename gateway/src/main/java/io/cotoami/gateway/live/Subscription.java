@@ -2,7 +2,6 @@ package io.cotoami.gateway.live;
 
 import io.cotoami.common.bus.TimelineName;
 import io.cotoami.common.bus.TimelineNames;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,21 +77,20 @@ final class Subscription {
     catchingUp = true;
     client.open(name, last)
         .onSuccess(reply -> {
-          if (!busName.equals(reply.getString("timeline"))) {
+          if (!busName.equals(reply.timeline())) {
             client.end(this, "error", "The timeline could not be opened.");
             return;
           }
-          if (reply.getBoolean("resync", false)) {
+          if (reply.resync()) {
             client.send(new JsonObject().put("type", "resync").put("timeline", name));
             last = null;
           } else {
-            JsonArray missed = reply.getJsonArray("events", new JsonArray());
-            missed.forEach(event -> send((JsonObject) event));
+            reply.events().forEach(this::send);
           }
           // Live events continue from the timeline's latest id, so one that crossed another on the
           // bus is not taken for the first and the other dropped as already sent.
-          if (last == null && persisted && reply.getValue("lastEventId") instanceof Number) {
-            last = reply.getLong("lastEventId");
+          if (last == null && persisted && reply.lastEventId() != null) {
+            last = reply.lastEventId();
           }
           if (first) {
             client.send(new JsonObject().put("type", "subscribed").put("timeline", name).put("lastEventId", last));

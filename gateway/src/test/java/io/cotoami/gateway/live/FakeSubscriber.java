@@ -1,5 +1,6 @@
 package io.cotoami.gateway.live;
 
+import io.cotoami.common.bus.TimelineOpened;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
@@ -14,7 +15,7 @@ import java.util.stream.Collectors;
 /** A client without a socket: frames are recorded, opens wait for the test to answer, timers fire when it says. */
 final class FakeSubscriber implements Subscriber {
   /** One open asked of coto-service: what was asked, and the answer the test gives. */
-  record Open(String timeline, Long after, Promise<JsonObject> reply) {
+  record Open(String timeline, Long after, Promise<TimelineOpened> reply) {
   }
 
   final List<JsonObject> frames = new ArrayList<>();
@@ -46,8 +47,8 @@ final class FakeSubscriber implements Subscriber {
   }
 
   @Override
-  public Future<JsonObject> open(String timeline, Long after) {
-    Promise<JsonObject> reply = Promise.promise();
+  public Future<TimelineOpened> open(String timeline, Long after) {
+    Promise<TimelineOpened> reply = Promise.promise();
     opens.add(new Open(timeline, after, reply));
     return reply.future();
   }

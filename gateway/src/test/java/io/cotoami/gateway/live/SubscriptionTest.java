@@ -1,11 +1,11 @@
 package io.cotoami.gateway.live;
 
+import io.cotoami.common.bus.TimelineOpened;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cotoami.common.bus.TimelineName;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.stream.LongStream;
@@ -26,10 +26,8 @@ class SubscriptionTest {
 
   /** coto-service's answer to the open the client is waiting on: the missed events, or resync. */
   private void answer(boolean resync, long lastEventId, long... missed) {
-    JsonArray events = new JsonArray();
-    LongStream.of(missed).forEach(id -> events.add(event(id)));
-    client.nextOpen().reply().complete(new JsonObject().put("timeline", "cotonoma:room").put("events", events)
-        .put("resync", resync).put("lastEventId", lastEventId));
+    List<JsonObject> events = LongStream.of(missed).mapToObj(SubscriptionTest::event).toList();
+    client.nextOpen().reply().complete(new TimelineOpened("cotonoma:room", events, resync, lastEventId));
   }
 
   private static JsonObject event(long id) {
@@ -86,8 +84,7 @@ class SubscriptionTest {
     client.fireTimers();
     FakeSubscriber.Open open = client.nextOpen();
     assertEquals(1L, open.after());
-    open.reply().complete(new JsonObject().put("timeline", "cotonoma:room")
-        .put("events", new JsonArray().add(event(2))).put("resync", false).put("lastEventId", 3));
+    open.reply().complete(new TimelineOpened("cotonoma:room", List.of(event(2)), false, 3L));
     assertEquals(List.of(2L, 3L), client.eventIds());
   }
 
@@ -134,8 +131,7 @@ class SubscriptionTest {
     FakeSubscriber visitor = new FakeSubscriber(false);
     Subscription subscription = new Subscription(visitor, TimelineName.HOME, "anonymous:abc", null);
     subscription.open(true);
-    visitor.nextOpen().reply().complete(new JsonObject().put("timeline", "anonymous:abc")
-        .put("events", new JsonArray()).put("resync", false));
+    visitor.nextOpen().reply().complete(TimelineOpened.current("anonymous:abc", null));
     subscription.deliver(event(7));
     subscription.deliver(event(9));
     assertEquals(List.of(7L, 9L), visitor.eventIds());
@@ -147,7 +143,7 @@ class SubscriptionTest {
   @DisplayName("A reply naming another timeline than the one asked ends the subscription; a refusal is passed on")
   void wrongTimelineOrRefusal() {
     new Subscription(client, ROOM, "cotonoma:room", null).open(true);
-    client.nextOpen().reply().complete(new JsonObject().put("timeline", "cotonoma:other").put("events", new JsonArray()));
+    client.nextOpen().reply().complete(TimelineOpened.current("cotonoma:other", null));
     assertEquals(List.of("error"), client.ended);
     new Subscription(client, ROOM, "cotonoma:room", null).open(true);
     client.nextOpen().reply().fail("404");
