@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /** Two members on loopback, built by {@link HazelcastConfigs}; one leaves as a SIGTERM'd instance does. */
 class ClusterLeaveTest {
+  private static final int ENTRIES = 500;
   private ClusteredVertx.Started leaving;
   private ClusteredVertx.Started staying;
 
@@ -31,11 +32,7 @@ class ClusterLeaveTest {
   @Test
   @DisplayName("A member that hands its partitions over and leaves is gone from the other's member list within 1 s of leaving")
   void leaveIsSeenAtOnce() throws Exception {
-    ClusterConfig cluster = ClusterConfig.loopback("leave-" + UUID.randomUUID());
-    leaving = start(cluster);
-    staying = start(cluster);
-    HazelcastInstance other = staying.clusterManager().getHazelcastInstance();
-    awaitMembers(other, 2, 60_000);
+    HazelcastInstance other = startPair();
     ClusterLeave leave = new ClusterLeave(leaving.clusterManager());
 
     // As while draining: the hand-over runs first (not timed), the leave is what the others see.
@@ -61,11 +58,7 @@ class ClusterLeaveTest {
   @Test
   @DisplayName("Told to drain and then to leave, as a SIGTERM does, a member is gone from the other's list within 1 s, and the other still holds every entry it wrote")
   void goneWithinASecondOfTheSigterm() throws Exception {
-    ClusterConfig cluster = ClusterConfig.loopback("leave-" + UUID.randomUUID());
-    leaving = start(cluster);
-    staying = start(cluster);
-    HazelcastInstance other = staying.clusterManager().getHazelcastInstance();
-    awaitMembers(other, 2, 60_000);
+    HazelcastInstance other = startPair();
     writeEntries(leaving.clusterManager().getHazelcastInstance());
 
     long sigterm = System.nanoTime();
@@ -96,8 +89,16 @@ class ClusterLeaveTest {
     assertEntries(other);
   }
 
-  private static final int ENTRIES = 500;
 
+  /** Starts the member that will leave and the one that stays; the staying one's Hazelcast, once both see each other. */
+  private HazelcastInstance startPair() throws Exception {
+    ClusterConfig cluster = ClusterConfig.loopback("leave-" + UUID.randomUUID());
+    leaving = start(cluster);
+    staying = start(cluster);
+    HazelcastInstance other = staying.clusterManager().getHazelcastInstance();
+    awaitMembers(other, 2, 60_000);
+    return other;
+  }
 
   private static void writeEntries(HazelcastInstance hazelcast) {
     for (int i = 0; i < ENTRIES; i++) {
