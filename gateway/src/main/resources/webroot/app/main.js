@@ -108,6 +108,8 @@ async function route() {
   delete document.body.dataset.loaded;
   presence.clear();
   timeline.clear();
+  // Only a new page clears the error: a redraw (the session answering late, a rename) keeps it.
+  showError($('post-error'), null);
   renderRoom();
   live.follow(state.key ? `cotonoma:${state.key}` : 'home');
   const generation = state.generation;
@@ -163,7 +165,6 @@ function renderRoom() {
   show($('rename-cotonoma-button'), manages);
   show($('delete-cotonoma-button'), manages);
   show($('anonymous-note'), state.sessionKnown && !state.user);
-  showError($('post-error'), null);
 }
 
 // --- Timeline pages -------------------------------------------------------------------------

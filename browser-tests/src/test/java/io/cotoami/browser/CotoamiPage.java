@@ -173,6 +173,23 @@ final class CotoamiPage implements AutoCloseable {
         "downloadThroughput", -1, "uploadThroughput", -1));
   }
 
+  /**
+   * From the next page load on, answers to requests whose path is {@code path} reach the page {@code millis}
+   * later, as on a slow link where one answer overtakes another.
+   */
+  void slowAnswers(String path, int millis) {
+    String wrap = "(() => { const real = window.fetch; window.fetch = async (input, init) => {"
+        + " const response = await real(input, init);"
+        + " const url = new URL(typeof input === 'string' ? input : input.url, location.href);"
+        + " if (url.pathname === " + jsString(path) + ") await new Promise((r) => setTimeout(r, " + millis + "));"
+        + " return response; }; })();";
+    driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", wrap));
+  }
+
+  private static String jsString(String text) {
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
+  }
+
   void pressCtrlEnter(WebElement element) {
     element.sendKeys(Keys.chord(Keys.CONTROL, Keys.ENTER));
   }

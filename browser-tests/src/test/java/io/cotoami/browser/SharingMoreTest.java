@@ -158,6 +158,28 @@ class SharingMoreTest {
   }
 
   @Test
+  @DisplayName("A signed-out person opening a private room is told to sign in, and the message stays when the session answers after the room (the race that failed CI)")
+  void signInMessageOutlivesALateSession(BrowserStack stack) {
+    CotoamiPage owner = browser(new CotoamiPage(stack));
+    CotoamiPage stranger = browser(new CotoamiPage(stack));
+    owner.open("/");
+    owner.signIn(People.email("otto"), false);
+    owner.createCotonoma("Closed room");
+    owner.enter("Closed room");
+    String room = owner.path();
+
+    stranger.slowAnswers("/api/session", 1500);
+    stranger.driver.get(stack.url(room));
+    stranger.until(ExpectedConditions.textToBePresentInElementLocated(By.id("post-error"), "Sign in"));
+    assertTrue(stranger.script("return document.body.dataset.session") == null,
+        "the room answered before the session, as in the race");
+    stranger.until(d -> d.findElement(By.tagName("body")).getAttribute("data-session") != null);
+    assertTrue(stranger.visible(By.id("signin-button")).isDisplayed());
+    assertTrue(stranger.byId("post-error").isDisplayed(), "the refusal is still shown once the session is known");
+    assertTrue(stranger.byId("post-error").getText().contains("Sign in"), stranger.byId("post-error").getText());
+  }
+
+  @Test
   @DisplayName("Opened from an origin the gateway refuses (elsewhere.localhost), the page says the live connection was refused and stops retrying; Retry, from the keyboard, tries one more round only")
   void refusedHandshakeStopsRetrying(BrowserStack stack) throws Exception {
     // Chromium resolves any *.localhost to loopback, but it is not one of the dev aliases the gateway allows.
