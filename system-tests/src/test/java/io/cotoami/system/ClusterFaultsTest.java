@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.hazelcast.cluster.Member;
 import io.cotoami.auth.AuthServiceMain;
 import io.cotoami.common.bus.Addresses;
+import io.cotoami.common.cluster.ClusterLeave;
 import io.cotoami.common.config.InstanceConfig;
 import io.cotoami.common.config.PgConfig;
 import io.cotoami.common.registry.InstanceInfo;
@@ -216,12 +217,17 @@ class ClusterFaultsTest {
     // Its own account of the leave, phase by phase, so that a slow leave says which step was slow.
     String phases = Files.readAllLines(cotoServices.get(0).stdout(), StandardCharsets.UTF_8).stream()
         .filter(line -> line.contains("Draining") || line.contains("partitions") || line.contains("Left the cluster")
-            || line.contains("Goodbye") || line.contains("hand-over") || line.contains("Stopped"))
+            || line.contains("Goodbye") || line.contains("hand-over") || line.contains("Hand-over")
+            || line.contains("Stopped"))
         .collect(Collectors.joining("\n"));
     String took = "left the members' view after " + goneFromMembers + " ms, the gateway's table after "
         + goneFromGateway + " ms; its log:\n" + phases;
     System.out.println("SIGTERM: " + took);
-    assertTrue(goneFromMembers >= 0 && goneFromMembers <= 1000, "within 1 s of SIGTERM: " + took);
+    // The 1 s holds when the hand-over fits its budget; on a machine too busy for it, the data wins
+    // (ClusterLeave), within the documented longest leave, still short of a crash's heartbeat timeout.
+    boolean overran = phases.contains("Hand-over unfinished");
+    long bound = (overran ? ClusterLeave.LONGEST : ClusterLeave.SEEN_WITHIN).toMillis();
+    assertTrue(goneFromMembers >= 0 && goneFromMembers <= bound, "within " + bound + " ms of SIGTERM: " + took);
     assertTrue(goneFromGateway >= 0 && goneFromGateway <= 1000, "within 1 s of SIGTERM: " + took);
   }
 

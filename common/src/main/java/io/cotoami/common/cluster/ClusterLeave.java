@@ -36,6 +36,13 @@ public final class ClusterLeave {
   public static final Duration SEEN_WITHIN = Duration.ofSeconds(1);
   /** How long the leave waits for the hand-over, from {@link #demote()}; the goodbye takes the rest. */
   public static final Duration HAND_OVER_BUDGET = Duration.ofMillis(700);
+  /**
+   * The bound on a leave whose hand-over overran its budget: the budget, Hazelcast's graceful
+   * shutdown (which finishes the hand-over) and the goodbye. Still well under the heartbeat
+   * timeout ({@link HazelcastConfigs#MAX_NO_HEARTBEAT}) a crash takes.
+   */
+  public static final Duration LONGEST =
+      HAND_OVER_BUDGET.plus(HazelcastConfigs.GRACEFUL_SHUTDOWN_MAX_WAIT).plus(SEEN_WITHIN);
   private static final Logger LOG = LoggerFactory.getLogger(ClusterLeave.class);
   private final HazelcastClusterManager clusterManager;
   private final HazelcastInstance hazelcast;
@@ -96,20 +103,26 @@ public final class ClusterLeave {
   /**
    * Leaves the cluster; blocking (call it off the event loop). Waits for the hand-over begun by
    * {@link #demote()} until {@link #HAND_OVER_BUDGET} after it began, then shuts down gracefully.
+   *
+   * @return whether the hand-over (or the finding that there was nothing to hand over) finished
+   *     within its budget: only then does the {@link #SEEN_WITHIN} promise hold; otherwise the
+   *     graceful shutdown finishes the hand-over, bounded by {@link #LONGEST}
    */
-  public void leave() {
+  public boolean leave() {
     demote();
     long waitNanos = Math.max(0, demoteStarted + handOverBudget.toNanos() - System.nanoTime());
+    boolean inBudget = true;
     try {
       demoted.get(waitNanos, TimeUnit.NANOSECONDS);
     } catch (Exception e) {
+      inBudget = false;
       // Hazelcast's graceful shutdown below finishes the hand-over (for at most
       // hazelcast.graceful.shutdown.max.wait): never leave with partitions whose only copy is here.
       LOG.warn("Hand-over unfinished after {} ms: leaving gracefully, which finishes it", handOverBudget.toMillis());
     }
     leaving = true;
     if (!hazelcast.getLifecycleService().isRunning()) {
-      return;
+      return inBudget;
     }
     // Through the cluster manager: it shuts Hazelcast down gracefully (a lite member has nothing to
     // hand over, and the last data member nobody to hand it to, so Hazelcast answers at once), and
@@ -122,6 +135,7 @@ public final class ClusterLeave {
     } catch (Exception e) {
       LOG.warn("Leaving the cluster did not finish cleanly: {}", e.toString());
     }
+    return inBudget;
   }
 
   /**

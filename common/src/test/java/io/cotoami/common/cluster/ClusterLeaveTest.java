@@ -60,14 +60,25 @@ class ClusterLeaveTest {
   void goneWithinASecondOfTheSigterm() throws Exception {
     HazelcastInstance other = startPair();
     writeEntries(leaving.clusterManager().getHazelcastInstance());
+    // A SIGTERM comes long after the join: the backups are in sync by then (the moment right after
+    // a join is leaveBeforeBackupsAreInSyncLosesNothing's).
+    awaitClusterSafe(other, 30_000);
 
     long sigterm = System.nanoTime();
     ClusterLeave leave = new ClusterLeave(leaving.clusterManager());
     leave.demote();
-    leave.leave();
+    boolean handedOverInBudget = leave.leave();
     long gone = awaitMembers(other, 1, 15_000) - sigterm;
 
-    assertTrue(gone <= ClusterLeave.SEEN_WITHIN.toNanos(), "gone after " + gone / 1_000_000 + " ms");
+    System.out.println("gone after " + gone / 1_000_000 + " ms, hand-over in budget: " + handedOverInBudget);
+    if (handedOverInBudget) {
+      assertTrue(gone <= ClusterLeave.SEEN_WITHIN.toNanos(), "gone after " + gone / 1_000_000 + " ms");
+    } else {
+      // A machine too busy for the hand-over: the data wins, within the documented bound, still
+      // short of the heartbeat timeout a crash would take.
+      assertTrue(gone <= ClusterLeave.LONGEST.toNanos(), "gone after " + gone / 1_000_000 + " ms (hand-over overran)");
+    }
+    assertTrue(ClusterLeave.LONGEST.compareTo(HazelcastConfigs.MAX_NO_HEARTBEAT) < 0, "a leave is bounded below a crash's detection");
     assertEntries(other);
   }
 
@@ -111,6 +122,16 @@ class ClusterLeaveTest {
     assertEquals(ENTRIES, map.size());
     for (int i = 0; i < ENTRIES; i++) {
       assertEquals(i, map.get("key-" + i), "key-" + i);
+    }
+  }
+
+  private static void awaitClusterSafe(HazelcastInstance hazelcast, long timeoutMillis) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    while (!hazelcast.getPartitionService().isClusterSafe()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the cluster not safe (backups in sync) within " + Duration.ofMillis(timeoutMillis));
+      }
+      Thread.sleep(10);
     }
   }
 

@@ -51,6 +51,9 @@ public final class LiveSockets {
   private final Map<String, Set<Subscription>> byTimeline = new HashMap<>();
   private final Set<LiveClient> clients = new LinkedHashSet<>();
   private final Presence presence;
+  /** Presence reads running at once, on this gateway; a stalled one keeps a worker thread till Hazelcast answers. */
+  static final int PRESENCE_READS = 8;
+  private final BoundedReads presenceReads;
 
   public LiveSockets(Vertx vertx, SessionVerifier verifier, SameOrigin origins, LiveConfig config, Duration busTimeout) {
     this.vertx = vertx;
@@ -59,6 +62,7 @@ public final class LiveSockets {
     this.config = config;
     this.busTimeout = busTimeout;
     this.presence = new Presence(vertx, config.presenceTtl());
+    this.presenceReads = new BoundedReads(PRESENCE_READS, presence.readDeadline());
   }
 
   /** Listens to the timeline events and sign-outs; call from the verticle that serves the sockets. */
@@ -107,6 +111,8 @@ public final class LiveSockets {
   private static final class Shown {
     String lastFrame;
     boolean scheduled;
+    /** The last read failed (said once at WARN, and once at INFO when a read succeeds again). */
+    boolean failing;
     final Set<Subscription> waiting = new LinkedHashSet<>();
   }
 
@@ -137,12 +143,35 @@ public final class LiveSockets {
     }
   }
 
+  /**
+   * Sends the viewers once read. A read that fails or misses its deadline (a cluster map stalled
+   * by a frozen or departing member) is tried again a {@code presenceInterval} later, so that the
+   * timeline's presence never waits for it; one refused because {@link #PRESENCE_READS} are still
+   * running waits for the next renewal.
+   */
   private void sendViewers(String timeline, Shown state) {
-    presence.viewers(timeline).onComplete(result -> {
+    presenceReads.read(() -> presence.viewers(timeline)).onComplete(result -> {
       state.scheduled = false;
       Set<Subscription> now = byTimeline.get(timeline);
-      if (result.failed() || now == null || shown.get(timeline) != state) {
+      if (now == null || shown.get(timeline) != state) {
         return;
+      }
+      if (result.failed()) {
+        if (result.cause() instanceof BoundedReads.Busy) {
+          LOG.debug("Presence of {} waits for the next renewal: {}", timeline, result.cause().getMessage());
+        } else {
+          if (!state.failing) {
+            LOG.warn("Presence of {} not read within {} ms ({}): trying again", timeline,
+                presenceReads.deadline().toMillis(), result.cause().toString());
+          }
+          state.failing = true;
+          schedulePresence(timeline);
+        }
+        return;
+      }
+      if (state.failing) {
+        LOG.info("Presence of {} read again", timeline);
+        state.failing = false;
       }
       String frame = new JsonObject().put("type", "presence").put("timeline", timeline).mergeIn(result.result())
           .encode();

@@ -34,6 +34,17 @@ final class Presence {
     return ttl;
   }
 
+  /**
+   * How long a read of the viewers may take before it is given up and tried again: a third of
+   * the time to live (the renewal period), at most 2 s and at least 100 ms. A healthy read takes
+   * milliseconds; one stuck on a member that froze or is leaving may take Hazelcast's whole
+   * operation timeout.
+   */
+  Duration readDeadline() {
+    long third = ttl.toMillis() / 3;
+    return Duration.ofMillis(Math.max(100, Math.min(2000, third)));
+  }
+
   Future<Void> join(String timeline, String socketId, JsonObject user) {
     return map(timeline).compose(map -> map.put(socketId, user.encode(), ttl.toMillis()))
         .onSuccess(v -> changed(timeline));
