@@ -26,7 +26,6 @@ import io.cotoami.infra.TestConfigs;
 import io.cotoami.mail.MailServiceConfig;
 import io.cotoami.mail.MailServiceMain;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.UpgradeRejectedException;
@@ -85,6 +84,9 @@ class AccessTokenSystemTest {
   private static ServiceInstance mail;
   private static Http http;
   private static LogCapture logs;
+  /** Straight to one instance, not through the gateway: made once, closed with the rest. */
+  private static WebClient plain;
+  private static RedisAPI redisApi;
 
   @BeforeAll
   static void start() throws Exception {
@@ -133,6 +135,12 @@ class AccessTokenSystemTest {
 
   @AfterAll
   static void stop() throws Exception {
+    if (plain != null) {
+      plain.close();
+    }
+    if (redisApi != null) {
+      redisApi.close();
+    }
     Http.shutdown(gateway, coto1, coto2, auth, mail);
     if (http != null) {
       http.close();
@@ -265,7 +273,7 @@ class AccessTokenSystemTest {
         "signing out everywhere ends sign-in sessions, not tokens");
 
     // The stream keeps one session lifetime; a token's revocation must outlive it.
-    RedisAPI client = RedisAPI.api(Redis.createClient(Vertx.vertx(), redis.config().url()));
+    RedisAPI client = redis();
     Http.await(client.del(List.of("auth:revocations")));
     ServiceInstance later = Http.await(startCoto());
     try {
@@ -356,7 +364,10 @@ class AccessTokenSystemTest {
   private static HttpResponse<Buffer> direct(ServiceInstance instance, String token) throws Exception {
     String path = instance == auth ? "/api/users/me" : "/api/cotos";
     // Not through the gateway, so not a contract exchange: a plain client.
-    return http.send(WebClient.create(gateway.vertx()).get(instance.httpPort(), "127.0.0.1", path)
+    if (plain == null) {
+      plain = WebClient.create(gateway.vertx());
+    }
+    return http.send(plain.get(instance.httpPort(), "127.0.0.1", path)
         .putHeader("Authorization", "Bearer " + token));
   }
 
@@ -410,7 +421,7 @@ class AccessTokenSystemTest {
   }
 
   private static String redisDump() throws Exception {
-    RedisAPI client = RedisAPI.api(Redis.createClient(Vertx.vertx(), redis.config().url()));
+    RedisAPI client = redis();
     StringBuilder out = new StringBuilder();
     for (var key : Http.await(client.keys("*"))) {
       String name = key.toString();
@@ -425,6 +436,14 @@ class AccessTokenSystemTest {
       out.append('\n');
     }
     return out.toString();
+  }
+
+  /** A Redis client on the gateway's Vert.x (no Vert.x of its own to leak), closed with the rest. */
+  private static RedisAPI redis() {
+    if (redisApi == null) {
+      redisApi = RedisAPI.api(Redis.createClient(gateway.vertx(), redis.config().url()));
+    }
+    return redisApi;
   }
 
   private static List<ReceivedMail> mailsTo(String email) {

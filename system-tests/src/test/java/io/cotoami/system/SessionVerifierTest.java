@@ -208,6 +208,28 @@ class SessionVerifierTest {
   }
 
   @Test
+  @DisplayName("Started while the source answers, if slowly, the copy is current the moment the start completes (the instance is then announced and routed); a source that never answers holds the start back by at most the request timeout")
+  void startWaitsForTheFirstLoad() throws Exception {
+    // Answers after 150 ms: under the request timeout (200 ms), as a busy auth-service would.
+    RevokedSessions slow = Http.await(RevokedSessions.create(vertx, v -> {
+      io.vertx.core.Promise<RevocationPage> later = io.vertx.core.Promise.promise();
+      vertx.setTimer(150, id -> later.complete(RevocationPage.none("1-0")));
+      return later.future();
+    }, FAST).start());
+    assertTrue(slow.fresh(), "current when started: a signed-in request routed to it at once is served, not 503");
+    slow.close();
+
+    long start = System.nanoTime();
+    RevokedSessions silent = Http.await(RevokedSessions.create(vertx, v -> io.vertx.core.Promise.<RevocationPage>promise()
+        .future(), FAST).start());
+    long took = (System.nanoTime() - start) / 1_000_000;
+    assertFalse(silent.fresh());
+    assertTrue(took < FAST.requestTimeout().toMillis() + 1000, "the start was held back " + took + " ms");
+    assertTrue(silent.readiness().failed(), "not ready: its readiness says so");
+    silent.close();
+  }
+
+  @Test
   @DisplayName("A revocation whose event was lost is learned at the next catch-up, from the version last seen, and reported to listeners")
   void lostEventIsCaughtUp() throws Exception {
     java.util.List<String> versionsAsked = new java.util.concurrent.CopyOnWriteArrayList<>();

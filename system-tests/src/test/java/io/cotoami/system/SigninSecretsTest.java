@@ -70,6 +70,8 @@ class SigninSecretsTest {
   private static ServiceInstance mail;
   private static Http http;
   private static WebClient direct;
+  /** The Vert.x of {@link #direct} and of the test's Redis reads, closed after all. */
+  private static Vertx directVertx;
   private static LogCapture logs;
 
   @BeforeAll
@@ -99,7 +101,8 @@ class SigninSecretsTest {
     auth = started.get(1);
     mail = started.get(2);
     http = new Http(gateway.httpPort());
-    direct = WebClient.create(Vertx.vertx(), new WebClientOptions().setDefaultHost("127.0.0.1")
+    directVertx = Vertx.vertx();
+    direct = WebClient.create(directVertx, new WebClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(gateway.httpPort()).setLocalAddress("127.0.0.2"));
     http.until("/api/instances", r -> r.bodyAsString().contains("auth-service"), 30);
     // Sessions are served once every instance has read the revoked sessions from auth-service.
@@ -108,6 +111,9 @@ class SigninSecretsTest {
 
   @AfterAll
   static void stop() throws Exception {
+    if (directVertx != null) {
+      directVertx.close().toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
     Http.shutdown(gateway, auth, mail);
     if (http != null) {
       http.close();
@@ -142,7 +148,7 @@ class SigninSecretsTest {
     assertEquals(201, created.statusCode(), created.bodyAsString());
     assertEquals(401, send(http.client().post("/api/auth/sessions"), new JsonObject().put("token", token)).statusCode());
 
-    RedisAPI client = RedisAPI.api(Redis.createClient(Vertx.vertx(), redis.config().url()));
+    RedisAPI client = RedisAPI.api(Redis.createClient(directVertx, redis.config().url()));
     String everything = dump(client);
     assertTrue(everything.contains("mail:sent:"), "the dump did read Redis: " + everything.length() + " chars");
     assertFalse(everything.contains(token), "a token in Redis");

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -83,9 +84,13 @@ public final class RevokedSessions {
   }
 
   /**
-   * Listens to revocations and starts loading them; completes once listening, not once loaded:
-   * until then {@link #fresh()} is false (the readiness check says so) and sessions are refused
-   * with 503, and the load is retried every reconcile interval.
+   * Listens to revocations and loads them; completes once the first load has answered, or failed,
+   * or not answered within the request timeout, whichever comes first. So an instance whose
+   * source answers is current when it is announced and routed (it was announced before, and
+   * refused the signed-in requests of its first moments with 503), and one whose source is down
+   * still starts, at most a request timeout later. Until loaded, {@link #fresh()} is false (the
+   * readiness check says so), sessions are refused with 503, and the load is retried every
+   * reconcile interval.
    */
   public Future<RevokedSessions> start() {
     consumer = vertx.eventBus().<JsonObject>consumer(Addresses.SESSION_REVOKED, message -> {
@@ -97,7 +102,10 @@ public final class RevokedSessions {
     });
     reconciler = vertx.setPeriodic(config.reconcileInterval().toMillis(), id -> sync());
     sweeper = vertx.setPeriodic(SWEEP_MILLIS, id -> sweep());
-    return consumer.completion().onSuccess(v -> sync()).map(this);
+    return consumer.completion()
+        .compose(v -> sync().timeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+            .otherwiseEmpty())
+        .map(this);
   }
 
   /**
@@ -182,16 +190,19 @@ public final class RevokedSessions {
     vertx.runOnContext(v -> sync());
   }
 
-  /** One catch-up at a time; a full read when asked for one, else from the last version. */
-  private void sync() {
+  /**
+   * One catch-up at a time; a full read when asked for one, else from the last version. Completes
+   * when this catch-up has (whether it succeeded), at once when one was already running.
+   */
+  private Future<Void> sync() {
     if (!syncing.compareAndSet(false, true)) {
-      return;
+      return Future.succeededFuture();
     }
     boolean full = fullPending;
     fullPending = false;
     long sentAt = System.nanoTime();
     boolean wasFresh = fresh();
-    readFrom(full ? null : version, full)
+    return readFrom(full ? null : version, full)
         .onSuccess(last -> {
           version = last;
           syncedAt = sentAt;
@@ -208,7 +219,9 @@ public final class RevokedSessions {
                 + "and retrying every {} ms", e.getMessage(), config.reconcileInterval().toMillis());
           }
         })
-        .onComplete(ar -> syncing.set(false));
+        .onComplete(ar -> syncing.set(false))
+        .<Void>mapEmpty()
+        .otherwiseEmpty();
   }
 
   private Future<String> readFrom(String after, boolean full) {
