@@ -253,11 +253,8 @@ final class LiveClient implements Subscriber {
     if (subscriptions.remove(subscription.name()) != null) {
       sockets.unregister(subscription);
     }
-    int status = LiveSockets.status(failure);
-    String slug = status == 404 ? "not-found" : status == 401 ? "unauthorized" : status == 400 ? "bad-timeline"
-        : "unavailable";
-    refuse(subscription.name(), slug, status == 404 ? "No cotonoma here, or it is not shared with you."
-        : status >= 500 ? "The timeline cannot be opened now; try again shortly." : failure.getMessage());
+    Refusal refusal = Refusal.of(failure);
+    refuse(subscription.name(), refusal.slug(), refusal.detail());
   }
 
   void refuse(String timeline, String slug, String detail) {

@@ -252,7 +252,17 @@ public final class LiveSockets {
         ? TimelineOpen.signedIn(timeline, after, client.session().userId(), client.session().email())
         : TimelineOpen.anonymous(timeline, after, client.anonymousId());
     return vertx.eventBus().<JsonObject>request(Addresses.TIMELINES_OPEN, request.toJson(),
-        new DeliveryOptions().setSendTimeout(busTimeout.toMillis())).map(m -> TimelineOpened.fromJson(m.body()));
+        new DeliveryOptions().setSendTimeout(busTimeout.toMillis())).map(m -> opened(m.body()));
+  }
+
+  /** coto-service's reply, read; a malformed one is a fault of ours: logged, and the client is refused as if unavailable. */
+  static TimelineOpened opened(JsonObject reply) {
+    try {
+      return TimelineOpened.fromJson(reply);
+    } catch (IllegalArgumentException e) {
+      LOG.warn("A timeline-open reply from coto-service was malformed ({}): the subscription is refused", e.getMessage());
+      throw e;
+    }
   }
 
   void register(Subscription subscription) {
