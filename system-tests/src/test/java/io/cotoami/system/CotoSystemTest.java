@@ -10,19 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cotoami.auth.AuthServiceConfig;
-import io.cotoami.auth.AuthServiceMain;
 import io.cotoami.common.bus.TimelineEventType;
 import io.cotoami.common.config.PgConfig;
 import io.cotoami.common.runtime.ServiceInstance;
-import io.cotoami.coto.CotoServiceConfig;
-import io.cotoami.coto.CotoServiceMain;
-import io.cotoami.gateway.GatewayConfig;
-import io.cotoami.gateway.GatewayMain;
 import io.cotoami.infra.PostgresServer;
-import io.cotoami.infra.RedisServer;
-import io.cotoami.infra.SessionKeyPair;
-import io.cotoami.infra.TestConfigs;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -35,7 +26,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +35,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import io.cotoami.system.ApiStack.User;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -60,10 +51,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CotoSystemTest {
-  private static final String CLUSTER = TestConfigs.newClusterName();
-  private static final SessionKeyPair KEYS = SessionKeyPair.generate();
+  private static ApiStack stack;
   private static PostgresServer postgres;
-  private static RedisServer redis;
   private static PgConfig pg;
   private static ServiceInstance gateway;
   private static ServiceInstance coto;
@@ -72,42 +61,25 @@ class CotoSystemTest {
 
   @BeforeAll
   static void start() throws Exception {
-    postgres = PostgresServer.startTemporary();
-    redis = RedisServer.startTemporary();
-    pg = postgres.ensureDatabase("cotoami", "cotoami", "secret");
-    Map<String, String> env = new HashMap<>(TestConfigs.stores(pg, redis));
-    env.putAll(KEYS.env());
-    List<ServiceInstance> started = Http.await(Future.all(
-        GatewayMain.start(GatewayConfig.fromEnv(TestConfigs.of(CLUSTER, Map.of("UPSTREAM_TIMEOUT", "10s")))),
-        CotoServiceMain.start(CotoServiceConfig.fromEnv(TestConfigs.of(CLUSTER, env))),
-        AuthServiceMain.start(AuthServiceConfig.fromEnv(TestConfigs.of(CLUSTER, env))))).list();
-    gateway = started.get(0);
-    coto = started.get(1);
-    auth = started.get(2);
-    http = new Http(gateway.httpPort());
-    http.until("/api/instances", r -> r.bodyAsString().contains("coto-service")
-        && r.bodyAsString().contains("auth-service"), 30);
-    // Sessions are served once every instance has read the revoked ones from auth-service.
-    Http.awaitReady(started, 30);
+    stack = ApiStack.start(Map.of("UPSTREAM_TIMEOUT", "10s"));
+    postgres = stack.postgres();
+    pg = stack.pg();
+    gateway = stack.gateway();
+    coto = stack.coto();
+    auth = stack.auth();
+    http = stack.http();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    Http.shutdown(gateway, coto, auth);
-    if (http != null) {
-      http.close();
+    if (stack != null) {
+      stack.close();
     }
-    redis.close();
-    postgres.close();
   }
 
   /** A signed-in person, as a mobile client would be: a bearer token. */
-  private record User(String id, String email, String token) {
-  }
-
   private static User user(String email) {
-    String id = UUID.randomUUID().toString();
-    return new User(id, email, KEYS.token(gateway.vertx(), id, email, email.substring(0, email.indexOf('@'))));
+    return stack.user(UUID.randomUUID().toString(), email);
   }
 
   private static User user() {
