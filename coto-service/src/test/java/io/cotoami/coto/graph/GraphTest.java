@@ -219,6 +219,19 @@ class GraphTest {
   }
 
   @Test
+  @DisplayName("The 201st pin of a stock is refused with a problem naming the limit, and the stock keeps 200")
+  void pinLimit() throws Exception {
+    Person me = person("collector");
+    for (int i = 0; i < 200; i++) {
+      assertEquals(201, me.pin(me.coto("pinned " + i, null), null).statusCode());
+    }
+    HttpResponse<Buffer> refused = me.pin(me.coto("one too many", null), null);
+    assertProblem(refused, 409, "graph-limit");
+    assertTrue(refused.bodyAsJsonObject().getString("detail").contains("GRAPH_PINS_PER_STOCK"));
+    assertEquals(200, me.stock(null, 0).getJsonArray("pins").size());
+  }
+
+  @Test
   @DisplayName("A stock whose connections form a cycle is read to the deepest depth and the read ends, each coto once")
   void cycleTerminates() throws Exception {
     Person me = person("cyclist");
