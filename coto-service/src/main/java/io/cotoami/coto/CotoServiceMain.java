@@ -72,7 +72,7 @@ public final class CotoServiceMain {
       EventPublisher publisher = new EventPublisher(instance.vertx(), instance.config().busTimeout());
       Graph graph = new Graph(db, new GraphRepository(), cotoRows, cotonomaRows, events, publisher, config.graph());
       Cotos cotos = new Cotos(db, cotoRows, cotonomaRows, events, publisher, graph);
-      return new Domain(db, events, cotos, graph, new Cotonomas(db, cotoRows, cotonomaRows, events, publisher),
+      return new Domain(db, events, cotos, graph, new Cotonomas(db, cotoRows, cotonomaRows, events, publisher, graph),
           new MyCotonomas(db, cotonomaRows, new MyCotonomaRepository()),
           new AnonymousCotos(anonymousRedis, config.anonymous(), cotos, publisher),
           new Authors(db, new AuthorRepository(), events, publisher),

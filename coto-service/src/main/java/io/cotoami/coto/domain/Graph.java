@@ -84,7 +84,8 @@ public final class Graph {
             .compose(pin -> events.append(conn, TimelineEventType.COTO_PINNED,
                 new JsonObject().put("pin", pin.toJson()), List.of(stock)).map(written -> new Change<>(pin, written))),
             requestId)
-        .recover(e -> !"23505".equals(Db.sqlState(e)) ? Future.failedFuture(e)
+        .recover(e -> "23503".equals(Db.sqlState(e)) ? Future.failedFuture(DomainProblems.notFound("coto"))
+            : !"23505".equals(Db.sqlState(e)) ? Future.failedFuture(e)
             : clientId == null ? Future.failedFuture(conflict("already-pinned", "This coto is pinned there already."))
             : db.read(conn -> graph.pinByClientId(conn, caller.userId(), clientId)).compose(existing ->
                 existing == null ? Future.failedFuture(conflict("already-pinned", "This coto is pinned there already."))
@@ -139,7 +140,8 @@ public final class Graph {
                         new JsonObject().put("connection", made.toJson()), timelines(caller.userId(), source, target))
                         .map(written -> new Change<>(made, written))))),
             requestId)
-        .recover(e -> !"23505".equals(Db.sqlState(e)) ? Future.failedFuture(e)
+        .recover(e -> "23503".equals(Db.sqlState(e)) ? Future.failedFuture(DomainProblems.notFound("coto"))
+            : !"23505".equals(Db.sqlState(e)) ? Future.failedFuture(e)
             : clientId == null ? Future.failedFuture(alreadyConnected())
             : db.read(conn -> graph.connectionByClientId(conn, caller.userId(), clientId)).compose(existing ->
                 existing == null ? Future.failedFuture(alreadyConnected()) : Future.succeededFuture(existing)));
@@ -208,6 +210,12 @@ public final class Graph {
       }
       return each;
     }).map(v -> written);
+  }
+
+  /** As {@link #removalsOf} for the coto announcing a cotonoma about to be deleted (none: no events). */
+  Future<List<TimelineEvent>> removalsOfAnnouncing(SqlConnection conn, UUID actorId, String cotonomaKey) {
+    return graph.announcing(conn, cotonomaKey)
+        .compose(coto -> coto == null ? Future.succeededFuture(List.of()) : removalsOf(conn, actorId, coto));
   }
 
   /** The stock as pins and what they lead to within {@code depth} connections, only what the caller may read. */

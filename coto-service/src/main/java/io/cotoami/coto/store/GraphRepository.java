@@ -63,6 +63,13 @@ public final class GraphRepository {
       + "JOIN cotos s ON s.id = k.source_id JOIN cotos t ON t.id = k.target_id "
       + "WHERE s.cotonoma_key = $1 AND t.cotonoma_key = $1 ORDER BY k.source_id, k.position LIMIT $2";
 
+  private static final String ANNOUNCING = "SELECT " + Coto.COLUMNS + " FROM cotos c WHERE c.as_cotonoma = $1";
+
+  /** The coto that announces a cotonoma, or null. */
+  public Future<Coto> announcing(SqlConnection conn, String cotonomaKey) {
+    return conn.preparedQuery(ANNOUNCING).execute(Tuple.of(cotonomaKey)).map(rows -> one(rows, Coto::from));
+  }
+
   private static final String COTOS = "SELECT " + Coto.COLUMNS + " FROM cotos c WHERE c.id = ANY($1)";
 
   /** The cotos of those ids that exist, in no particular order. */

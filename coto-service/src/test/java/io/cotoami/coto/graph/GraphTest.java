@@ -269,6 +269,22 @@ class GraphTest {
   }
 
   @Test
+  @DisplayName("Deleting an empty cotonoma removes the connections of the coto announcing it and publishes their removal")
+  void deletingACotonomaRemovesItsCotosConnections() throws Exception {
+    Person me = person("room-deleter");
+    HttpResponse<Buffer> created = me.call(HttpMethod.POST, "/api/cotonomas",
+        new JsonObject().put("name", "Gone " + UUID.randomUUID().toString().substring(0, 8)));
+    String key = created.bodyAsJsonObject().getString("key");
+    String announcing = created.bodyAsJsonObject().getJsonObject("coto").getString("id");
+    String note = me.coto("about that room", null);
+    String link = me.connect(note, announcing, "see", null).bodyAsJsonObject().getString("id");
+    Queue<JsonObject> disconnected = listen(TimelineEventType.COTO_DISCONNECTED);
+    assertEquals(204, me.call(HttpMethod.DELETE, "/api/cotonomas/" + key, null).statusCode());
+    assertEquals(0, me.neighbourhood(note).getJsonArray("outgoing").size());
+    assertNotNull(await(disconnected, e -> link.equals(e.getString("connectionId"))));
+  }
+
+  @Test
   @DisplayName("A connection sent twice with one clientId, and twice at once with another, makes one connection each time")
   void clientIdMakesOne() throws Exception {
     Person me = person("retrier");
