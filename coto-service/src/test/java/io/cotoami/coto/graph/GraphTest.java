@@ -40,8 +40,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
-/** Pins and connections, through coto-service's own HTTP API, on real embedded PostgreSQL and Redis. */
+/**
+ * Pins and connections, through coto-service's own HTTP API, on real embedded PostgreSQL and Redis.
+ * The timeout turns a graph read that loops on a cycle into a failure instead of a hang.
+ */
+@Timeout(120)
 class GraphTest {
   private static PostgresServer postgres;
   private static RedisServer redis;
