@@ -15,6 +15,7 @@ import io.cotoami.coto.api.CotoApiVerticle;
 import io.cotoami.coto.domain.Authors;
 import io.cotoami.coto.domain.Cotonomas;
 import io.cotoami.coto.domain.Cotos;
+import io.cotoami.coto.domain.Graph;
 import io.cotoami.coto.domain.EventPublisher;
 import io.cotoami.coto.domain.MyCotonomas;
 import io.cotoami.coto.events.TimelineOpenVerticle;
@@ -26,6 +27,7 @@ import io.cotoami.coto.store.AuthorRepository;
 import io.cotoami.coto.store.CotoRepository;
 import io.cotoami.coto.store.CotonomaRepository;
 import io.cotoami.coto.store.Db;
+import io.cotoami.coto.store.GraphRepository;
 import io.cotoami.coto.store.MyCotonomaRepository;
 import io.cotoami.coto.store.SearchRepository;
 import io.cotoami.coto.store.TimelineEventRepository;
@@ -60,7 +62,7 @@ public final class CotoServiceMain {
   }
 
   /** The memo domain, built once and shared by every verticle. */
-  private record Domain(Db db, TimelineEventRepository events, Cotos cotos, Cotonomas cotonomas,
+  private record Domain(Db db, TimelineEventRepository events, Cotos cotos, Graph graph, Cotonomas cotonomas,
       MyCotonomas mine, AnonymousCotos anonymous, Authors authors, Search search) {
     static Domain build(ServiceInstance instance, CotoServiceConfig config, Pool pool, RedisAPI anonymousRedis) {
       Db db = new Db(pool, config.pg());
@@ -68,8 +70,9 @@ public final class CotoServiceMain {
       CotonomaRepository cotonomaRows = new CotonomaRepository();
       TimelineEventRepository events = new TimelineEventRepository();
       EventPublisher publisher = new EventPublisher(instance.vertx(), instance.config().busTimeout());
-      Cotos cotos = new Cotos(db, cotoRows, cotonomaRows, events, publisher);
-      return new Domain(db, events, cotos, new Cotonomas(db, cotoRows, cotonomaRows, events, publisher),
+      Graph graph = new Graph(db, new GraphRepository(), cotoRows, cotonomaRows, events, publisher, config.graph());
+      Cotos cotos = new Cotos(db, cotoRows, cotonomaRows, events, publisher, graph);
+      return new Domain(db, events, cotos, graph, new Cotonomas(db, cotoRows, cotonomaRows, events, publisher, graph),
           new MyCotonomas(db, cotonomaRows, new MyCotonomaRepository()),
           new AnonymousCotos(anonymousRedis, config.anonymous(), cotos, publisher),
           new Authors(db, new AuthorRepository(), events, publisher),
@@ -82,7 +85,7 @@ public final class CotoServiceMain {
     CotoApiVerticle api = new CotoApiVerticle(instance, domain.anonymous(), config.anonymous().retention(),
         SessionVerifier.create(instance.vertx(), config.sessions()).withRevocations(revoked), domain.cotos(),
         domain.cotonomas(), domain.mine(), new Invitations(outbox, config.publicUrl(),
-        instance.vertx(), instance.config().busTimeout()), domain.search());
+        instance.vertx(), instance.config().busTimeout()), domain.search(), domain.graph());
     return instance.vertx().deployVerticle(api)
         .compose(id -> instance.vertx().deployVerticle(new AnonymousCotoMoveVerticle(domain.anonymous())))
         .compose(id -> instance.vertx().deployVerticle(new UserRenamesVerticle(domain.authors())))

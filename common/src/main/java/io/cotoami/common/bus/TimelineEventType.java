@@ -30,7 +30,24 @@ public enum TimelineEventType {
    * A person took a new display name: {@code {"user": {"id", "name", "avatarUrl"}}}, on their home
    * and on the cotonomas they own, are a member of or posted in, so that pages show it at once.
    */
-  USER_RENAMED("user-renamed");
+  USER_RENAMED("user-renamed"),
+  /** A coto was pinned to a stock: {@code {"pin"}}, on the stock's timeline (a cotonoma's, or the pinner's home). */
+  COTO_PINNED("coto-pinned"),
+  /** A pin was removed: {@code {"pinId", "cotoId", "stock"}} (also when its coto was deleted). */
+  COTO_UNPINNED("coto-unpinned"),
+  /** A stock's pins took a new order: {@code {"stock", "pinIds"}}. */
+  PINS_REORDERED("pins-reordered"),
+  /**
+   * One coto was connected to another: {@code {"connection"}}, on the connector's home, and on a
+   * cotonoma's timeline only when both cotos are in that cotonoma (its readers may read both ends).
+   */
+  COTO_CONNECTED("coto-connected"),
+  /** A connection was removed: {@code {"connectionId", "sourceId", "targetId"}} (also when one end was deleted). */
+  COTO_DISCONNECTED("coto-disconnected"),
+  /** A connection's linking phrase changed: {@code {"connection"}}. */
+  CONNECTION_RELABELED("connection-relabeled"),
+  /** The connections out of a coto took a new order: {@code {"sourceId", "connectionIds"}}. */
+  CONNECTIONS_REORDERED("connections-reordered");
 
   private final String type;
   private final String address;

@@ -9,6 +9,7 @@ import io.cotoami.coto.domain.Caller;
 import io.cotoami.coto.domain.Cotonomas;
 import io.cotoami.coto.domain.Cotos;
 import io.cotoami.coto.domain.DomainProblems;
+import io.cotoami.coto.domain.Graph;
 import io.cotoami.coto.domain.MyCotonomas;
 import io.cotoami.coto.invite.Invitations;
 import io.cotoami.coto.search.Search;
@@ -37,9 +38,12 @@ public final class CotoApiVerticle extends VerticleBase {
   private final MyCotonomas mine;
   private final Invitations invitations;
   private final Search search;
+  private final Graph graph;
 
   public CotoApiVerticle(ServiceInstance instance, AnonymousCotos anonymous, Duration retention,
-      SessionVerifier verifier, Cotos cotos, Cotonomas cotonomas, MyCotonomas mine, Invitations invitations, Search search) {
+      SessionVerifier verifier, Cotos cotos, Cotonomas cotonomas, MyCotonomas mine, Invitations invitations, Search search,
+      Graph graph) {
+    this.graph = graph;
     this.instance = instance;
     this.anonymous = new AnonymousRoutes(anonymous, retention);
     this.verifier = verifier;
@@ -63,6 +67,7 @@ public final class CotoApiVerticle extends VerticleBase {
     router.delete("/api/cotos/:id").handler(this::delete);
     new CotonomaRoutes(cotos, cotonomas, mine, invitations).install(router);
     new SearchRoutes(search).install(router);
+    new GraphRoutes(graph).install(router);
     return instance.serve(router);
   }
 

@@ -6,6 +6,7 @@ import io.cotoami.coto.store.CotoRepository;
 import io.cotoami.coto.store.Cotonoma;
 import io.cotoami.coto.store.CotonomaRepository;
 import io.cotoami.coto.store.Db;
+import io.cotoami.coto.store.TimelineEvent;
 import io.cotoami.coto.store.TimelineEventRepository;
 import io.cotoami.coto.store.Timelines;
 import io.vertx.core.Future;
@@ -22,9 +23,11 @@ public final class Cotonomas {
   private final CotonomaRepository cotonomas;
   private final TimelineEventRepository events;
   private final EventPublisher publisher;
+  private final Graph graph;
 
   public Cotonomas(Db db, CotoRepository cotos, CotonomaRepository cotonomas, TimelineEventRepository events,
-      EventPublisher publisher) {
+      EventPublisher publisher, Graph graph) {
+    this.graph = graph;
     this.db = db;
     this.cotos = cotos;
     this.cotonomas = cotonomas;
@@ -88,11 +91,17 @@ public final class Cotonomas {
               if (any) {
                 throw DomainProblems.cotonomaNotEmpty();
               }
-              return cotos.deleteAnnouncing(conn, key);
-            }).compose(coto -> cotonomas.delete(conn, key)
+              // The announcing coto's pins and connections go with it (by cascade): their events first.
+              return graph.removalsOfAnnouncing(conn, caller.userId(), key);
+            }).compose(removed -> cotos.deleteAnnouncing(conn, key).compose(coto -> cotonomas.delete(conn, key)
                 .compose(v -> events.append(conn, TimelineEventType.COTONOMA_DELETED, new JsonObject()
                     .put("cotonomaKey", key).put("parentKey", cotonoma.parentKey())
-                    .put("cotoId", coto == null ? null : coto.id().toString()), timelinesOf(cotonoma)))))
+                    .put("cotoId", coto == null ? null : coto.id().toString()), timelinesOf(cotonoma)))
+                .map(written -> {
+                  List<TimelineEvent> all = new ArrayList<>(removed);
+                  all.addAll(written);
+                  return all;
+                }))))
             .map(written -> new Change<Void>(null, written)), requestId)
         .recover(e -> "23503".equals(Db.sqlState(e))
             ? Future.failedFuture(DomainProblems.cotonomaNotEmpty()) : Future.failedFuture(e))

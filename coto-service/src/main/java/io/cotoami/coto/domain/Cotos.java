@@ -6,6 +6,7 @@ import io.cotoami.coto.store.CotoRepository;
 import io.cotoami.coto.store.Cotonoma;
 import io.cotoami.coto.store.CotonomaRepository;
 import io.cotoami.coto.store.Db;
+import io.cotoami.coto.store.TimelineEvent;
 import io.cotoami.coto.store.TimelineEventRepository;
 import io.cotoami.coto.store.Timelines;
 import io.vertx.core.Future;
@@ -22,9 +23,11 @@ public final class Cotos {
   private final CotonomaRepository cotonomas;
   private final TimelineEventRepository events;
   private final EventPublisher publisher;
+  private final Graph graph;
 
   public Cotos(Db db, CotoRepository cotos, CotonomaRepository cotonomas, TimelineEventRepository events,
-      EventPublisher publisher) {
+      EventPublisher publisher, Graph graph) {
+    this.graph = graph;
     this.db = db;
     this.cotos = cotos;
     this.cotonomas = cotonomas;
@@ -85,9 +88,14 @@ public final class Cotos {
               }
               JsonObject payload = new JsonObject().put("cotoId", coto.id().toString())
                   .put("authorId", coto.authorId().toString()).put("cotonomaKey", coto.cotonomaKey());
-              return cotos.delete(conn, id)
+              // Its pins and connections go with it (by cascade); their events are written first.
+              return graph.removalsOf(conn, caller.userId(), coto).compose(removed -> cotos.delete(conn, id)
                   .compose(v -> events.append(conn, TimelineEventType.COTO_DELETED, payload, timelinesOf(coto)))
-                  .map(written -> new Change<Void>(null, written));
+                  .map(written -> {
+                    List<TimelineEvent> all = new ArrayList<>(removed);
+                    all.addAll(written);
+                    return new Change<Void>(null, all);
+                  }));
             }), requestId)
         .mapEmpty();
   }

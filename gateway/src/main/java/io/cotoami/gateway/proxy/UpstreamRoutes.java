@@ -19,6 +19,7 @@ public final class UpstreamRoutes {
     BY_PREFIX.put("/api/cotos", COTO_SERVICE);
     BY_PREFIX.put("/api/cotonomas", COTO_SERVICE);
     BY_PREFIX.put("/api/search", COTO_SERVICE);
+    BY_PREFIX.put("/api/graph", COTO_SERVICE);
     BY_PREFIX.put("/api/auth/", AUTH_SERVICE);
     BY_PREFIX.put("/api/session", AUTH_SERVICE);
     BY_PREFIX.put("/api/users", AUTH_SERVICE);
