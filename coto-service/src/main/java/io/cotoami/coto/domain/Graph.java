@@ -222,10 +222,12 @@ public final class Graph {
   public Future<JsonObject> stock(Caller caller, String cotonomaKey, int depth) {
     String stock = stock(caller, cotonomaKey);
     return db.read(conn -> openStock(conn, caller, cotonomaKey)
-        .compose(n -> graph.reachable(conn, stock, depth, limits.maxNodes()))
-        .compose(ids -> readableAmong(conn, caller, ids))
-        .compose(seen -> graph.pins(conn, stock).compose(pins -> graph.among(conn, new ArrayList<>(seen.keySet()))
-            .map(connections -> tree(stock, depth, pins, seen, connections)))));
+        // One more than the bound: whether the answer was cut short, said as `truncated`.
+        .compose(n -> graph.reachable(conn, stock, depth, limits.maxNodes() + 1))
+        .compose(reached -> readableAmong(conn, caller, atMost(reached, limits.maxNodes()))
+            .compose(seen -> graph.pins(conn, stock).compose(pins -> graph.among(conn, new ArrayList<>(seen.keySet()))
+                .map(connections -> tree(stock, depth, pins, seen, connections)
+                    .put("truncated", reached.size() > limits.maxNodes()))))));
   }
 
   /** One coto with the connections into and out of it whose other end the caller may read. */
@@ -246,8 +248,10 @@ public final class Graph {
   /** The connections between cotos of one cotonoma the caller may open, and those cotos. */
   public Future<JsonObject> subgraph(Caller caller, String cotonomaKey) {
     return db.read(conn -> openStock(conn, caller, cotonomaKey)
-        .compose(n -> graph.inCotonoma(conn, cotonomaKey, limits.maxNodes()))
-        .compose(connections -> {
+        .compose(n -> graph.inCotonoma(conn, cotonomaKey, limits.maxNodes() + 1))
+        .compose(read -> {
+          boolean truncated = read.size() > limits.maxNodes();
+          List<Connection> connections = atMost(read, limits.maxNodes());
           Set<UUID> ids = new HashSet<>();
           connections.forEach(c -> {
             ids.add(c.sourceId());
@@ -259,9 +263,14 @@ public final class Graph {
             JsonArray connectionList = new JsonArray();
             connections.forEach(c -> connectionList.add(c.toJson()));
             return new JsonObject().put("cotonomaKey", cotonomaKey).put("cotos", cotoList)
-                .put("connections", connectionList);
+                .put("connections", connectionList).put("truncated", truncated);
           });
         }));
+  }
+
+  /** The first {@code max} of {@code list} (read with one more, to tell whether there were more). */
+  private static <T> List<T> atMost(List<T> list, int max) {
+    return list.size() > max ? list.subList(0, max) : list;
   }
 
   private static JsonObject tree(String stock, int depth, List<Pin> pins, Map<UUID, Coto> seen,

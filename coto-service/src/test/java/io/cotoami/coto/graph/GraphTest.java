@@ -48,6 +48,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(120)
 class GraphTest {
+  private static final int MAX_NODES = 250;
   private static PostgresServer postgres;
   private static RedisServer redis;
   private static SessionKeyPair keys;
@@ -64,6 +65,8 @@ class GraphTest {
     keys = SessionKeyPair.generate();
     Map<String, String> env = new HashMap<>(TestConfigs.stores(pg, redis));
     env.putAll(keys.env());
+    // Low enough for stockIsCutAtTheNodeBound to pass it with a few hundred cotos; above every other test's reads.
+    env.put("GRAPH_MAX_NODES", String.valueOf(MAX_NODES));
     CotoServiceConfig config = CotoServiceConfig.fromEnv(TestConfigs.of(TestConfigs.newClusterName(), env));
     service = await(CotoServiceMain.start(config).toCompletionStage().toCompletableFuture());
     await(NoRevocations.serve(service.vertx()).toCompletionStage().toCompletableFuture());
@@ -253,6 +256,33 @@ class GraphTest {
     assertEquals(3, stock.getJsonArray("connections").size(), stock.encodePrettily());
     assertEquals(2, me.stock(null, 1).getJsonArray("cotos").size(), "depth 1 reaches a and b only");
     assertProblem(me.call(HttpMethod.GET, "/api/graph/stock?depth=9", null), 400, "validation");
+  }
+
+  @Test
+  @DisplayName("A stock reaching more cotos than GRAPH_MAX_NODES answers the nearest ones up to the bound and says it was cut; one within it says it was not")
+  void stockIsCutAtTheNodeBound() throws Exception {
+    Person me = person("sprawler");
+    List<String> hubs = new java.util.ArrayList<>();
+    int reachable = 0;
+    for (int spokes : new int[] {100, 100, 60}) {
+      String hub = me.coto("hub " + hubs.size(), null);
+      hubs.add(hub);
+      for (int i = 0; i < spokes; i++) {
+        assertEquals(201, me.connect(hub, me.coto("spoke " + i, null), null, null).statusCode());
+      }
+      assertEquals(201, me.pin(hub, null).statusCode());
+      reachable += 1 + spokes;
+    }
+    assertTrue(reachable > MAX_NODES);
+    JsonObject cut = me.stock(null, 1);
+    assertTrue(cut.getBoolean("truncated"), "more were reachable than the bound");
+    assertEquals(MAX_NODES, cut.getJsonArray("cotos").size());
+    java.util.Set<String> answered = cut.getJsonArray("cotos").stream().map(JsonObject.class::cast)
+        .map(c -> c.getString("id")).collect(java.util.stream.Collectors.toSet());
+    assertTrue(answered.containsAll(hubs), "the nearest, the pinned hubs, are answered first");
+    JsonObject whole = me.stock(null, 0);
+    assertFalse(whole.getBoolean("truncated"), "the three pins alone are within the bound");
+    assertEquals(3, whole.getJsonArray("cotos").size());
   }
 
   @Test
