@@ -11,7 +11,6 @@ import io.cotoami.common.bus.TimelineEventType;
 import io.cotoami.common.config.ConfigException;
 import io.cotoami.common.config.PgConfig;
 import io.cotoami.common.runtime.ServiceInstance;
-import io.cotoami.infra.NoRevocations;
 import io.cotoami.infra.OnContext;
 import io.cotoami.infra.PostgresServer;
 import io.cotoami.infra.RedisServer;
@@ -24,7 +23,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import java.sql.Connection;
@@ -44,6 +42,7 @@ import org.junit.jupiter.api.Test;
 
 /** coto-service alone, on real embedded PostgreSQL and Redis, through its own HTTP API. */
 class CotoServiceTest {
+  private static CotoServiceHarness harness;
   private static PostgresServer postgres;
   private static RedisServer redis;
   private static PgConfig pg;
@@ -58,35 +57,23 @@ class CotoServiceTest {
 
   @BeforeAll
   static void start() throws Exception {
-    postgres = PostgresServer.startTemporary();
-    redis = RedisServer.startTemporary();
-    pg = postgres.ensureDatabase("cotoami", "cotoami", "secret");
-    keys = SessionKeyPair.generate();
-    Map<String, String> env = new HashMap<>(TestConfigs.stores(pg, redis));
-    env.putAll(keys.env());
-    CotoServiceConfig config = CotoServiceConfig.fromEnv(TestConfigs.of(TestConfigs.newClusterName(), env));
-    service = await(CotoServiceMain.start(config).toCompletionStage().toCompletableFuture());
-    // No auth-service here: this stands in for its answer that nothing was revoked.
-    await(NoRevocations.serve(service.vertx()).toCompletionStage().toCompletableFuture());
-    clientVertx = Vertx.vertx();
-    calls = new OnContext(clientVertx);
-    client = WebClient.create(clientVertx, new WebClientOptions()
-        .setDefaultHost("127.0.0.1").setDefaultPort(service.httpPort()));
-    management = WebClient.create(clientVertx, new WebClientOptions()
-        .setDefaultHost("127.0.0.1").setDefaultPort(service.managementPort()));
-    assertTrue(poll("/health/ready", 200), "ready once the revocations are known");
+    harness = CotoServiceHarness.start(Map.of());
+    postgres = harness.postgres();
+    redis = harness.redis();
+    pg = harness.pg();
+    keys = harness.keys();
+    service = harness.service();
+    clientVertx = harness.clientVertx();
+    calls = harness.calls();
+    client = harness.client();
+    management = harness.management();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (service != null) {
-      await(service.shutdown().toCompletionStage().toCompletableFuture());
+    if (harness != null) {
+      harness.close();
     }
-    if (clientVertx != null) {
-      clientVertx.close();
-    }
-    redis.close();
-    postgres.close();
   }
 
   @Test

@@ -7,23 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cotoami.common.bus.Addresses;
 import io.cotoami.common.config.PgConfig;
 import io.cotoami.common.runtime.ServiceInstance;
-import io.cotoami.infra.NoRevocations;
 import io.cotoami.infra.OnContext;
 import io.cotoami.infra.PostgresServer;
 import io.cotoami.infra.RedisServer;
-import io.cotoami.infra.TestConfigs;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +31,7 @@ import org.junit.jupiter.api.Test;
 /** The replayable history of a timeline is bounded, and a client beyond it is told to resync. */
 class TimelineHistoryTest {
   private static final int KEEP = 5;
+  private static CotoServiceHarness harness;
   private static PostgresServer postgres;
   private static RedisServer redis;
   private static PgConfig pg;
@@ -46,40 +43,22 @@ class TimelineHistoryTest {
 
   @BeforeAll
   static void start() throws Exception {
-    postgres = PostgresServer.startTemporary();
-    redis = RedisServer.startTemporary();
-    pg = postgres.ensureDatabase("cotoami", "cotoami", "secret");
-    Map<String, String> env = new HashMap<>(TestConfigs.stores(pg, redis));
-    env.put("TIMELINE_REPLAY_LIMIT", String.valueOf(KEEP));
-    env.put("TIMELINE_TRIM_INTERVAL", "200ms");
-    service = await(CotoServiceMain.start(CotoServiceConfig.fromEnv(TestConfigs.of(TestConfigs.newClusterName(), env))));
-    // No auth-service here: this stands in for its answer that nothing was revoked.
-    await(NoRevocations.serve(service.vertx()));
-    clientVertx = Vertx.vertx();
-    calls = new OnContext(clientVertx);
-    client = WebClient.create(clientVertx, new WebClientOptions().setDefaultHost("127.0.0.1")
-        .setDefaultPort(service.httpPort()));
-    WebClient management = WebClient.create(clientVertx, new WebClientOptions().setDefaultHost("127.0.0.1")
-        .setDefaultPort(service.managementPort()));
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-    while (calls.await(() -> management.get("/health/ready").send()).statusCode() != 200) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("coto-service not ready within 30 s");
-      }
-      java.util.concurrent.TimeUnit.MILLISECONDS.sleep(50);
-    }
+    harness = CotoServiceHarness.start(Map.of("TIMELINE_REPLAY_LIMIT", String.valueOf(KEEP),
+        "TIMELINE_TRIM_INTERVAL", "200ms"));
+    postgres = harness.postgres();
+    redis = harness.redis();
+    pg = harness.pg();
+    service = harness.service();
+    clientVertx = harness.clientVertx();
+    calls = harness.calls();
+    client = harness.client();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (service != null) {
-      await(service.shutdown());
+    if (harness != null) {
+      harness.close();
     }
-    if (clientVertx != null) {
-      clientVertx.close();
-    }
-    redis.close();
-    postgres.close();
   }
 
   private static <T> T await(Future<T> future) throws Exception {
@@ -108,7 +87,7 @@ class TimelineHistoryTest {
   void boundedHistory() throws Exception {
     String userId = UUID.randomUUID().toString();
     String email = "h-" + userId.substring(0, 8) + "@example.com";
-    String token = TestConfigs.keys().token(clientVertx, userId, email, "h");
+    String token = harness.keys().token(clientVertx, userId, email, "h");
     for (int i = 1; i <= 12; i++) {
       Buffer body = Buffer.buffer(new JsonObject().put("content", "coto " + i).encode());
       assertEquals(201, calls.await(() -> client.post("/api/cotos").putHeader("Content-Type", "application/json")

@@ -6,16 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cotoami.common.bus.TimelineEventType;
-import io.cotoami.common.config.PgConfig;
 import io.cotoami.common.runtime.ServiceInstance;
-import io.cotoami.coto.CotoServiceConfig;
-import io.cotoami.coto.CotoServiceMain;
-import io.cotoami.infra.NoRevocations;
+import io.cotoami.coto.CotoServiceHarness;
 import io.cotoami.infra.OnContext;
 import io.cotoami.infra.PostgresServer;
 import io.cotoami.infra.RedisServer;
 import io.cotoami.infra.SessionKeyPair;
-import io.cotoami.infra.TestConfigs;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -25,9 +21,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -49,6 +43,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class GraphTest {
   private static final int MAX_NODES = 250;
+  private static CotoServiceHarness harness;
   private static PostgresServer postgres;
   private static RedisServer redis;
   private static SessionKeyPair keys;
@@ -59,39 +54,22 @@ class GraphTest {
 
   @BeforeAll
   static void start() throws Exception {
-    postgres = PostgresServer.startTemporary();
-    redis = RedisServer.startTemporary();
-    PgConfig pg = postgres.ensureDatabase("cotoami", "cotoami", "secret");
-    keys = SessionKeyPair.generate();
-    Map<String, String> env = new HashMap<>(TestConfigs.stores(pg, redis));
-    env.putAll(keys.env());
     // Low enough for stockIsCutAtTheNodeBound to pass it with a few hundred cotos; above every other test's reads.
-    env.put("GRAPH_MAX_NODES", String.valueOf(MAX_NODES));
-    CotoServiceConfig config = CotoServiceConfig.fromEnv(TestConfigs.of(TestConfigs.newClusterName(), env));
-    service = await(CotoServiceMain.start(config).toCompletionStage().toCompletableFuture());
-    await(NoRevocations.serve(service.vertx()).toCompletionStage().toCompletableFuture());
-    clientVertx = Vertx.vertx();
-    calls = new OnContext(clientVertx);
-    client = WebClient.create(clientVertx, new WebClientOptions()
-        .setDefaultHost("127.0.0.1").setDefaultPort(service.httpPort()));
-    // Ready once the revocations are known.
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    Person probe = person("probe");
-    while (probe.call(HttpMethod.GET, "/api/cotos", null).statusCode() != 200 && System.nanoTime() < deadline) {
-      TimeUnit.MILLISECONDS.sleep(100);
-    }
+    harness = CotoServiceHarness.start(Map.of("GRAPH_MAX_NODES", String.valueOf(MAX_NODES)));
+    postgres = harness.postgres();
+    redis = harness.redis();
+    keys = harness.keys();
+    service = harness.service();
+    clientVertx = harness.clientVertx();
+    calls = harness.calls();
+    client = harness.client();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (service != null) {
-      await(service.shutdown().toCompletionStage().toCompletableFuture());
+    if (harness != null) {
+      harness.close();
     }
-    if (clientVertx != null) {
-      clientVertx.close();
-    }
-    redis.close();
-    postgres.close();
   }
 
   @Test
