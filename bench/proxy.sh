@@ -42,7 +42,7 @@ say "starting the system (two mail-service instances; $pinning); logs in $work/s
 COTOAMI_HOME="$root" COTOAMI_DATA_DIR="$work/data" COTOAMI_PORT="$gateway_port" \
   COTOAMI_PG_PORT=$(free_port) COTOAMI_REDIS_PORT=$(free_port) COTOAMI_SMTP_PORT=$(free_port) \
   COTOAMI_MAIL_PORT=$(free_port) COTOAMI_CLUSTER_NAME="bench-$$" COTOAMI_LOG_FORMAT=json LOG_LEVEL=WARN \
-  COTOAMI_JAVA_OPTS="${BENCH_JAVA_OPTS:--Xmx512m -XX:+UseParallelGC}" \
+  COTOAMI_JAVA_OPTS="${BENCH_JAVA_OPTS:-}" \
   $on_servers java -Xmx256m -jar dev-stack/target/dev-stack.jar up --scale mail-service=2 > "$work/stack.log" 2>&1 &
 stack_pid=$!
 touch "$work/stack.log"

@@ -137,8 +137,8 @@ Written by `./cotoami bench` (`bench/run.sh`; items: `{items}`) in {int(elapsed)
 
 Everything runs on loopback in one run; each figure is given with its reference measured in the same run
 and the ratio value / reference (for times and memory, above 1 is worse; for rates, below 1 is worse).
-The system runs as real processes: the service jars, each its own JVM (`-Xmx768m -XX:+UseParallelGC`, the
-references too), clustered over Hazelcast on loopback, on embedded PostgreSQL 17 and Redis, started by the
+The system runs as real processes: the service jars, each its own JVM with the flags the images and the dev stack use
+(`docker/jvm.options`, `docker/jvm-local.options`, plus `BENCH_JAVA_OPTS`; the references too), clustered over Hazelcast on loopback, on embedded PostgreSQL 17 and Redis, started by the
 harness (`bench-harness/`, `java -jar bench-harness/target/bench-harness.jar run <items>`); sessions are
 ES256 tokens minted with the stack's own key pair, as auth-service signs them.
 

@@ -1,5 +1,6 @@
 package io.cotoami.bench;
 
+import io.cotoami.devstack.JvmOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.nio.file.Files;
@@ -74,8 +75,8 @@ public final class BenchMain {
     Files.createDirectories(work);
     Path home = Path.of(System.getProperty("cotoami.home", System.getenv().getOrDefault("COTOAMI_HOME", ".")))
         .toAbsolutePath().normalize();
-    List<String> javaOptions = List.of(System.getenv().getOrDefault("BENCH_JAVA_OPTS",
-        "-Xmx768m -XX:+UseParallelGC").trim().split("\\s+"));
+    // What users run (the images' and the dev stack's flags), plus BENCH_JAVA_OPTS.
+    List<String> javaOptions = JvmOptions.of(home, System.getenv().getOrDefault("BENCH_JAVA_OPTS", ""));
     return new Bench.Settings(home, work, pin, javaOptions, smoke);
   }
 

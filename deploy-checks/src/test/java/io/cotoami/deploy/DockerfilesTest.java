@@ -109,8 +109,11 @@ class DockerfilesTest {
     List<String> lines = instructions();
     assertEquals(List.of("USER 10001:10001"), starting(lines, "USER"), "non-root user");
     String entrypoint = starting(lines, "ENTRYPOINT").get(0);
-    assertTrue(entrypoint.contains("\"-XX:MaxRAMPercentage=75\"") && entrypoint.contains("\"-XX:+ExitOnOutOfMemoryError\""),
-        "container-aware JVM flags");
+    assertTrue(lines.contains("COPY docker/jvm.options /app/jvm.options"), "the shared JVM flags are copied");
+    assertTrue(entrypoint.contains("\"@/app/jvm.options\""), "the JVM reads the shared flags");
+    List<String> flags = JvmOptionsFile.flags("docker/jvm.options");
+    assertTrue(flags.contains("-XX:MaxRAMPercentage=75") && flags.contains("-XX:+ExitOnOutOfMemoryError"),
+        "container-aware JVM flags: " + flags);
     assertTrue(entrypoint.contains("\"/app/service.jar\""), "runs the jar the stages copy");
     assertTrue(entrypoint.startsWith("ENTRYPOINT [\"java\""), "exec form, the JVM is PID 1");
     String healthcheck = starting(lines, "HEALTHCHECK").get(0);

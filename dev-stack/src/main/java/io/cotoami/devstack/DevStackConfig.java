@@ -13,12 +13,13 @@ import java.util.Map;
  * @param home      the project checkout (service jars are under {@code <module>/target/})
  * @param dataDir   PostgreSQL and Redis data, kept across restarts
  * @param scale     instances per service
+ * @param javaOptions the services' JVM options: the images' flags, then {@code COTOAMI_JAVA_OPTS}
  * @param bind      interface of the gateway's public port ({@code COTOAMI_BIND}, loopback by default);
  *                  every other port of the dev stack is on loopback always
  */
 public record DevStackConfig(Path home, Path dataDir, int gatewayPort, int postgresPort, int redisPort, int anonRedisPort,
                              int smtpPort,
-                             int mailUiPort, int clusterPort, String clusterName, String javaOptions,
+                             int mailUiPort, int clusterPort, String clusterName, List<String> javaOptions,
                              String logFormat, Map<String, Integer> scale, String bind) {
   public static final List<String> SERVICES = List.of("coto-service", "auth-service", "mail-service", "gateway");
 
@@ -47,7 +48,7 @@ public record DevStackConfig(Path home, Path dataDir, int gatewayPort, int postg
         env.port("COTOAMI_MAIL_PORT", 8025),
         env.port("COTOAMI_CLUSTER_PORT", 5701),
         env.string("COTOAMI_CLUSTER_NAME", "cotoami-dev"),
-        env.string("COTOAMI_JAVA_OPTS", "-Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"),
+        JvmOptions.of(home, env.string("COTOAMI_JAVA_OPTS", "")),
         env.string("COTOAMI_LOG_FORMAT", "text"),
         scale,
         env.string("COTOAMI_BIND", "127.0.0.1"));

@@ -104,7 +104,7 @@ public final class DevStackMain {
     Map<String, String> shared = sharedEnv(pg);
     shared.put("JWT_PUBLIC_KEY_FILE", keys.publicKeyFile().toString());
     shared.put("JWT_KEY_ID", "dev-1");
-    List<String> javaOptions = Arrays.asList(config.javaOptions().trim().split("\\s+"));
+    List<String> javaOptions = config.javaOptions();
     for (String service : DevStackConfig.SERVICES) {
       int count = config.scale().get(service);
       for (int i = 1; i <= count; i++) {

@@ -45,8 +45,14 @@ public final class HazelcastConfigs {
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.partition.count", String.valueOf(PARTITIONS));
     config.setProperty("hazelcast.logging.type", "slf4j");
-    // Loopback clusters form in about a second instead of the default five.
-    config.setProperty("hazelcast.wait.seconds.before.join", "1");
+    // Nothing reads Hazelcast's own metrics (the services export theirs on /metrics); collecting
+    // them costs two threads and their buffers in every process.
+    config.getMetricsConfig().setEnabled(false);
+    // A join is answered at once instead of after the default five seconds (which batch the joins
+    // of a big cluster starting together): a new pod is ready about a second sooner, measured by
+    // ./cotoami bench startup (docs/benchmarks.md), and simultaneous starts still form one cluster
+    // (the members of docker-compose.yml and the process tests start together).
+    config.setProperty("hazelcast.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.max.wait.seconds.before.join", "3");
     // A member that vanishes without saying goodbye (kill -9) is suspected within seconds.
     config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
