@@ -2,6 +2,7 @@ package io.cotoami.common.runtime;
 
 import io.cotoami.common.config.ConfigException;
 import io.cotoami.common.failure.Failures;
+import io.cotoami.common.log.Logs;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -36,14 +37,14 @@ public final class ServiceLauncher {
       instance = start.apply(config).toCompletionStage().toCompletableFuture().get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      Runtime.getRuntime().halt(1);
+      halt(1);
       return;
     } catch (ExecutionException e) {
       String reason = Failures.describe(e.getCause());
       LOG.error("{} failed to start: {}", service, reason);
       System.err.println(service + ": failed to start: " + reason);
       // Non-daemon cluster threads may be running: leave without waiting for them.
-      Runtime.getRuntime().halt(1);
+      halt(1);
       return;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(instance), service + "-shutdown"));
@@ -55,10 +56,16 @@ public final class ServiceLauncher {
     Duration budget = instance.config().shutdownGrace().plusSeconds(10);
     try {
       instance.shutdown().toCompletionStage().toCompletableFuture().get(budget.toMillis(), TimeUnit.MILLISECONDS);
-      Runtime.getRuntime().halt(0);
+      halt(0);
     } catch (Exception e) {
       LOG.error("Shutdown did not complete cleanly: {}", Failures.describe(e));
-      Runtime.getRuntime().halt(1);
+      halt(1);
     }
+  }
+
+  /** Ends the process at once, after the log lines still queued are written. */
+  private static void halt(int status) {
+    Logs.flush();
+    Runtime.getRuntime().halt(status);
   }
 }
