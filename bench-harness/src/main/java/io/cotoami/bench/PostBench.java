@@ -114,6 +114,20 @@ final class PostBench {
         median(pgRounds.stream().map(r -> r[1]).toList()), median(pgRounds.stream().map(r -> r[2]).toList()),
         pgRounds.stream().mapToLong(r -> (long) r[3]).sum());
 
+    // Goal 3: the same warm processes at WARN and back at the run's level, in turn, so that the
+    // access log's cost is measured apart from the JIT and the machine's drift between runs.
+    List<Double> atWarn = new ArrayList<>();
+    List<Double> atDefault = new ArrayList<>();
+    boolean levels = !"WARN".equals(Stack.logLevel());
+    for (int round = 1; levels && round <= rounds; round++) {
+      for (String level : List.of("WARN", Stack.logLevel())) {
+        setLevel(List.of(gateway, coto), level);
+        Bench.say("post path: round " + round + " at " + level + ": wrk for " + seconds + " s");
+        (level.equals("WARN") ? atWarn : atDefault).add(Tools.Wrk.parse(Tools.run(wrk, Map.of(),
+            settings.work().resolve("wrk-" + level + "-" + round + ".txt"), seconds + 60L)).requestsPerSecond());
+      }
+    }
+
     if (median.failed() + straight.failed() + result.pgFailed() > 0) {
       report.problem("post path: failed requests: gateway " + median.failed() + ", coto-service " + straight.failed()
           + ", pgbench " + result.pgFailed());
@@ -126,6 +140,10 @@ final class PostBench {
     report.row(item, "p99 latency", median.p99Ms(), "pgbench p99", result.pgP99(), "ms");
     report.row(item, "requests/s straight to coto-service (no gateway)", straight.requestsPerSecond(), "pgbench tps",
         result.pgTps(), "/s");
+    if (levels) {
+      report.row(item, "requests/s at " + Stack.logLevel() + " against WARN (the same processes, in turn)",
+          median(atDefault), "the same at WARN", median(atWarn), "/s");
+    }
     report.section(String.format(Locale.ROOT, """
         ## 1. Post path
 
@@ -161,6 +179,21 @@ final class PostBench {
         median.requestsPerSecond() / result.pgTps(), median.p50Ms() / result.pgP50(), median.p99Ms() / result.pgP99(),
         connections, seconds, connections, seconds, connections, seconds, connections));
     return result;
+  }
+
+  /** Sets the root log level of each service through its management port ({@code PUT /log-level}). */
+  private static void setLevel(List<Proc> services, String level) throws Exception {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    for (Proc service : services) {
+      java.net.http.HttpResponse<String> answer = http.send(java.net.http.HttpRequest.newBuilder(
+              java.net.URI.create("http://127.0.0.1:" + service.readyPort + "/log-level"))
+          .header("Content-Type", "application/json")
+          .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"level\":\"" + level + "\"}")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      if (answer.statusCode() != 200) {
+        throw new IllegalStateException(service.name + " refused log level " + level + ": " + answer.body());
+      }
+    }
   }
 
   /** Warm-up rounds through the gateway (see {@link Warmup}); their requests/s, the cold one first. */

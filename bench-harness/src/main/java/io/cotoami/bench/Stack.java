@@ -25,6 +25,11 @@ final class Stack implements AutoCloseable {
   private static final String LOG_LEVEL = System.getenv("BENCH_LOG_LEVEL");
   private static final String LOG_FORMAT = System.getenv("BENCH_LOG_FORMAT");
 
+  /** The root level the services log at in this run: BENCH_LOG_LEVEL, or their default. */
+  static String logLevel() {
+    return LOG_LEVEL == null ? "INFO" : LOG_LEVEL.toUpperCase(java.util.Locale.ROOT);
+  }
+
   /** The level and format the services log at in this run, as said in the report. */
   static String logging() {
     return "services log at " + (LOG_LEVEL == null ? "INFO (their default)" : LOG_LEVEL + " (BENCH_LOG_LEVEL)")

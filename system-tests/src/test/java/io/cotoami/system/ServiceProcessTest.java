@@ -104,6 +104,52 @@ class ServiceProcessTest {
     }
   }
 
+  @Test
+  @DisplayName("The root log level changes at run time on the management port, and a bad level is refused with a problem")
+  void logLevelAtRunTime() throws Exception {
+    try (RedisServer redis = RedisServer.startTemporary(); SmtpServer smtp = SmtpServer.start(0)) {
+      int port = FreePorts.next();
+      Map<String, String> env = new HashMap<>();
+      env.put("HTTP_PORT", String.valueOf(FreePorts.next()));
+      env.put("MANAGEMENT_PORT", String.valueOf(port));
+      env.put("REDIS_URL", redis.config().url());
+      env.put("SMTP_HOST", "127.0.0.1");
+      env.put("SMTP_PORT", String.valueOf(smtp.port()));
+      try (ServiceProcess service = start(MailServiceMain.class, env); Http http = new Http(port)) {
+        http.until("/health/ready", r -> r.statusCode() == 200, 90);
+        assertEquals("INFO", http.get("/log-level").bodyAsJsonObject().getString("level"));
+        HttpResponse<Buffer> bad = http.send(http.client().put("/log-level").putHeader("Content-Type", "application/json"),
+            Buffer.buffer("{\"level\":\"loud\"}"));
+        assertEquals(400, bad.statusCode());
+        assertEquals("application/problem+json", bad.getHeader("Content-Type"));
+        assertTrue(bad.bodyAsJsonObject().getString("detail").contains("TRACE, DEBUG, INFO, WARN, ERROR"), bad.bodyAsString());
+        assertEquals(415, http.send(http.client().put("/log-level").putHeader("Content-Type", "text/plain"),
+            Buffer.buffer("WARN")).statusCode());
+        assertEquals("INFO", http.get("/log-level").bodyAsJsonObject().getString("level"), "unchanged by the refusals");
+
+        access(http, "before-warn");
+        service.awaitLog(l -> l.contains("\"requestId\":\"before-warn\""), 10);
+        HttpResponse<Buffer> warn = http.send(http.client().put("/log-level").putHeader("Content-Type", "application/json"),
+            Buffer.buffer("{\"level\":\"warn\"}"));
+        assertEquals(200, warn.statusCode(), warn.bodyAsString());
+        assertEquals("WARN", warn.bodyAsJsonObject().getString("level"));
+        access(http, "during-warn");
+        http.send(http.client().put("/log-level").putHeader("Content-Type", "application/json"),
+            Buffer.buffer("{\"level\":\"INFO\"}"));
+        access(http, "back-to-info");
+        // Lines are written in order: once the last access line is out, the one at WARN would be too.
+        service.awaitLog(l -> l.contains("\"requestId\":\"back-to-info\""), 10);
+        String log = Files.readString(service.stdout(), StandardCharsets.UTF_8);
+        assertTrue(log.lines().noneMatch(l -> l.contains("\"requestId\":\"during-warn\"")), "no access line at WARN");
+        assertTrue(log.contains("Log level changed from INFO to WARN through the management port"), "the change is logged");
+      }
+    }
+  }
+
+  private static void access(Http http, String requestId) throws Exception {
+    assertEquals(200, http.send(http.client().get("/debug").putHeader("X-Request-Id", requestId)).statusCode());
+  }
+
   private record Result(int status, List<String> stderrLines) {
   }
 

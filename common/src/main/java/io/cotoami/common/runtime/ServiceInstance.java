@@ -8,6 +8,7 @@ import io.cotoami.common.http.Problems;
 import io.cotoami.common.http.Redaction;
 import io.cotoami.common.http.RequestIds;
 import io.cotoami.common.log.LogContext;
+import io.cotoami.common.log.LogLevelHandler;
 import io.cotoami.common.registry.InstanceAnnouncer;
 import io.cotoami.common.registry.InstanceInfo;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -23,6 +24,7 @@ import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.time.Duration;
@@ -120,7 +122,7 @@ public final class ServiceInstance {
     return server == null ? -1 : server.actualPort();
   }
 
-  /** The management port actually bound: {@code /health/*}, {@code /metrics}, {@code /debug}. */
+  /** The management port actually bound: {@code /health/*}, {@code /metrics}, {@code /debug}, {@code /log-level}. */
   public int managementPort() {
     return management == null ? -1 : management.actualPort();
   }
@@ -163,6 +165,8 @@ public final class ServiceInstance {
     router.get("/health/ready").handler(this::ready);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     router.get("/debug").handler(new DebugHandler(config, startedAt));
+    router.get("/log-level").handler(LogLevelHandler::get);
+    router.put("/log-level").handler(BodyHandler.create(false).setBodyLimit(1024)).handler(LogLevelHandler::put);
     Problems.install(router);
     return router;
   }
