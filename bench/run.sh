@@ -2,7 +2,7 @@
 # The benchmark suite: every item against a reference measured in the same run, on loopback.
 #
 #   ./cotoami bench                    # everything (up to about 15 minutes), writes docs/benchmarks.md
-#   ./cotoami bench fanout,startup     # some items: post, fanout, connections, proxy, eventbus, startup
+#   ./cotoami bench fanout,startup     # some items: post, fanout, search, connections, proxy, eventbus, startup
 #   PIN=0 ./cotoami bench              # nothing pinned (default: servers on core 0, loaders on core 1)
 #   BENCH_OUTPUT=/tmp/b.md ./cotoami bench
 #   BENCH_LOG_LEVEL=WARN ./cotoami bench  # services log at another level (default: theirs, INFO, JSON lines)
@@ -17,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
-all="post,fanout,connections,proxy,eventbus,startup"
+all="post,fanout,search,connections,proxy,eventbus,startup"
 items="${1:-$all}"
 out="${BENCH_OUTPUT:-docs/benchmarks.md}"
 pin="${PIN:-1}"

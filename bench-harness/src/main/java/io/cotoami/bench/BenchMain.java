@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * directory; the other subcommands are the reference servers it starts as processes.
  */
 public final class BenchMain {
-  static final List<String> ITEMS = List.of("post", "fanout", "connections", "eventbus", "startup");
+  static final List<String> ITEMS = List.of("post", "fanout", "search", "connections", "eventbus", "startup");
 
   /** The stack of the run in progress, stopped by the shutdown hook when the run is interrupted. */
   private static volatile Stack current;
@@ -36,7 +36,7 @@ public final class BenchMain {
       case "hello" -> ReferenceServers.hello(Integer.parseInt(args[1]));
       case "echo-node" -> ReferenceServers.echoNode(args[1], Integer.parseInt(args[2]));
       default -> {
-        System.err.println("Usage: java -jar bench-harness.jar run [post,fanout,connections,eventbus,startup] "
+        System.err.println("Usage: java -jar bench-harness.jar run [post,fanout,search,connections,eventbus,startup] "
             + "[--smoke] [--out <dir>]");
         System.exit(2);
       }
@@ -95,7 +95,7 @@ public final class BenchMain {
       try (Stack stack = needsStack ? new Stack(settings, true) : null) {
         current = stack;
         Proc gateway = null;
-        if (items.contains("post") || items.contains("fanout")) {
+        if (items.contains("post") || items.contains("fanout") || items.contains("search")) {
           // Sessions are only served once auth-service has told the others which ones are revoked.
           Proc auth = stack.startReady("auth-service", Map.of());
           Proc coto = stack.startReady("coto-service", Map.of());
@@ -117,6 +117,11 @@ public final class BenchMain {
             new FanoutBench(settings, smoke ? 5 : 20, smoke ? 5 : 20)
                 .run(stack, gateway, vertx, smoke ? new int[] {20, 30} : new int[] {1000, 10000}, smoke ? 20 : 1000,
                     smoke ? 60 : 45, report);
+          }
+          if (items.contains("search")) {
+            Bench.say("item 7: search");
+            new SearchBench(settings, smoke ? 2_000 : 100_000, 1, smoke ? 1 : 6, smoke ? 1 : 3)
+                .run(stack, gateway, vertx, report);
           }
           stack.stop(gateway);
           stack.stop(coto);

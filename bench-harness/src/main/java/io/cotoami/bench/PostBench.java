@@ -10,7 +10,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -228,17 +227,7 @@ final class PostBench {
     if (f.find()) {
       failed = Long.parseLong(f.group(1));
     }
-    Histogram latencies = Report.micros();
-    try (Stream<Path> files = Files.list(logDir)) {
-      for (Path file : files.toList()) {
-        for (String line : Files.readAllLines(file)) {
-          String[] fields = line.trim().split("\\s+");
-          if (fields.length >= 3) {
-            latencies.recordValue(Math.max(1, Long.parseLong(fields[2])));
-          }
-        }
-      }
-    }
+    Histogram latencies = Tools.pgbenchLatencies(logDir);
     if (latencies.getTotalCount() == 0) {
       throw new IllegalStateException("pgbench logged no transaction:\n" + text);
     }

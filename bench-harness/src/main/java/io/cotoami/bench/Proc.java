@@ -93,11 +93,18 @@ final class Proc implements AutoCloseable {
   long heapAfterGc() throws Exception {
     String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
     run(List.of(jcmd, String.valueOf(pid()), "GC.run"));
-    String info = run(List.of(jcmd, String.valueOf(pid()), "GC.heap_info"));
-    // Parallel GC prints "PSYoungGen total 76288K, used 2621K [..." and "ParOldGen total ..., used ...K".
+    return heapUsed(run(List.of(jcmd, String.valueOf(pid()), "GC.heap_info")));
+  }
+
+  /**
+   * Bytes in use in {@code jcmd GC.heap_info}'s output, summed over the generations: the serial
+   * collector prints "def new generation total 3712K, used 1130K [..." and "tenured generation ...",
+   * the parallel one "PSYoungGen total ..., used ...K" and "ParOldGen ...", G1 "garbage-first heap ...".
+   */
+  static long heapUsed(String info) {
     long used = 0;
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^\\s*\\S*(?:Gen|generation)\\s+total \\d+K, used (\\d+)K")
-        .matcher(info);
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("(?m)^\\s*(?:[A-Za-z-]+\\s+)*?(?:\\S*Gen|generation|heap)\\s+total \\d+K, used (\\d+)K").matcher(info);
     while (m.find()) {
       used += Long.parseLong(m.group(1));
     }

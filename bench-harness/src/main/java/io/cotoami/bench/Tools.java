@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.HdrHistogram.Histogram;
 
 /** External load generators (wrk, pgbench): run them, read their output. */
 final class Tools {
@@ -72,6 +74,22 @@ final class Tools {
         default -> number * 60_000;
       };
     }
+  }
+
+  /** The latencies (µs) of every transaction in the per-transaction logs pgbench wrote to {@code logDir} ({@code -l}). */
+  static Histogram pgbenchLatencies(Path logDir) throws IOException {
+    Histogram latencies = Report.micros();
+    try (Stream<Path> files = Files.list(logDir)) {
+      for (Path file : files.toList()) {
+        for (String line : Files.readAllLines(file)) {
+          String[] fields = line.trim().split("\\s+");
+          if (fields.length >= 3) {
+            latencies.recordValue(Math.max(1, Long.parseLong(fields[2])));
+          }
+        }
+      }
+    }
+    return latencies;
   }
 
   static String find(String text, String regex) {

@@ -73,12 +73,7 @@ class ServiceProcessTest {
   void gracefulShutdown() throws Exception {
     try (RedisServer redis = RedisServer.startTemporary(); SmtpServer smtp = SmtpServer.start(0)) {
       int port = FreePorts.next();
-      Map<String, String> env = new HashMap<>();
-      env.put("HTTP_PORT", String.valueOf(FreePorts.next()));
-      env.put("MANAGEMENT_PORT", String.valueOf(port));
-      env.put("REDIS_URL", redis.config().url());
-      env.put("SMTP_HOST", "127.0.0.1");
-      env.put("SMTP_PORT", String.valueOf(smtp.port()));
+      Map<String, String> env = mailService(redis, smtp, port);
       env.put("SHUTDOWN_GRACE_PERIOD", "10s");
       try (ServiceProcess service = start(MailServiceMain.class, env); Http http = new Http(port)) {
         Process process = service.process();
@@ -109,13 +104,7 @@ class ServiceProcessTest {
   void logLevelAtRunTime() throws Exception {
     try (RedisServer redis = RedisServer.startTemporary(); SmtpServer smtp = SmtpServer.start(0)) {
       int port = FreePorts.next();
-      Map<String, String> env = new HashMap<>();
-      env.put("HTTP_PORT", String.valueOf(FreePorts.next()));
-      env.put("MANAGEMENT_PORT", String.valueOf(port));
-      env.put("REDIS_URL", redis.config().url());
-      env.put("SMTP_HOST", "127.0.0.1");
-      env.put("SMTP_PORT", String.valueOf(smtp.port()));
-      try (ServiceProcess service = start(MailServiceMain.class, env); Http http = new Http(port)) {
+      try (ServiceProcess service = start(MailServiceMain.class, mailService(redis, smtp, port)); Http http = new Http(port)) {
         http.until("/health/ready", r -> r.statusCode() == 200, 90);
         assertEquals("INFO", http.get("/log-level").bodyAsJsonObject().getString("level"));
         HttpResponse<Buffer> bad = http.send(http.client().put("/log-level").putHeader("Content-Type", "application/json"),
@@ -144,6 +133,17 @@ class ServiceProcessTest {
         assertTrue(log.contains("Log level changed from INFO to WARN through the management port"), "the change is logged");
       }
     }
+  }
+
+  /** A mail-service on these stores, its management port {@code managementPort}. */
+  private static Map<String, String> mailService(RedisServer redis, SmtpServer smtp, int managementPort) {
+    Map<String, String> env = new HashMap<>();
+    env.put("HTTP_PORT", String.valueOf(FreePorts.next()));
+    env.put("MANAGEMENT_PORT", String.valueOf(managementPort));
+    env.put("REDIS_URL", redis.config().url());
+    env.put("SMTP_HOST", "127.0.0.1");
+    env.put("SMTP_PORT", String.valueOf(smtp.port()));
+    return env;
   }
 
   private static void access(Http http, String requestId) throws Exception {
