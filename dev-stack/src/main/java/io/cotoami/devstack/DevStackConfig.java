@@ -37,7 +37,7 @@ public record DevStackConfig(Path home, Path dataDir, int gatewayPort, int postg
         throw new ConfigException("Unknown argument '" + arg + "'. Usage: ./cotoami up [--scale <service>=<n>]...");
       }
     }
-    return new DevStackConfig(
+    DevStackConfig config = new DevStackConfig(
         home,
         home.resolve(env.string("COTOAMI_DATA_DIR", ".cotoami")).normalize(),
         env.port("COTOAMI_PORT", 8080),
@@ -52,6 +52,33 @@ public record DevStackConfig(Path home, Path dataDir, int gatewayPort, int postg
         env.string("COTOAMI_LOG_FORMAT", "text"),
         scale,
         env.string("COTOAMI_BIND", "127.0.0.1"));
+    config.requireDistinctPorts();
+    return config;
+  }
+
+  /** The ports the launcher binds, by the variable that sets each. */
+  public Map<String, Integer> ports() {
+    Map<String, Integer> ports = new LinkedHashMap<>();
+    ports.put("COTOAMI_PORT", gatewayPort);
+    ports.put("COTOAMI_PG_PORT", postgresPort);
+    ports.put("COTOAMI_REDIS_PORT", redisPort);
+    ports.put("COTOAMI_ANON_REDIS_PORT", anonRedisPort);
+    ports.put("COTOAMI_SMTP_PORT", smtpPort);
+    ports.put("COTOAMI_MAIL_PORT", mailUiPort);
+    ports.put("COTOAMI_CLUSTER_PORT", clusterPort);
+    return ports;
+  }
+
+  /** Two servers told the same port would fail one after the other started; say so before either starts. */
+  private void requireDistinctPorts() {
+    Map<Integer, String> byPort = new LinkedHashMap<>();
+    for (Map.Entry<String, Integer> entry : ports().entrySet()) {
+      String other = byPort.putIfAbsent(entry.getValue(), entry.getKey());
+      if (other != null) {
+        throw new ConfigException(entry.getKey() + " and " + other + " are both " + entry.getValue()
+            + ": every server of the dev stack needs a port of its own");
+      }
+    }
   }
 
   private static void parseScale(String spec, Map<String, Integer> scale) {

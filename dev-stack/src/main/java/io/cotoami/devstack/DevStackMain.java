@@ -105,6 +105,8 @@ public final class DevStackMain {
     shared.put("JWT_PUBLIC_KEY_FILE", keys.publicKeyFile().toString());
     shared.put("JWT_KEY_ID", "dev-1");
     List<String> javaOptions = config.javaOptions();
+    // The gateway binds its configured port last; no service may be given it (or any other of ours) first.
+    FreePorts.reserve(config.ports().values());
     for (String service : DevStackConfig.SERVICES) {
       int count = config.scale().get(service);
       for (int i = 1; i <= count; i++) {

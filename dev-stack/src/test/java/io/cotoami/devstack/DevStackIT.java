@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cotoami.infra.FreePorts;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,7 +49,7 @@ class DevStackIT {
     Process launcher = builder.start();
     Output output = new Output(data.resolve("launcher.log"));
     try {
-      assertTrue(awaitLine(output, "Cotoami is up at http://localhost:" + gateway, Duration.ofMinutes(4)),
+      assertTrue(awaitLine(launcher, output, "Cotoami is up at http://localhost:" + gateway, Duration.ofMinutes(4)),
           "the launcher says it is up; output:\n" + output);
       for (String service : List.of("coto-service", "auth-service", "mail-service", "gateway")) {
         assertTrue(output.stream().anyMatch(l -> l.contains("| " + service + " is ready on port")), service + " ready");
@@ -114,11 +114,16 @@ class DevStackIT {
     }
   }
 
-  private static boolean awaitLine(Output output, String text, Duration timeout) throws InterruptedException {
+  /** Whether the launcher printed the line in time; false at once when it has exited without it. */
+  private static boolean awaitLine(Process launcher, Output output, String text, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (output.stream().anyMatch(l -> l.contains(text))) {
         return true;
+      }
+      if (!launcher.isAlive()) {
+        return output.stream().anyMatch(l -> l.contains(text));
       }
       TimeUnit.MILLISECONDS.sleep(200);
     }
@@ -136,9 +141,7 @@ class DevStackIT {
         .filter(a -> !a.isLoopbackAddress() && !a.isLinkLocalAddress()).toList();
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
+  private static int freePort() {
+    return FreePorts.next();
   }
 }

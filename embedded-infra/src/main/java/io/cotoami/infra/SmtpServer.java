@@ -26,7 +26,23 @@ public final class SmtpServer implements AutoCloseable {
     ServerSetup setup = new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
     setup.setServerStartupTimeout(10_000);
     greenMail = new GreenMail(setup).withConfiguration(GreenMailConfiguration.aConfig().withDisabledAuthentication());
-    greenMail.start();
+    try {
+      greenMail.start();
+    } catch (RuntimeException e) {
+      greenMail.stop();
+      greenMail = null;
+      // GreenMail fails on its own thread and reports only a start-up timeout; say what it was.
+      throw new IllegalStateException("cannot listen for SMTP on 127.0.0.1:" + port
+          + (inUse(port) ? ": the port is in use by another program" : ""), e);
+    }
+  }
+
+  private static boolean inUse(int port) {
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return false;
+    } catch (java.io.IOException e) {
+      return true;
+    }
   }
 
   public int port() {
