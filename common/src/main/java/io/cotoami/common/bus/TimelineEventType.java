@@ -18,6 +18,11 @@ public enum TimelineEventType {
   COTO_DELETED("coto-deleted"),
   /** A cotonoma was created (and its coto posted to the timeline it was created in). */
   COTONOMA_CREATED("cotonoma-created"),
+  /**
+   * A coto became a cotonoma, keeping its id: {@code {"cotonoma", "coto"}} (the coto now carries
+   * its {@code cotonoma}), on the new cotonoma's, its owner's home and its parent's timelines.
+   */
+  COTO_COTONOMATIZED("coto-cotonomatized"),
   /** A cotonoma was renamed. */
   COTONOMA_RENAMED("cotonoma-renamed"),
   /** An empty cotonoma was deleted. */

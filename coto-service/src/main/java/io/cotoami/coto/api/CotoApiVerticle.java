@@ -65,6 +65,7 @@ public final class CotoApiVerticle extends VerticleBase {
     router.get("/api/cotos/:id").handler(this::get);
     router.put("/api/cotos/:id").handler(this::edit);
     router.delete("/api/cotos/:id").handler(this::delete);
+    router.post("/api/cotos/:id/reposts").handler(this::repost);
     new CotonomaRoutes(cotos, cotonomas, mine, invitations).install(router);
     new SearchRoutes(search).install(router);
     new GraphRoutes(graph).install(router);
@@ -81,6 +82,22 @@ public final class CotoApiVerticle extends VerticleBase {
     cotos.post(caller, input.content(), input.summary(), input.cotonomaKey(), input.clientId(), RequestIds.of(ctx))
         .onSuccess(coto -> ctx.response().setStatusCode(201).putHeader("Location", "/api/cotos/" + coto.id()))
         .onSuccess(coto -> ctx.json(coto.toJson()))
+        .onFailure(ctx::fail);
+  }
+
+  /** {@code {cotonomaKey}}: 201 with the repost, or 200 with the one already there. */
+  private void repost(RoutingContext ctx) {
+    Caller caller = Callers.required(ctx, "repost cotos");
+    String cotonomaKey = JsonBodies.optionalString(JsonBodies.object(ctx), "cotonomaKey");
+    if (cotonomaKey == null || cotonomaKey.isBlank()) {
+      throw CotoInput.invalid("'cotonomaKey' is required: the cotonoma to repost into.");
+    }
+    cotos.repost(caller, cotoId(ctx), cotonomaKey, RequestIds.of(ctx))
+        .onSuccess(reposted -> {
+          ctx.response().setStatusCode(reposted.created() ? 201 : 200)
+              .putHeader("Location", "/api/cotos/" + reposted.coto().id());
+          ctx.json(reposted.coto().toJson());
+        })
         .onFailure(ctx::fail);
   }
 
@@ -142,7 +159,8 @@ public final class CotoApiVerticle extends VerticleBase {
     return page;
   }
 
-  private static UUID cotoId(RoutingContext ctx) {
+  /** The {@code :id} path parameter; 404 when it is no coto id at all. */
+  static UUID cotoId(RoutingContext ctx) {
     try {
       return UUID.fromString(ctx.pathParam("id"));
     } catch (IllegalArgumentException e) {

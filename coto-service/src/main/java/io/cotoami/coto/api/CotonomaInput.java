@@ -5,7 +5,7 @@ import io.vertx.core.json.JsonObject;
 
 /** A validated cotonoma name (trimmed, 1 to 50 characters) and optional parent. */
 record CotonomaInput(String name, String parentKey) {
-  static final int MAX_NAME = 50;
+  static final int MAX_NAME = io.cotoami.coto.domain.Cotonomas.MAX_NAME;
 
   static CotonomaInput from(JsonObject body) {
     String name = JsonBodies.optionalString(body, "name");

@@ -14,7 +14,10 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code /api/cotonomas/...}: cotonomas, their timelines and members. Signed-in callers only. */
+/**
+ * {@code /api/cotonomas/...}: cotonomas, their timelines and members, and
+ * {@code /api/cotos/:id/cotonomatize}. Signed-in callers only.
+ */
 final class CotonomaRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(CotonomaRoutes.class);
   private final Cotos cotos;
@@ -33,6 +36,7 @@ final class CotonomaRoutes {
     router.get("/api/cotonomas").handler(this::list);
     router.put("/api/cotonomas/:key/read").handler(this::markRead);
     router.post("/api/cotonomas").handler(this::create);
+    router.post("/api/cotos/:id/cotonomatize").handler(this::cotonomatize);
     router.get("/api/cotonomas/:key").handler(this::get);
     router.put("/api/cotonomas/:key").handler(this::rename);
     router.delete("/api/cotonomas/:key").handler(this::delete);
@@ -49,6 +53,18 @@ final class CotonomaRoutes {
         .onSuccess(created -> {
           ctx.response().setStatusCode(201).putHeader("Location", "/api/cotonomas/" + created.cotonoma().key());
           ctx.json(created.cotonoma().toJson().put("coto", created.coto().toJson()));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /** 201 when the coto became a cotonoma now, 200 when it was one already (a retry is safe). */
+  private void cotonomatize(RoutingContext ctx) {
+    Caller caller = Callers.required(ctx, "turn cotos into cotonomas");
+    cotonomas.cotonomatize(caller, CotoApiVerticle.cotoId(ctx), RequestIds.of(ctx))
+        .onSuccess(made -> {
+          ctx.response().setStatusCode(made.created() ? 201 : 200)
+              .putHeader("Location", "/api/cotonomas/" + made.cotonoma().key());
+          ctx.json(made.cotonoma().toJson().put("coto", made.coto().toJson()));
         })
         .onFailure(ctx::fail);
   }

@@ -18,6 +18,8 @@ import java.util.List;
 
 /** What a signed-in user does with cotonomas and their members, and who may do it. */
 public final class Cotonomas {
+  /** The longest cotonoma name, in characters (the {@code cotonomas.name} check). */
+  public static final int MAX_NAME = 50;
   private final Db db;
   private final CotoRepository cotos;
   private final CotonomaRepository cotonomas;
@@ -54,6 +56,54 @@ public final class Cotonomas {
                     timelinesOf(created.cotonoma()))
                 .map(written -> new Change<>(created, written))), requestId)
         .recover(Cotonomas::nameTaken);
+  }
+
+  /** A cotonoma made of an existing coto, and whether this call made it (a retry finds it made). */
+  public record Cotonomatized(Cotonoma cotonoma, Coto coto, boolean created) {
+  }
+
+  /**
+   * Turns the caller's own coto into a cotonoma named by its text, inside the cotonoma it was
+   * posted in. The coto keeps its id, its place in timelines, its pins and its connections; only
+   * {@code as_cotonoma} is set on it. The coto is locked first, so two calls at once make one cotonoma.
+   */
+  public Future<Cotonomatized> cotonomatize(Caller caller, java.util.UUID cotoId, String requestId) {
+    return publisher.commit(db, conn -> cotos.find(conn, cotoId, true).compose(coto -> {
+      if (coto == null) {
+        throw DomainProblems.notFound("coto");
+      }
+      Future<Cotonoma> in = coto.cotonomaKey() == null ? Future.succeededFuture()
+          : cotonomas.find(conn, coto.cotonomaKey(), caller.userId(), caller.email(), "FOR SHARE");
+      return in.compose(room -> {
+        boolean mine = coto.authorId().equals(caller.userId());
+        boolean inOpenRoom = room != null && room.allowed();
+        // Another's coto is seen only in a room the caller may open; not even its author makes a
+        // room inside a cotonoma they can no longer open.
+        if (coto.cotonomaKey() == null ? !mine : !inOpenRoom) {
+          throw DomainProblems.notFound("coto");
+        }
+        if (!mine) {
+          throw DomainProblems.forbidden("Only its author can turn a coto into a cotonoma.");
+        }
+        if (coto.isRepost()) {
+          throw DomainProblems.cotoIsRepost();
+        }
+        if (coto.asCotonoma() != null) {
+          return cotonomas.find(conn, coto.asCotonoma(), caller.userId(), caller.email(), "")
+              .map(existing -> new Change<>(new Cotonomatized(existing, coto, false), List.<TimelineEvent>of()));
+        }
+        String name = coto.content().strip();
+        if (name.isEmpty() || name.codePointCount(0, name.length()) > MAX_NAME || name.contains("\n")) {
+          throw DomainProblems.tooLongForAName(MAX_NAME);
+        }
+        return cotonomas.insert(conn, Keys.random(), name, caller.userId(), coto.cotonomaKey())
+            .compose(cotonoma -> cotos.cotonomatize(conn, cotoId, cotonoma.key(), name)
+                .compose(updated -> events.append(conn, TimelineEventType.COTO_COTONOMATIZED,
+                        new JsonObject().put("cotonoma", cotonoma.toJson()).put("coto", updated.toJson()),
+                        timelinesOf(cotonoma))
+                    .map(written -> new Change<>(new Cotonomatized(cotonoma, updated, true), written))));
+      });
+    }), requestId).recover(Cotonomas::nameTaken);
   }
 
   /** The cotonoma with its breadcrumbs (from the top, as far up as the caller may open) and sub-cotonomas. */

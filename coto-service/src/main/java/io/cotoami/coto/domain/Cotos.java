@@ -65,14 +65,49 @@ public final class Cotos {
               if (coto.asCotonoma() != null) {
                 throw DomainProblems.cotoIsCotonoma();
               }
+              if (coto.isRepost()) {
+                throw DomainProblems.cotoIsRepost();
+              }
               if (!coto.authorId().equals(caller.userId())) {
                 throw DomainProblems.forbidden("Only its author can edit a coto.");
               }
               return cotos.update(conn, id, content, summary);
             })
-            .compose(coto -> events.append(conn, TimelineEventType.COTO_EDITED,
-                new JsonObject().put("coto", coto.toJson()),
-                timelinesOf(coto)).map(written -> new Change<>(coto, written))), requestId);
+            // Its reposts show the new text too: their viewers are told, each repost as it now reads.
+            .compose(coto -> cotos.repostsOf(conn, id).compose(reposts -> {
+              List<Coto> all = new ArrayList<>(List.of(coto));
+              all.addAll(reposts);
+              return appendEach(conn, TimelineEventType.COTO_EDITED, all, c -> new JsonObject().put("coto", c.toJson()));
+            }).map(written -> new Change<>(coto, written))), requestId);
+  }
+
+  /** A coto the caller reposted, and whether this call made it (a retry, or someone else, may have). */
+  public record Reposted(Coto coto, boolean created) {
+  }
+
+  /**
+   * Shows a coto the caller may read in one more cotonoma they may post in. A repost of a repost
+   * reposts its original; there is one repost of a coto per cotonoma.
+   */
+  public Future<Reposted> repost(Caller caller, UUID id, String cotonomaKey, String requestId) {
+    return publisher.commit(db, conn -> find(conn, caller, id, false)
+        .compose(seen -> seen.coto().isRepost() ? cotos.find(conn, seen.coto().repostOf(), false)
+            : Future.succeededFuture(seen.coto()))
+        .compose(original -> {
+          if (original.asCotonoma() != null) {
+            throw DomainProblems.cannotRepost("A cotonoma's coto is not reposted: open the cotonoma instead.");
+          }
+          if (cotonomaKey.equals(original.cotonomaKey())) {
+            throw DomainProblems.cannotRepost("This coto was posted in that cotonoma: it is there already.");
+          }
+          return requireCotonoma(conn, caller, cotonomaKey)
+              .compose(n -> cotos.repost(conn, caller.userId(), original.id(), cotonomaKey))
+              .compose(made -> made == null
+                  ? cotos.repostIn(conn, original.id(), cotonomaKey)
+                      .map(existing -> new Change<>(new Reposted(existing, false), List.<TimelineEvent>of()))
+                  : events.append(conn, TimelineEventType.COTO_POSTED, new JsonObject().put("coto", made.toJson()),
+                      timelinesOf(made)).map(written -> new Change<>(new Reposted(made, true), written)));
+        }), requestId);
   }
 
   /** The author deletes their coto; who manages the cotonoma it is in (its owner, at any depth) may too. */
@@ -86,16 +121,22 @@ public final class Cotos {
               if (!coto.authorId().equals(caller.userId()) && (found.in() == null || !found.in().managed())) {
                 throw DomainProblems.forbidden("Only its author or the cotonoma's owner can delete a coto.");
               }
-              JsonObject payload = new JsonObject().put("cotoId", coto.id().toString())
-                  .put("authorId", coto.authorId().toString()).put("cotonomaKey", coto.cotonomaKey());
-              // Its pins and connections go with it (by cascade); their events are written first.
-              return graph.removalsOf(conn, caller.userId(), coto).compose(removed -> cotos.delete(conn, id)
-                  .compose(v -> events.append(conn, TimelineEventType.COTO_DELETED, payload, timelinesOf(coto)))
-                  .map(written -> {
-                    List<TimelineEvent> all = new ArrayList<>(removed);
-                    all.addAll(written);
-                    return new Change<Void>(null, all);
-                  }));
+              // Its reposts, and the pins and connections of each, go with it (by cascade); their events are written first.
+              return cotos.repostsOf(conn, id).compose(reposts -> {
+                List<Coto> gone = new ArrayList<>(reposts);
+                gone.add(coto);
+                List<TimelineEvent> all = new ArrayList<>();
+                Future<Void> chain = Future.succeededFuture();
+                for (Coto each : gone) {
+                  chain = chain.compose(v -> graph.removalsOf(conn, caller.userId(), each).map(all::addAll).mapEmpty());
+                }
+                return chain.compose(v -> cotos.delete(conn, id))
+                    .compose(v -> appendEach(conn, TimelineEventType.COTO_DELETED, gone, Cotos::deleted))
+                    .map(written -> {
+                      all.addAll(written);
+                      return new Change<Void>(null, all);
+                    });
+              });
             }), requestId)
         .mapEmpty();
   }
@@ -146,6 +187,23 @@ public final class Cotos {
         return new Seen(coto, cotonoma);
       });
     });
+  }
+
+  private static JsonObject deleted(Coto coto) {
+    return new JsonObject().put("cotoId", coto.id().toString()).put("authorId", coto.authorId().toString())
+        .put("cotonomaKey", coto.cotonomaKey());
+  }
+
+  /** One event per coto, on that coto's timelines, written in order. */
+  private Future<List<TimelineEvent>> appendEach(SqlConnection conn, TimelineEventType type, List<Coto> each,
+      java.util.function.Function<Coto, JsonObject> payload) {
+    List<TimelineEvent> written = new ArrayList<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (Coto coto : each) {
+      chain = chain.compose(v -> events.append(conn, type, payload.apply(coto), timelinesOf(coto))
+          .map(written::addAll).mapEmpty());
+    }
+    return chain.map(v -> written);
   }
 
   static List<String> timelinesOf(Coto coto) {

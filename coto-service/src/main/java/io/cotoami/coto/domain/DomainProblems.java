@@ -35,4 +35,18 @@ public final class DomainProblems {
     return new ProblemException(Problem.of(409, "coto-is-cotonoma", "Coto is a cotonoma",
         "This coto stands for a cotonoma: rename or delete the cotonoma instead."));
   }
+
+  public static ProblemException tooLongForAName(int max) {
+    return new ProblemException(Problem.of(409, "coto-too-long-for-a-name", "Coto too long for a name",
+        "A cotonoma's name is one line of at most " + max + " characters: shorten the coto first."));
+  }
+
+  public static ProblemException cotoIsRepost() {
+    return new ProblemException(Problem.of(409, "coto-is-repost", "Coto is a repost",
+        "A repost shows its original: edit the original, or delete the repost."));
+  }
+
+  public static ProblemException cannotRepost(String detail) {
+    return new ProblemException(Problem.of(409, "cannot-repost", "Cannot repost", detail));
+  }
 }

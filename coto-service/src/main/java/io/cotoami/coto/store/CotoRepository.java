@@ -21,6 +21,14 @@ public final class CotoRepository {
       + "WHERE c.id = $1 RETURNING " + Coto.COLUMNS;
   private static final String UPDATE_ANNOUNCING = "UPDATE cotos AS c SET content = $2, updated_at = now() "
       + "WHERE c.as_cotonoma = $1 RETURNING " + Coto.COLUMNS;
+  private static final String COTONOMATIZE = "UPDATE cotos AS c SET as_cotonoma = $2, content = $3, "
+      + "updated_at = now() WHERE c.id = $1 AND c.as_cotonoma IS NULL RETURNING " + Coto.COLUMNS;
+  private static final String REPOST = "INSERT INTO cotos AS c (id, author_id, cotonoma_key, repost_of) "
+      + "VALUES ($1, $2, $3, $4) ON CONFLICT ON CONSTRAINT cotos_repost_once_per_cotonoma DO NOTHING RETURNING "
+      + Coto.COLUMNS;
+  private static final String REPOST_IN = "SELECT " + Coto.COLUMNS
+      + " FROM cotos c WHERE c.repost_of = $1 AND c.cotonoma_key = $2";
+  private static final String REPOSTS_OF = "SELECT " + Coto.COLUMNS + " FROM cotos c WHERE c.repost_of = $1";
   private static final String DELETE = "DELETE FROM cotos c WHERE c.id = $1";
   private static final String DELETE_ANNOUNCING = "DELETE FROM cotos AS c WHERE c.as_cotonoma = $1 RETURNING "
       + Coto.COLUMNS;
@@ -55,6 +63,29 @@ public final class CotoRepository {
   /** Keeps the coto that announces a cotonoma in step with its name. */
   public Future<Coto> renameAnnouncing(SqlConnection conn, String cotonomaKey, String name) {
     return conn.preparedQuery(UPDATE_ANNOUNCING).execute(Tuple.of(cotonomaKey, name)).map(CotoRepository::one);
+  }
+
+  /** Makes the coto announce {@code cotonomaKey}, its content the cotonoma's name; null when it already announces one. */
+  public Future<Coto> cotonomatize(SqlConnection conn, UUID id, String cotonomaKey, String name) {
+    return conn.preparedQuery(COTONOMATIZE).execute(Tuple.of(id, cotonomaKey, name)).map(CotoRepository::one);
+  }
+
+  /**
+   * Reposts {@code originalId} into a cotonoma, or answers the repost already there (by anyone):
+   * the unique constraint decides, so concurrent reposts give one.
+   */
+  public Future<Coto> repost(SqlConnection conn, UUID authorId, UUID originalId, String cotonomaKey) {
+    return conn.preparedQuery(REPOST).execute(Tuple.of(UUID.randomUUID(), authorId, cotonomaKey, originalId))
+        .map(CotoRepository::one);
+  }
+
+  public Future<Coto> repostIn(SqlConnection conn, UUID originalId, String cotonomaKey) {
+    return conn.preparedQuery(REPOST_IN).execute(Tuple.of(originalId, cotonomaKey)).map(CotoRepository::one);
+  }
+
+  /** Every repost of a coto, wherever: they show its text, and go when it goes. */
+  public Future<List<Coto>> repostsOf(SqlConnection conn, UUID originalId) {
+    return conn.preparedQuery(REPOSTS_OF).execute(Tuple.of(originalId)).map(CotoRepository::all);
   }
 
   public Future<Void> delete(SqlConnection conn, UUID id) {

@@ -345,6 +345,211 @@ class GraphTest {
     assertEquals(List.of("home:" + me.id), leakyTimelines);
   }
 
+  @Test
+  @DisplayName("A coto becomes a cotonoma inside its room, keeping its id, its place in the timeline, its pin and its connections, live on three timelines; a retry answers the same cotonoma")
+  void cotonomatizeKeepsTheCoto() throws Exception {
+    Person me = person("thinker");
+    String room = me.cotonoma("Ideas " + UUID.randomUUID().toString().substring(0, 8));
+    String idea = me.coto("  Kyoto trip " + UUID.randomUUID().toString().substring(0, 8) + " ", room);
+    String later = me.coto("a later coto", room);
+    me.connect(idea, later, "then", null);
+    assertEquals(201, me.pin(idea, room).statusCode());
+    Queue<JsonObject> made = listen(TimelineEventType.COTO_COTONOMATIZED);
+
+    HttpResponse<Buffer> first = me.call(HttpMethod.POST, "/api/cotos/" + idea + "/cotonomatize", null);
+    assertEquals(201, first.statusCode(), first.bodyAsString());
+    JsonObject cotonoma = first.bodyAsJsonObject();
+    String key = cotonoma.getString("key");
+    assertEquals("/api/cotonomas/" + key, first.getHeader("Location"));
+    assertEquals(room, cotonoma.getString("parentKey"));
+    assertEquals(idea, cotonoma.getJsonObject("coto").getString("id"), "the same coto, not a copy");
+    assertTrue(cotonoma.getString("name").startsWith("Kyoto trip ") && !cotonoma.getString("name").endsWith(" "),
+        cotonoma.getString("name"));
+    assertEquals(cotonoma.getString("name"), cotonoma.getJsonObject("coto").getJsonObject("cotonoma").getString("name"));
+
+    HttpResponse<Buffer> again = me.call(HttpMethod.POST, "/api/cotos/" + idea + "/cotonomatize", null);
+    assertEquals(200, again.statusCode(), again.bodyAsString());
+    assertEquals(key, again.bodyAsJsonObject().getString("key"));
+
+    HttpResponse<Buffer> timeline = me.call(HttpMethod.GET, "/api/cotonomas/" + room + "/cotos", null);
+    JsonArray cotos = timeline.bodyAsJsonObject().getJsonArray("cotos");
+    List<String> order = new ArrayList<>();
+    cotos.forEach(c -> order.add(((JsonObject) c).getString("id")));
+    assertEquals(order.indexOf(later) + 1, order.indexOf(idea), "still just older than the later coto: " + order);
+    assertEquals(key, cotos.getJsonObject(order.indexOf(idea)).getJsonObject("cotonoma").getString("key"));
+    assertEquals(List.of(later), ends(me.neighbourhood(idea).getJsonArray("outgoing")));
+    assertEquals(List.of(idea), pinnedCotos(me.stock(room, null)));
+    HttpResponse<Buffer> opened = me.call(HttpMethod.GET, "/api/cotonomas/" + key, null);
+    assertEquals(200, opened.statusCode(), opened.bodyAsString());
+    assertEquals(room, opened.bodyAsJsonObject().getJsonArray("breadcrumbs").getJsonObject(0).getString("key"));
+    assertProblem(me.call(HttpMethod.PUT, "/api/cotos/" + idea, new JsonObject().put("content", "edited")), 409,
+        "coto-is-cotonoma");
+
+    for (String timelineName : List.of("cotonoma:" + key, "home:" + me.id, "cotonoma:" + room)) {
+      await(made, e -> timelineName.equals(e.getString("timeline"))
+          && key.equals(e.getJsonObject("cotonoma").getString("key")));
+    }
+    TimeUnit.MILLISECONDS.sleep(200);
+    assertEquals(3, made.stream().filter(e -> key.equals(e.getJsonObject("cotonoma").getString("key"))).count(),
+        "published once per timeline, and not again for the retry: " + made);
+  }
+
+  @Test
+  @DisplayName("Only its author turns a coto into a cotonoma: a member gets 403, a stranger 404; a long or multi-line coto, or a name already taken, changes nothing")
+  void cotonomatizeRefusals() throws Exception {
+    Person owner = person("owner");
+    Person member = person("member");
+    Person stranger = person("stranger");
+    String room = owner.cotonoma("Shared " + UUID.randomUUID().toString().substring(0, 8));
+    owner.addMember(room, member.email);
+    String owners = owner.coto("owner's words", room);
+    String atHome = owner.coto("at home", null);
+    assertProblem(member.call(HttpMethod.POST, "/api/cotos/" + owners + "/cotonomatize", null), 403, "forbidden");
+    assertProblem(stranger.call(HttpMethod.POST, "/api/cotos/" + owners + "/cotonomatize", null), 404, "not-found");
+    assertProblem(stranger.call(HttpMethod.POST, "/api/cotos/" + atHome + "/cotonomatize", null), 404, "not-found");
+    assertProblem(owner.call(HttpMethod.POST, "/api/cotos/not-a-uuid/cotonomatize", null), 404, "not-found");
+    assertProblem(anonymous(HttpMethod.POST, "/api/cotos/" + atHome + "/cotonomatize", null), 401, "unauthorized");
+
+    String tooLong = owner.coto("x".repeat(51), null);
+    String twoLines = owner.coto("first line\nsecond", null);
+    String taken = "Taken " + UUID.randomUUID().toString().substring(0, 8);
+    owner.cotonoma(taken);
+    String sameName = owner.coto(taken, null);
+    assertProblem(owner.call(HttpMethod.POST, "/api/cotos/" + tooLong + "/cotonomatize", null), 409,
+        "coto-too-long-for-a-name");
+    assertProblem(owner.call(HttpMethod.POST, "/api/cotos/" + twoLines + "/cotonomatize", null), 409,
+        "coto-too-long-for-a-name");
+    assertProblem(owner.call(HttpMethod.POST, "/api/cotos/" + sameName + "/cotonomatize", null), 409, "name-taken");
+    for (String id : List.of(owners, atHome, tooLong, twoLines, sameName)) {
+      JsonObject coto = owner.call(HttpMethod.GET, "/api/cotos/" + id, null).bodyAsJsonObject();
+      assertFalse(coto.containsKey("cotonoma"), "unchanged: " + coto);
+    }
+    HttpResponse<Buffer> mine = owner.call(HttpMethod.GET, "/api/cotonomas", null);
+    assertEquals(2, mine.bodyAsJsonObject().getJsonArray("cotonomas").size(), "no cotonoma half-made: " + mine.bodyAsString());
+  }
+
+  @Test
+  @DisplayName("Two cotonomatize calls at once make one cotonoma: one answers 201, the other 200 with the same key")
+  void cotonomatizeAtOnce() throws Exception {
+    Person me = person("hasty");
+    String id = me.coto("one room " + UUID.randomUUID().toString().substring(0, 8), null);
+    String path = "/api/cotos/" + id + "/cotonomatize";
+    oneMadeOneFound(atOnce(path, null, me, me), "key");
+  }
+
+  @Test
+  @DisplayName("Two people reposting one coto into one cotonoma at once make one repost: one answers 201, the other 200 with it")
+  void repostAtOnce() throws Exception {
+    Person owner = person("first");
+    Person member = person("second");
+    String from = owner.cotonoma("From " + UUID.randomUUID().toString().substring(0, 8));
+    String into = owner.cotonoma("Into " + UUID.randomUUID().toString().substring(0, 8));
+    owner.addMember(from, member.email);
+    owner.addMember(into, member.email);
+    String path = "/api/cotos/" + owner.coto("worth sharing", from) + "/reposts";
+    oneMadeOneFound(atOnce(path, new JsonObject().put("cotonomaKey", into), owner, member), "id");
+    assertEquals(List.of("worth sharing"), contents(member, into));
+  }
+
+  @Test
+  @DisplayName("A repost shows a coto in a second cotonoma without copying it: the original's edit reads there and is published there, its deletion takes the repost along, live, and a retry answers the same repost")
+  void repostLinksBack() throws Exception {
+    Person owner = person("reposter");
+    Person member = person("reader");
+    String privateRoom = owner.cotonoma("Private " + UUID.randomUUID().toString().substring(0, 8));
+    String shared = owner.cotonoma("Shared " + UUID.randomUUID().toString().substring(0, 8));
+    owner.addMember(shared, member.email);
+    String original = owner.coto("first thought", privateRoom);
+
+    HttpResponse<Buffer> made = owner.call(HttpMethod.POST, "/api/cotos/" + original + "/reposts",
+        new JsonObject().put("cotonomaKey", shared));
+    assertEquals(201, made.statusCode(), made.bodyAsString());
+    JsonObject repost = made.bodyAsJsonObject();
+    String repostId = repost.getString("id");
+    assertFalse(original.equals(repostId), "a row of its own");
+    assertEquals("/api/cotos/" + repostId, made.getHeader("Location"));
+    assertEquals(shared, repost.getString("cotonomaKey"));
+    assertEquals(new JsonObject().put("id", original).put("authorId", owner.id), repost.getJsonObject("repostOf"));
+    assertEquals("first thought", repost.getString("content"));
+    HttpResponse<Buffer> again = owner.call(HttpMethod.POST, "/api/cotos/" + original + "/reposts",
+        new JsonObject().put("cotonomaKey", shared));
+    assertEquals(200, again.statusCode(), again.bodyAsString());
+    assertEquals(repostId, again.bodyAsJsonObject().getString("id"));
+
+    assertEquals(List.of("first thought"), contents(member, shared));
+    assertProblem(member.call(HttpMethod.GET, "/api/cotos/" + original, null), 404, "not-found");
+    assertProblem(member.call(HttpMethod.PUT, "/api/cotos/" + repostId, new JsonObject().put("content", "mine")), 409,
+        "coto-is-repost");
+    assertProblem(owner.call(HttpMethod.PUT, "/api/cotos/" + repostId, new JsonObject().put("content", "x")), 409,
+        "coto-is-repost");
+    assertProblem(owner.call(HttpMethod.POST, "/api/cotos/" + repostId + "/cotonomatize", null), 409, "coto-is-repost");
+
+    Queue<JsonObject> edited = listen(TimelineEventType.COTO_EDITED);
+    HttpResponse<Buffer> edit = owner.call(HttpMethod.PUT, "/api/cotos/" + original,
+        new JsonObject().put("content", "second thought"));
+    assertEquals(200, edit.statusCode(), edit.bodyAsString());
+    JsonObject seen = await(edited, e -> ("cotonoma:" + shared).equals(e.getString("timeline")));
+    assertEquals(repostId, seen.getJsonObject("coto").getString("id"));
+    assertEquals("second thought", seen.getJsonObject("coto").getString("content"));
+    assertEquals(List.of("second thought"), contents(member, shared));
+
+    Queue<JsonObject> deleted = listen(TimelineEventType.COTO_DELETED);
+    assertEquals(204, owner.call(HttpMethod.DELETE, "/api/cotos/" + original, null).statusCode());
+    assertEquals(repostId, await(deleted, e -> ("cotonoma:" + shared).equals(e.getString("timeline")))
+        .getString("cotoId"));
+    assertEquals(List.of(), contents(member, shared));
+    assertProblem(owner.call(HttpMethod.GET, "/api/cotos/" + repostId, null), 404, "not-found");
+  }
+
+  @Test
+  @DisplayName("Reposting needs a coto one may read and a cotonoma one may open; its own cotonoma, a cotonoma's coto or no cotonomaKey are refused with nothing written; a repost of a repost reposts the original; deleting a repost keeps the original")
+  void repostRefusals() throws Exception {
+    Person owner = person("owner");
+    Person member = person("member");
+    Person stranger = person("stranger");
+    String room = owner.cotonoma("Room " + UUID.randomUUID().toString().substring(0, 8));
+    String ownersOnly = owner.cotonoma("Owner's " + UUID.randomUUID().toString().substring(0, 8));
+    owner.addMember(room, member.email);
+    String membersRoom = member.cotonoma("Member's " + UUID.randomUUID().toString().substring(0, 8));
+    String inRoom = owner.coto("in the room", room);
+    String path = "/api/cotos/" + inRoom + "/reposts";
+
+    assertProblem(stranger.call(HttpMethod.POST, path, new JsonObject().put("cotonomaKey", membersRoom)), 404, "not-found");
+    assertProblem(member.call(HttpMethod.POST, path, new JsonObject().put("cotonomaKey", ownersOnly)), 404, "not-found");
+    assertProblem(owner.call(HttpMethod.POST, path, new JsonObject().put("cotonomaKey", room)), 409, "cannot-repost");
+    assertProblem(owner.call(HttpMethod.POST, path, new JsonObject()), 400, "validation");
+    assertProblem(anonymous(HttpMethod.POST, path, new JsonObject().put("cotonomaKey", ownersOnly)), 401, "unauthorized");
+    String cotonomaCoto = owner.call(HttpMethod.POST, "/api/cotonomas", new JsonObject().put("name",
+        "Sub " + UUID.randomUUID().toString().substring(0, 8)).put("parentKey", room)).bodyAsJsonObject()
+        .getJsonObject("coto").getString("id");
+    assertProblem(owner.call(HttpMethod.POST, "/api/cotos/" + cotonomaCoto + "/reposts",
+        new JsonObject().put("cotonomaKey", ownersOnly)), 409, "cannot-repost");
+    assertEquals(List.of(), contents(owner, ownersOnly), "nothing written by the refusals");
+
+    HttpResponse<Buffer> first = owner.call(HttpMethod.POST, path, new JsonObject().put("cotonomaKey", ownersOnly));
+    assertEquals(201, first.statusCode(), first.bodyAsString());
+    String firstId = first.bodyAsJsonObject().getString("id");
+    HttpResponse<Buffer> second = member.call(HttpMethod.POST, "/api/cotos/" + firstId + "/reposts",
+        new JsonObject().put("cotonomaKey", membersRoom));
+    assertProblem(second, 404, "not-found"); // the member cannot read the owner's private room, nor its repost
+    HttpResponse<Buffer> fromRoom = member.call(HttpMethod.POST, path, new JsonObject().put("cotonomaKey", membersRoom));
+    assertEquals(201, fromRoom.statusCode(), fromRoom.bodyAsString());
+    String memberRepost = fromRoom.bodyAsJsonObject().getString("id");
+    HttpResponse<Buffer> ofRepost = owner.call(HttpMethod.POST, "/api/cotos/" + firstId + "/reposts",
+        new JsonObject().put("cotonomaKey", membersRoom));
+    assertProblem(ofRepost, 404, "not-found"); // the owner is no member of the member's room
+    member.addMember(membersRoom, owner.email);
+    HttpResponse<Buffer> resolved = owner.call(HttpMethod.POST, "/api/cotos/" + firstId + "/reposts",
+        new JsonObject().put("cotonomaKey", membersRoom));
+    assertEquals(200, resolved.statusCode(), "a repost of a repost is the original's, already there: " + resolved.bodyAsString());
+    assertEquals(memberRepost, resolved.bodyAsJsonObject().getString("id"));
+    assertEquals(inRoom, resolved.bodyAsJsonObject().getJsonObject("repostOf").getString("id"));
+
+    assertEquals(204, member.call(HttpMethod.DELETE, "/api/cotos/" + memberRepost, null).statusCode());
+    assertEquals(200, owner.call(HttpMethod.GET, "/api/cotos/" + inRoom, null).statusCode(), "the original stays");
+    assertEquals(List.of("in the room"), contents(owner, ownersOnly), "and so does its other repost");
+  }
+
   // --- helpers ---
 
   private record Person(String id, String email, String token) {
@@ -408,6 +613,44 @@ class GraphTest {
   private static HttpResponse<Buffer> anonymous(HttpMethod method, String path, JsonObject body) throws Exception {
     return calls.await(() -> client.request(method, path).putHeader("Content-Type", "application/json")
         .sendBuffer(Buffer.buffer(body == null ? "" : body.encode())));
+  }
+
+  /** One POST per person, all started before any answers; their answers. */
+  private static List<HttpResponse<Buffer>> atOnce(String path, JsonObject body, Person... people) throws Exception {
+    List<Future<HttpResponse<Buffer>>> calling = new ArrayList<>();
+    for (Person person : people) {
+      calling.add(calls.start(() -> {
+        var request = client.post(path).putHeader("Authorization", "Bearer " + person.token);
+        return body == null ? request.send() : request.putHeader("Content-Type", "application/json")
+            .sendBuffer(Buffer.buffer(body.encode()));
+      }));
+    }
+    await(Future.all(calling).toCompletionStage().toCompletableFuture());
+    return calling.stream().map(Future::result).toList();
+  }
+
+  /** Of two answers, one made the thing (201) and the other found it (200): the same {@code field}. */
+  private static void oneMadeOneFound(List<HttpResponse<Buffer>> answers, String field) {
+    List<Integer> statuses = new ArrayList<>(answers.stream().map(HttpResponse::statusCode).toList());
+    statuses.sort(null);
+    String bodies = answers.get(0).bodyAsString() + " / " + answers.get(1).bodyAsString();
+    assertEquals(List.of(200, 201), statuses, bodies);
+    assertEquals(answers.get(0).bodyAsJsonObject().getString(field), answers.get(1).bodyAsJsonObject().getString(field),
+        bodies);
+  }
+
+  /** The contents on a cotonoma's timeline, newest first, as {@code person} reads them. */
+  private static List<String> contents(Person person, String key) throws Exception {
+    HttpResponse<Buffer> read = person.call(HttpMethod.GET, "/api/cotonomas/" + key + "/cotos", null);
+    assertEquals(200, read.statusCode(), read.bodyAsString());
+    List<String> texts = new ArrayList<>();
+    read.bodyAsJsonObject().getJsonArray("cotos").forEach(c -> {
+      JsonObject coto = (JsonObject) c;
+      if (!coto.containsKey("cotonoma")) {
+        texts.add(coto.getString("content"));
+      }
+    });
+    return texts;
   }
 
   private static List<String> pinnedCotos(JsonObject stock) {
