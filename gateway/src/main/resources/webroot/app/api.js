@@ -54,6 +54,8 @@ export const api = {
   deleteCotonoma: (key) => call('DELETE', `/api/cotonomas/${enc(key)}`),
   editCoto: (id, content, summary) => call('PUT', `/api/cotos/${enc(id)}`, { content, summary }),
   deleteCoto: (id) => call('DELETE', `/api/cotos/${enc(id)}`),
+  cotonomatize: (id) => call('POST', `/api/cotos/${enc(id)}/cotonomatize`),
+  repost: (id, cotonomaKey) => call('POST', `/api/cotos/${enc(id)}/reposts`, { cotonomaKey }),
   people: (ids) => call('GET', `/api/users?ids=${ids.map(enc).join(',')}`),
   rename: (name) => call('PUT', '/api/users/me', { name }),
   tokens: () => call('GET', '/api/users/me/tokens'),

@@ -10,6 +10,7 @@ import { MembersDialog } from './members.js';
 import { People } from './people.js';
 import { Presence } from './presence.js';
 import { problemText, showError } from './problems.js';
+import { RepostDialog } from './repost.js';
 import { Rooms } from './rooms.js';
 import { Timeline } from './timeline.js';
 import { TokensDialog } from './tokens.js';
@@ -37,6 +38,10 @@ const presence = new Presence(people);
 const members = new MembersDialog(() => state.key);
 const rooms = new Rooms(navigate);
 const tokens = new TokensDialog();
+const reposts = new RepostDialog(() => rooms.refresh().then(() => rooms.list), (repost) => {
+  if (repost.cotonomaKey === state.key) timeline.put([repost]);
+  showError($('action-error'), null);
+});
 const authors = new People(people, () => timeline.redraw());
 timeline.onPut = (cotos) => authors.learn(cotos);
 timeline.actions = {
@@ -46,6 +51,16 @@ timeline.actions = {
       return null;
     } catch (error) {
       return problemText(error);
+    }
+  },
+  repost: (coto) => reposts.open(coto),
+  cotonomatize: async (coto) => {
+    try {
+      timeline.put([(await api.cotonomatize(coto.id)).coto]);
+      rooms.refresh();
+      showError($('action-error'), null);
+    } catch (error) {
+      showError($('action-error'), error);
     }
   },
   remove: async (coto) => {
@@ -222,6 +237,7 @@ function applyEvent(event) {
       timeline.put([event.coto]);
       break;
     case 'cotonoma-created':
+    case 'coto-cotonomatized':
     case 'cotonoma-renamed':
       timeline.put([event.coto]);
       if (state.cotonoma && event.cotonoma && event.cotonoma.key === state.key) {

@@ -13,6 +13,7 @@ export function problemText(error) {
     case 'payload-too-large': return t('errorTooLong');
     case 'not-found': return t('errorNotFound');
     case 'cotonoma-not-empty': return t('errorNotEmpty');
+    case 'coto-too-long-for-a-name': return t('errorTooLongForAName');
     case 'forbidden': return t('errorForbidden');
     case 'unauthorized': return t('errorSignInFirst');
     case 'service-unavailable': return t('errorNetwork');

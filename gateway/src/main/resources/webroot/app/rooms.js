@@ -15,6 +15,7 @@ export class Rooms {
     this.signedIn = false;
     this.current = null;
     this.timer = null;
+    this.list = []; // as last read: what the repost dialog offers
     $('rooms-toggle').addEventListener('click', () => this.toggle());
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'visible') this.refresh();
@@ -65,6 +66,7 @@ export class Rooms {
   }
 
   render(cotonomas) {
+    this.list = cotonomas;
     const list = $('rooms-list');
     list.replaceChildren();
     if (cotonomas.length === 0) list.append(el('li', { class: 'muted', text: t('noCotonomas') }));

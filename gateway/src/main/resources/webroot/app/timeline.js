@@ -118,6 +118,7 @@ export class Timeline {
       item.append(this.link(coto.cotonoma.key, el('span', { text: coto.cotonoma.name }), 'cotonoma-link',
         el('span', { class: 'cotonoma-mark', 'aria-hidden': 'true', text: '◎' })));
     } else {
+      if (coto.repostOf) item.append(el('div', { class: 'repost-mark', text: t('reposted') }));
       if (coto.summary) item.append(el('div', { class: 'summary', text: coto.summary }));
       const body = el('div', { class: 'coto-body' });
       body.innerHTML = renderMarkdown(coto.content); // escape-first: see markdown.js
@@ -129,16 +130,27 @@ export class Timeline {
     return item;
   }
 
-  /** Edit (own cotos) and delete (own, or any in a cotonoma one manages) buttons; null when none. */
+  /** Repost, edit and make-a-cotonoma (own cotos), and delete (own, or any in a cotonoma one manages) buttons; null when none. */
   tools(coto, item) {
     if (!coto.id || coto.anonymous || !this.actions || !this.me) return null;
     const mine = coto.authorId === this.me;
-    if (!mine && !(this.moderates && coto.cotonomaKey === this.here)) return null;
     const bar = el('div', { class: 'coto-tools' });
-    if (mine) {
+    // Anyone signed in who reads a coto may show it in a cotonoma of theirs.
+    const repost = el('button', { type: 'button', class: 'ghost small', 'data-action': 'repost', text: t('repost') });
+    repost.addEventListener('click', () => this.actions.repost(coto));
+    bar.append(repost);
+    if (!mine && !(this.moderates && coto.cotonomaKey === this.here)) return bar;
+    if (mine && !coto.repostOf) { // a repost shows its original's text: that is edited where it was written
       const edit = el('button', { type: 'button', class: 'ghost small', 'data-action': 'edit', text: t('edit') });
       edit.addEventListener('click', () => this.startEditing(coto, item));
       bar.append(edit);
+      // Offered only where it can work: the text, trimmed, is the name (one line, at most 50 characters).
+      const name = coto.content.trim();
+      if (name && !name.includes('\n') && [...name].length <= 50) {
+        const make = el('button', { type: 'button', class: 'ghost small', 'data-action': 'cotonomatize', text: t('cotonomatize') });
+        make.addEventListener('click', () => this.actions.cotonomatize(coto));
+        bar.append(make);
+      }
     }
     const remove = el('button', { type: 'button', class: 'ghost small danger', 'data-action': 'delete', text: t('delete') });
     remove.addEventListener('click', async () => {

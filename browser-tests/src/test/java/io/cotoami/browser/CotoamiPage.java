@@ -142,6 +142,24 @@ final class CotoamiPage implements AutoCloseable {
     return cotonomaLink(name);
   }
 
+  /** Adds a member by email in the members dialog of the cotonoma shown, waits for the row and closes the dialog. */
+  void addMember(String email) {
+    visible(By.id("members-button")).click();
+    visible(By.id("member-email")).sendKeys(email);
+    byId("member-add").click();
+    visible(By.cssSelector("#members-list li[data-email='" + email + "']"));
+    driver.findElement(By.cssSelector("#members-dialog [data-close]")).click();
+  }
+
+  /** Creates a cotonoma where the page is, enters it and shares it with {@code email}; answers its path. */
+  String shareNewCotonoma(String name, String email) {
+    createCotonoma(name);
+    enter(name);
+    String room = path();
+    addMember(email);
+    return room;
+  }
+
   WebElement cotonomaLink(String name) {
     return until(d -> d.findElements(By.cssSelector("#timeline a.cotonoma-link")).stream()
         .filter(a -> a.getText().contains(name)).findFirst().orElse(null));

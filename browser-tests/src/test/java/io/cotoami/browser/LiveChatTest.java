@@ -32,11 +32,7 @@ class LiveChatTest {
     owner.signIn(ownerEmail, false);
     owner.createCotonoma("Tea room");
     owner.enter("Tea room");
-    owner.visible(By.id("members-button")).click();
-    owner.visible(By.id("member-email")).sendKeys(memberEmail);
-    owner.byId("member-add").click();
-    owner.visible(By.cssSelector("#members-list li[data-email='" + memberEmail + "']"));
-    owner.driver.findElement(By.cssSelector("#members-dialog [data-close]")).click();
+    owner.addMember(memberEmail);
 
     member.open("/");
     member.signIn(memberEmail, false);

@@ -15,6 +15,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * More of issue 16 in two browsers (a rename seen live, the phone's menu of my cotonomas), and
@@ -45,14 +46,7 @@ class SharingMoreTest {
     String bEmail = People.email("sam");
     a.open("/");
     a.signIn(aEmail, false);
-    a.createCotonoma("Name room");
-    a.enter("Name room");
-    String room = a.path();
-    a.visible(By.id("members-button")).click();
-    a.visible(By.id("member-email")).sendKeys(bEmail);
-    a.byId("member-add").click();
-    a.visible(By.cssSelector("#members-list li[data-email='" + bEmail + "']"));
-    a.driver.findElement(By.cssSelector("#members-dialog [data-close]")).click();
+    String room = a.shareNewCotonoma("Name room", bEmail);
 
     b.open("/");
     b.signIn(bEmail, false);
@@ -75,6 +69,83 @@ class SharingMoreTest {
     b.visible(By.cssSelector("#presence li[title='Rita Renamed']"));
     assertTrue(b.driver.findElements(By.cssSelector("#timeline .coto-head .avatar")).stream()
         .anyMatch(avatar -> "Rita Renamed".equals(avatar.getAttribute("title"))), "the avatar is titled anew");
+  }
+
+  @Test
+  @DisplayName("Issue 20: A turns a short coto into a cotonoma with its button; B, in the same room, sees it become a room link in place at once and opens it; a long coto and another's coto offer no such button")
+  void cotonomatizeShowsLive(BrowserStack stack) {
+    CotoamiPage a = browser(new CotoamiPage(stack));
+    CotoamiPage b = browser(new CotoamiPage(stack));
+    String bEmail = People.email("noa");
+    a.open("/");
+    a.signIn(People.email("ken"), false);
+    String room = a.shareNewCotonoma("Plans room", bEmail);
+    b.open("/");
+    b.signIn(bEmail, false);
+    b.open(room);
+    b.settled();
+
+    String longText = "a coto far too long to be the name of any cotonoma at all, over fifty";
+    a.post(longText);
+    a.post("Trip to Kyoto");
+    WebElement before = b.coto("Trip to Kyoto");
+    assertTrue(a.coto(longText).findElement(By.xpath("./..")).findElements(
+        By.cssSelector("[data-action='cotonomatize']")).isEmpty(), "no button on a coto too long for a name");
+    assertTrue(before.findElement(By.xpath("./..")).findElements(By.cssSelector("[data-action='cotonomatize']"))
+        .isEmpty(), "no button on another's coto");
+    String id = before.findElement(By.xpath("./..")).getAttribute("data-id");
+
+    a.coto("Trip to Kyoto").findElement(By.xpath("./..")).findElement(By.cssSelector("[data-action='cotonomatize']"))
+        .click();
+    a.cotonomaLink("Trip to Kyoto");
+    WebElement link = b.cotonomaLink("Trip to Kyoto");
+    assertEquals(id, link.findElement(By.xpath("./ancestor::li[1]")).getAttribute("data-id"), "the same coto, in place");
+    assertEquals(0, b.countCotos("Trip to Kyoto"), "shown as a room now, not as a coto body");
+    b.enter("Trip to Kyoto");
+    b.visible(By.cssSelector("#breadcrumbs a[href='" + room + "']"));
+  }
+
+  @Test
+  @DisplayName("Issue 20: B reposts A's coto from a shared room into a room of B's own through the Repost dialog; there it reads A's text, marked as a repost, and A's later edit shows in it live")
+  void repostShowsTheOriginal(BrowserStack stack) {
+    CotoamiPage a = browser(new CotoamiPage(stack));
+    CotoamiPage b = browser(new CotoamiPage(stack));
+    String bEmail = People.email("ivo");
+    b.open("/");
+    b.signIn(bEmail, false);
+    b.createCotonoma("Ivo's notes");
+    a.open("/");
+    a.signIn(People.email("lea"), false);
+    String shared = a.shareNewCotonoma("Lea's room", bEmail);
+    a.post("Worth keeping");
+    a.coto("Worth keeping");
+
+    b.open(shared);
+    b.settled();
+    b.coto("Worth keeping").findElement(By.xpath("./..")).findElement(By.cssSelector("[data-action='repost']")).click();
+    b.visible(By.id("repost-dialog"));
+    b.until(d -> new Select(d.findElement(By.id("repost-target"))).getOptions().stream()
+        .anyMatch(o -> o.getText().equals("Ivo's notes")));
+    Select target = new Select(b.byId("repost-target"));
+    assertTrue(target.getOptions().stream().noneMatch(o -> o.getText().equals("Lea's room")),
+        "not offered the room the coto is in");
+    target.selectByVisibleText("Ivo's notes");
+    b.byId("repost-send").click();
+    b.until(d -> !Boolean.TRUE.equals(b.script("return document.getElementById('repost-dialog').open")));
+    b.open("/");
+    b.settled();
+    b.enter("Ivo's notes");
+    WebElement repost = b.coto("Worth keeping").findElement(By.xpath("./.."));
+    assertTrue(repost.getText().contains("Reposted"), repost.getText());
+    assertTrue(repost.findElements(By.cssSelector("[data-action='edit']")).isEmpty(), "a repost is not edited");
+
+    a.coto("Worth keeping").findElement(By.xpath("./..")).findElement(By.cssSelector("[data-action='edit']")).click();
+    WebElement editor = a.visible(By.cssSelector(".coto-edit textarea"));
+    editor.clear();
+    editor.sendKeys("Worth keeping, revised");
+    a.pressCtrlEnter(editor);
+    a.coto("Worth keeping, revised");
+    b.coto("Worth keeping, revised");
   }
 
   @Test

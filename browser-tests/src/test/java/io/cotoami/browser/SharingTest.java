@@ -43,14 +43,7 @@ class SharingTest {
 
     owner.open("/");
     owner.signIn(ownerEmail, false);
-    owner.createCotonoma("Book club");
-    owner.enter("Book club");
-    String room = owner.path();
-    owner.visible(By.id("members-button")).click();
-    owner.visible(By.id("member-email")).sendKeys(memberEmail);
-    owner.byId("member-add").click();
-    owner.visible(By.cssSelector("#members-list li[data-email='" + memberEmail + "']"));
-    owner.driver.findElement(By.cssSelector("#members-dialog [data-close]")).click();
+    String room = owner.shareNewCotonoma("Book club", memberEmail);
 
     // The invitation, read in the dev inbox by someone who never signed in.
     member.driver.get(stack.url("/dev/mail"));
