@@ -26,14 +26,16 @@ public final class SearchRepository {
    * cotonoma they may open; also the coto announcing a cotonoma they may open (its name).
    * Materialized, so that the matches are found first (by the index, or by the caller's own cotos
    * when they are fewer) and only then ordered: never a walk down the timeline testing each coto.
+   * Only the page's rows are then read whole (a repost's text is read through, see {@link Coto#COLUMNS}).
    */
-  static final String SEARCH = "WITH hits AS MATERIALIZED (SELECT " + Coto.COLUMNS + " FROM cotos c "
+  static final String SEARCH = "WITH hits AS MATERIALIZED (SELECT c.id, c.seq FROM cotos c "
       + "WHERE c.grams @> $1::text[] "
       + "AND c.seq < $3 "
       + "AND (c.author_id = $4 OR c.cotonoma_key = ANY($5::text[]) OR c.as_cotonoma = ANY($5::text[])) "
       + "AND ($6::text IS NULL OR c.cotonoma_key = $6) "
       + "AND NOT EXISTS (SELECT 1 FROM unnest($2::text[]) AS t WHERE strpos(search_text(c.content, c.summary), t) = 0)) "
-      + "SELECT * FROM hits ORDER BY seq DESC LIMIT $7";
+      + "SELECT " + Coto.COLUMNS + " FROM (SELECT id, seq FROM hits ORDER BY seq DESC LIMIT $7) AS page "
+      + "JOIN cotos c ON c.id = page.id ORDER BY c.seq DESC";
   /**
    * Every cotonoma the caller ($1 user id, $2 email) might open, with their relation to it: those
    * they own or are a member of, and everything below them. Whether they may open each is then
