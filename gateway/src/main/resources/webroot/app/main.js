@@ -175,6 +175,9 @@ function renderRoom() {
   $('room-title').textContent = title;
   document.title = state.key ? `${title} · Cotoami` : 'Cotoami';
   show($('new-cotonoma-button'), Boolean(state.user));
+  // The stock of this cotonoma (or of my home) as an outline file: GET /api/graph/stock.md.
+  $('export-stock').href = `/api/graph/stock.md${state.key ? `?cotonomaKey=${encodeURIComponent(state.key)}` : ''}`;
+  show($('export-stock'), Boolean(state.user));
   const manages = Boolean(state.user && cotonoma && cotonoma.managed);
   show($('members-button'), manages);
   show($('rename-cotonoma-button'), manages);

@@ -146,6 +146,13 @@ class SharingMoreTest {
     a.pressCtrlEnter(editor);
     a.coto("Worth keeping, revised");
     b.coto("Worth keeping, revised");
+
+    // The room's export link downloads its stock as Markdown with B's session (nothing pinned here).
+    WebElement export = b.visible(By.id("export-stock"));
+    assertTrue(export.getAttribute("href").endsWith("/api/graph/stock.md?cotonomaKey=" + b.path().substring("/cotonomas/".length())),
+        export.getAttribute("href"));
+    assertEquals("200 *Nothing is pinned here yet.*\n", b.asyncScript("const done = arguments[arguments.length - 1];"
+        + "fetch(document.getElementById('export-stock').href).then(r => r.text().then(t => done(r.status + ' ' + t)));"));
   }
 
   @Test

@@ -550,6 +550,30 @@ class GraphTest {
     assertEquals(List.of("in the room"), contents(owner, ownersOnly), "and so does its other repost");
   }
 
+  @Test
+  @DisplayName("A cotonoma's stock exports as Markdown: pins as a list, connections nested with their phrases; who may not open the cotonoma gets the same 404 as for the stock, and a bad depth 400")
+  void stockAsMarkdown() throws Exception {
+    Person me = person("outliner");
+    Person stranger = person("stranger");
+    String key = me.cotonoma("Outline " + UUID.randomUUID().toString().substring(0, 8));
+    String trip = me.coto("Trip", key);
+    String temples = me.coto("Temples", key);
+    String noon = me.coto("Lunch\nat noon", key);
+    me.pin(trip, key);
+    me.pin(noon, key);
+    me.connect(trip, temples, "例えば", null);
+    String path = "/api/graph/stock.md?cotonomaKey=" + key;
+    HttpResponse<Buffer> md = me.call(HttpMethod.GET, path, null);
+    assertEquals(200, md.statusCode(), md.bodyAsString());
+    assertEquals("text/plain; charset=utf-8", md.getHeader("Content-Type"));
+    assertTrue(md.getHeader("Content-Disposition").startsWith("attachment"), md.getHeader("Content-Disposition"));
+    assertEquals("- Trip\n  - *例えば*: Temples\n- Lunch\n  at noon\n", md.bodyAsString());
+    assertEquals("- Trip\n- Lunch\n  at noon\n", me.call(HttpMethod.GET, path + "&depth=0", null).bodyAsString());
+    assertProblem(stranger.call(HttpMethod.GET, path, null), 404, "not-found");
+    assertProblem(me.call(HttpMethod.GET, path + "&depth=99", null), 400, "validation");
+    assertProblem(anonymous(HttpMethod.GET, path, null), 401, "unauthorized");
+  }
+
   // --- helpers ---
 
   private record Person(String id, String email, String token) {
