@@ -8,6 +8,7 @@ import io.cotoami.common.session.RevocationConfig;
 import io.cotoami.common.session.SessionKeys;
 import io.cotoami.common.mail.OutboxSeal;
 import io.cotoami.coto.anonymous.AnonymousConfig;
+import io.cotoami.coto.exchange.ExchangeConfig;
 import io.cotoami.coto.graph.GraphConfig;
 import java.net.URI;
 import java.time.Duration;
@@ -22,11 +23,12 @@ import java.time.Duration;
  * @param revocations        how closely the revoked sessions are followed
  * @param publicUrl          where people reach Cotoami: the base of the links in invitation mails
  * @param graph              the bounds of pins, connections and graph reads ({@code GRAPH_*})
+ * @param exchange           the bounds of export and import ({@code EXPORT_TIMEOUT}, {@code IMPORT_TIMEOUT}, {@code IMPORTS_AT_ONCE})
  * @param mailOutboxKey      {@code MAIL_OUTBOX_KEY}, the key queued invitations are sealed with; null: shared through the cluster
  */
 public record CotoServiceConfig(InstanceConfig instance, PgConfig pg, RedisConfig redis, SessionKeys sessions,
     AnonymousConfig anonymous, int replayLimit, Duration trimInterval, RevocationConfig revocations, URI publicUrl,
-    byte[] mailOutboxKey, GraphConfig graph) {
+    byte[] mailOutboxKey, GraphConfig graph, ExchangeConfig exchange) {
   public static final String SERVICE = "coto-service";
   public static final int DEFAULT_PORT = 8081;
 
@@ -42,7 +44,8 @@ public record CotoServiceConfig(InstanceConfig instance, PgConfig pg, RedisConfi
         RevocationConfig.fromEnv(env),
         env.publicUrl(),
         OutboxSeal.keyFromEnv(env),
-        GraphConfig.fromEnv(env));
+        GraphConfig.fromEnv(env),
+        ExchangeConfig.fromEnv(env));
   }
 
   private static Duration trimInterval(Env env) {

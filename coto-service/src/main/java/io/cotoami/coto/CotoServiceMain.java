@@ -12,6 +12,8 @@ import io.cotoami.common.store.RedisStore;
 import io.cotoami.coto.anonymous.AnonymousCotoMoveVerticle;
 import io.cotoami.coto.anonymous.AnonymousCotos;
 import io.cotoami.coto.api.CotoApiVerticle;
+import io.cotoami.coto.exchange.Exporter;
+import io.cotoami.coto.exchange.Importer;
 import io.cotoami.coto.domain.Authors;
 import io.cotoami.coto.domain.Cotonomas;
 import io.cotoami.coto.domain.Cotos;
@@ -85,7 +87,9 @@ public final class CotoServiceMain {
     CotoApiVerticle api = new CotoApiVerticle(instance, domain.anonymous(), config.anonymous().retention(),
         SessionVerifier.create(instance.vertx(), config.sessions()).withRevocations(revoked), domain.cotos(),
         domain.cotonomas(), domain.mine(), new Invitations(outbox, config.publicUrl(),
-        instance.vertx(), instance.config().busTimeout()), domain.search(), domain.graph());
+        instance.vertx(), instance.config().busTimeout()), domain.search(), domain.graph(),
+        new Exporter(domain.db(), config.exchange().exportTimeout()),
+        new Importer(instance.vertx(), domain.db(), config.exchange(), config.graph()), config.graph());
     return instance.vertx().deployVerticle(api)
         .compose(id -> instance.vertx().deployVerticle(new AnonymousCotoMoveVerticle(domain.anonymous())))
         .compose(id -> instance.vertx().deployVerticle(new UserRenamesVerticle(domain.authors())))

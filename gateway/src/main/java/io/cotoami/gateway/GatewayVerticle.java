@@ -1,5 +1,6 @@
 package io.cotoami.gateway;
 
+import io.cotoami.common.config.InstanceConfig;
 import io.cotoami.common.http.Problem;
 import io.cotoami.common.http.Problems;
 import io.cotoami.common.runtime.ServiceInstance;
@@ -62,6 +63,10 @@ public final class GatewayVerticle extends VerticleBase {
     router.route("/api/*").handler(sameOrigin);
     router.route("/api/*").handler(this::requireCurrentRevocations);
     router.route("/api/*").handler(this::limitBody);
+    // An exported document coming back is the one larger body (IMPORT_BODY_LIMIT); a body handler
+    // that has run once is skipped by the next.
+    router.post(InstanceConfig.IMPORT_PATH).handler(this::importNeedsSession)
+        .handler(BodyHandler.create(false).setBodyLimit(config.instance().bodyLimitFor(InstanceConfig.IMPORT_PATH)));
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.instance().bodyLimit()));
     if (config.debugRoutes()) {
       router.get("/api/debug/:service").handler(ctx -> debug(ctx, proxy));
@@ -90,6 +95,18 @@ public final class GatewayVerticle extends VerticleBase {
     ctx.next();
   }
 
+  /**
+   * Only a signed-in caller may make this gateway hold a document of up to IMPORT_BODY_LIMIT: without
+   * a session or token the import is refused before its body is read. (coto-service checks the session.)
+   */
+  private void importNeedsSession(RoutingContext ctx) {
+    if (SessionVerifier.tokenOf(ctx.request()).isEmpty()) {
+      Problems.send(ctx, Problem.of(401, "unauthorized", "Unauthorized", "Sign in to import."));
+      return;
+    }
+    ctx.next();
+  }
+
   /** Refuses a declared body over the limit before anything is forwarded. */
   private void limitBody(RoutingContext ctx) {
     String length = ctx.request().getHeader("Content-Length");
@@ -101,9 +118,10 @@ public final class GatewayVerticle extends VerticleBase {
         Problems.send(ctx, Problem.badRequest("Content-Length is not a number."));
         return;
       }
-      if (declared > config.instance().bodyLimit()) {
+      long limit = config.instance().bodyLimitFor(ctx.normalizedPath());
+      if (declared > limit) {
         Problems.send(ctx, Problem.of(413, "payload-too-large", "Payload too large",
-            "The request body is over the limit of " + config.instance().bodyLimit() + " bytes."));
+            "The request body is over the limit of " + limit + " bytes."));
         return;
       }
     }

@@ -16,7 +16,9 @@ import java.util.HexFormat;
  * @param httpHost       interface the HTTP server binds to
  * @param httpPort       HTTP port (0 picks a free one; the announced port is the bound one)
  * @param announceHost   host other instances use to reach this HTTP server
- * @param bodyLimit      largest request body accepted, in bytes
+ * @param bodyLimit      largest request body accepted, in bytes ({@code HTTP_BODY_LIMIT}, 64 KiB)
+ * @param importBodyLimit largest document {@code POST /api/import} accepts, in bytes
+ *                       ({@code IMPORT_BODY_LIMIT}, 32 MiB): the only larger body, see {@link #bodyLimitFor}
  * @param busTimeout     timeout of every event-bus request this instance sends
  * @param shutdownGrace  how long in-flight work may take after SIGTERM
  * @param cluster        cluster membership
@@ -34,6 +36,7 @@ public record InstanceConfig(
     int httpPort,
     String announceHost,
     long bodyLimit,
+    long importBodyLimit,
     Duration busTimeout,
     Duration shutdownGrace,
     ClusterConfig cluster,
@@ -42,6 +45,8 @@ public record InstanceConfig(
     boolean debugRoutes,
     ConnectionLimits connections) {
   public static final int DEFAULT_MANAGEMENT_PORT = 9090;
+  /** The one path whose body may be larger than {@code HTTP_BODY_LIMIT}: an exported document coming back. */
+  public static final String IMPORT_PATH = "/api/import";
 
   public static InstanceConfig fromEnv(String service, int defaultPort, Env env) {
     ClusterConfig cluster = ClusterConfig.fromEnv(env);
@@ -53,6 +58,7 @@ public record InstanceConfig(
         env.port("HTTP_PORT", defaultPort),
         env.string("ANNOUNCE_HOST", cluster.publicHost()),
         env.bytes("HTTP_BODY_LIMIT", 64 * 1024),
+        env.bytes("IMPORT_BODY_LIMIT", 32L * 1024 * 1024),
         env.duration("BUS_TIMEOUT", Duration.ofSeconds(5)),
         env.duration("SHUTDOWN_GRACE_PERIOD", Duration.ofSeconds(20)),
         cluster,
@@ -60,6 +66,11 @@ public record InstanceConfig(
         env.port("MANAGEMENT_PORT", DEFAULT_MANAGEMENT_PORT),
         env.bool("DEBUG_ROUTES", false) || env.bool("DEV_MODE", false),
         ConnectionLimits.fromEnv(env));
+  }
+
+  /** The largest body accepted on {@code path}: the gateway and the service it forwards to agree by asking here. */
+  public long bodyLimitFor(String path) {
+    return IMPORT_PATH.equals(path) ? Math.max(bodyLimit, importBodyLimit) : bodyLimit;
   }
 
   /** Hostname and pid identify the process for a person; the suffix keeps ids unique across restarts. */
@@ -76,12 +87,12 @@ public record InstanceConfig(
   }
 
   public InstanceConfig withHttpPort(int port) {
-    return new InstanceConfig(service, instanceId, httpHost, port, announceHost, bodyLimit, busTimeout,
+    return new InstanceConfig(service, instanceId, httpHost, port, announceHost, bodyLimit, importBodyLimit, busTimeout,
         shutdownGrace, cluster, managementHost, managementPort, debugRoutes, connections);
   }
 
   public InstanceConfig withCluster(ClusterConfig newCluster) {
-    return new InstanceConfig(service, instanceId, httpHost, httpPort, announceHost, bodyLimit, busTimeout,
+    return new InstanceConfig(service, instanceId, httpHost, httpPort, announceHost, bodyLimit, importBodyLimit, busTimeout,
         shutdownGrace, newCluster, managementHost, managementPort, debugRoutes, connections);
   }
 

@@ -1,5 +1,6 @@
 package io.cotoami.coto.api;
 
+import io.cotoami.common.config.InstanceConfig;
 import io.cotoami.common.http.JsonBodies;
 import io.cotoami.common.http.RequestIds;
 import io.cotoami.common.runtime.ServiceInstance;
@@ -12,6 +13,9 @@ import io.cotoami.coto.domain.DomainProblems;
 import io.cotoami.coto.domain.Graph;
 import io.cotoami.coto.domain.MyCotonomas;
 import io.cotoami.coto.invite.Invitations;
+import io.cotoami.coto.exchange.Exporter;
+import io.cotoami.coto.exchange.Importer;
+import io.cotoami.coto.graph.GraphConfig;
 import io.cotoami.coto.search.Search;
 import io.cotoami.coto.store.Coto;
 import io.vertx.core.Future;
@@ -39,11 +43,13 @@ public final class CotoApiVerticle extends VerticleBase {
   private final Invitations invitations;
   private final Search search;
   private final Graph graph;
+  private final ExchangeRoutes exchange;
 
   public CotoApiVerticle(ServiceInstance instance, AnonymousCotos anonymous, Duration retention,
       SessionVerifier verifier, Cotos cotos, Cotonomas cotonomas, MyCotonomas mine, Invitations invitations, Search search,
-      Graph graph) {
+      Graph graph, Exporter exporter, Importer importer, GraphConfig limits) {
     this.graph = graph;
+    this.exchange = new ExchangeRoutes(exporter, importer, limits);
     this.instance = instance;
     this.anonymous = new AnonymousRoutes(anonymous, retention);
     this.verifier = verifier;
@@ -58,6 +64,10 @@ public final class CotoApiVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = instance.router();
     // The body is read before the (asynchronous) session check, so none of it is lost meanwhile.
+    // An exported document coming back is the one larger body (IMPORT_BODY_LIMIT); the body handler
+    // of /api/* then sees the body read and passes.
+    router.post(InstanceConfig.IMPORT_PATH)
+        .handler(BodyHandler.create(false).setBodyLimit(instance.config().bodyLimitFor(InstanceConfig.IMPORT_PATH)));
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(instance.config().bodyLimit()))
         .handler(new Callers(verifier)::handle);
     router.post("/api/cotos").handler(this::post);
@@ -69,6 +79,7 @@ public final class CotoApiVerticle extends VerticleBase {
     new CotonomaRoutes(cotos, cotonomas, mine, invitations).install(router);
     new SearchRoutes(search).install(router);
     new GraphRoutes(graph).install(router);
+    exchange.install(router);
     return instance.serve(router);
   }
 

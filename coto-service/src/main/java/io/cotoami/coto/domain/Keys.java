@@ -4,13 +4,13 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /** Cotonoma keys: 128 random bits, URL-safe. Knowing a key is not enough to open it, but it must not be guessable. */
-final class Keys {
+public final class Keys {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private Keys() {
   }
 
-  static String random() {
+  public static String random() {
     byte[] bytes = new byte[16];
     RANDOM.nextBytes(bytes);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);

@@ -56,6 +56,11 @@ public final class Db {
    * then fail too, as PostgreSQL refuses them in an aborted transaction) and is rolled back.
    */
   public <T> Future<T> tx(Function<SqlConnection, Future<T>> work) {
+    return tx(timeout, work);
+  }
+
+  /** {@link #tx(Function)} for long work (an import): the same guarantees, with its own deadline. */
+  public <T> Future<T> tx(Duration timeout, Function<SqlConnection, Future<T>> work) {
     long deadline = System.nanoTime() + timeout.toNanos();
     return pool.<T>withConnection(conn -> {
           long left = remainingMillis(deadline);
@@ -93,6 +98,20 @@ public final class Db {
       return tx.commit().map(value);
     }
     return tx.rollback().transform(ignored -> Future.<T>failedFuture(failure));
+  }
+
+  /**
+   * Runs long read-only {@code work} (an export's cursors) in one REPEATABLE READ transaction, so that
+   * all it reads is one consistent snapshot, within {@code timeout}; it is rolled back at the end.
+   */
+  public <T> Future<T> snapshot(Duration timeout, Function<SqlConnection, Future<T>> work) {
+    return pool.<T>withConnection(conn -> conn.begin().compose(tx -> conn
+            .query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute()
+            .compose(v -> work.apply(conn))
+            .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+            .transform(outcome -> tx.rollback().transform(ignored -> outcome.succeeded()
+                ? Future.succeededFuture(outcome.result()) : Future.<T>failedFuture(outcome.cause())))))
+        .recover(Db::unreachableIsUnavailable);
   }
 
   /** Runs read-only {@code work} on one pooled connection. */

@@ -20,6 +20,8 @@ public final class UpstreamRoutes {
     BY_PREFIX.put("/api/cotonomas", COTO_SERVICE);
     BY_PREFIX.put("/api/search", COTO_SERVICE);
     BY_PREFIX.put("/api/graph", COTO_SERVICE);
+    BY_PREFIX.put("/api/export", COTO_SERVICE);
+    BY_PREFIX.put("/api/import", COTO_SERVICE);
     BY_PREFIX.put("/api/auth/", AUTH_SERVICE);
     BY_PREFIX.put("/api/session", AUTH_SERVICE);
     BY_PREFIX.put("/api/users", AUTH_SERVICE);
