@@ -65,7 +65,8 @@ public final class GatewayVerticle extends VerticleBase {
     router.route("/api/*").handler(this::limitBody);
     // An exported document coming back is the one larger body (IMPORT_BODY_LIMIT); a body handler
     // that has run once is skipped by the next.
-    router.post(InstanceConfig.IMPORT_PATH).handler(this::importNeedsSession)
+    router.post(InstanceConfig.IMPORT_PATH).handler(this::importNeedsSession);
+    router.post(InstanceConfig.IMPORT_PATH)
         .handler(BodyHandler.create(false).setBodyLimit(config.instance().bodyLimitFor(InstanceConfig.IMPORT_PATH)));
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.instance().bodyLimit()));
     if (config.debugRoutes()) {

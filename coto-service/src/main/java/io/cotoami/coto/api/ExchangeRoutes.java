@@ -62,7 +62,12 @@ final class ExchangeRoutes {
           ctx.response().setStatusCode(202).putHeader("Location", "/api/import/" + job.id());
           ctx.json(job.toJson());
         })
-        .onFailure(ctx::fail);
+        .onFailure(failure -> {
+          if (failure instanceof ProblemException p && p.problem().status() == 429) {
+            ctx.response().putHeader("Retry-After", "30");
+          }
+          ctx.fail(failure);
+        });
   }
 
   private void job(RoutingContext ctx) {
