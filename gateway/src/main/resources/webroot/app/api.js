@@ -2,18 +2,19 @@
 // problem+json `type` slug and a message fit to show.
 
 export class ApiError extends Error {
-  constructor(status, slug, detail) {
+  constructor(status, slug, detail, pointer) {
     super(detail || `HTTP ${status}`);
     this.status = status;
     this.slug = slug;
+    this.pointer = pointer;
   }
 }
 
-async function call(method, path, body) {
+async function call(method, path, body, raw) {
   const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
-    init.body = JSON.stringify(body);
+    init.body = raw ? body : JSON.stringify(body);
   }
   let response;
   try {
@@ -27,7 +28,7 @@ async function call(method, path, body) {
   const json = await response.json().catch(() => null);
   if (!response.ok) {
     const slug = json && typeof json.type === 'string' ? json.type.replace('urn:cotoami:problem:', '') : 'http';
-    throw new ApiError(response.status, slug, json && json.detail);
+    throw new ApiError(response.status, slug, json && json.detail, json && json.pointer);
   }
   return json;
 }
@@ -61,4 +62,7 @@ export const api = {
   tokens: () => call('GET', '/api/users/me/tokens'),
   createToken: (name, scope, expiresAt) => call('POST', '/api/users/me/tokens', { name, scope, expiresAt }),
   revokeToken: (id) => call('DELETE', `/api/users/me/tokens/${enc(id)}`),
+  // An exported document (a File), sent as it is: the page never parses it.
+  importDocument: (file) => call('POST', '/api/import', file, true),
+  importJob: (id) => call('GET', `/api/import/${enc(id)}`),
 };

@@ -14,6 +14,7 @@ import { RepostDialog } from './repost.js';
 import { Rooms } from './rooms.js';
 import { Timeline } from './timeline.js';
 import { TokensDialog } from './tokens.js';
+import { ExchangeDialog } from './exchange.js';
 
 const TYPING_EVERY_MS = 2000;
 // Where to go after signing in (an invitation's room), kept in this browser across the mail's tab.
@@ -38,6 +39,7 @@ const presence = new Presence(people);
 const members = new MembersDialog(() => state.key);
 const rooms = new Rooms(navigate);
 const tokens = new TokensDialog();
+const exchange = new ExchangeDialog(() => { rooms.refresh(); route(); });
 const reposts = new RepostDialog(() => rooms.refresh().then(() => rooms.list), (repost) => {
   if (repost.cotonomaKey === state.key) timeline.put([repost]);
   showError($('action-error'), null);
@@ -320,7 +322,9 @@ function renderAccount() {
     const keys = el('button', { type: 'button', id: 'tokens-button', class: 'ghost', text: t('tokens'),
       title: t('accessTokens') });
     keys.addEventListener('click', () => tokens.open());
-    account.append(avatar(state.user, 32), name, keys, signout);
+    const data = el('button', { type: 'button', id: 'exchange-button', class: 'ghost', text: t('exchange') });
+    data.addEventListener('click', () => exchange.open());
+    account.append(avatar(state.user, 32), name, keys, data, signout);
   } else {
     const signin = el('button', { type: 'button', id: 'signin-button', text: t('signIn') });
     signin.addEventListener('click', openSignin);
