@@ -89,7 +89,8 @@ public final class CotoServiceMain {
         domain.cotonomas(), domain.mine(), new Invitations(outbox, config.publicUrl(),
         instance.vertx(), instance.config().busTimeout()), domain.search(), domain.graph(),
         new Exporter(domain.db(), config.exchange().exportTimeout()),
-        new Importer(instance.vertx(), domain.db(), config.exchange(), config.graph()), config.graph());
+        new Importer(instance.vertx(), domain.db(), config.exchange(), config.graph()), config.graph(),
+        config.exchange().importsAtOnce());
     return instance.vertx().deployVerticle(api)
         .compose(id -> instance.vertx().deployVerticle(new AnonymousCotoMoveVerticle(domain.anonymous())))
         .compose(id -> instance.vertx().deployVerticle(new UserRenamesVerticle(domain.authors())))

@@ -33,6 +33,12 @@ public final class GatewayVerticle extends VerticleBase {
   private int delayedDebugTotal;
   static final int MAX_DELAYED_DEBUG_PER_CLIENT = 2;
   static final int MAX_DELAYED_DEBUG = 16;
+  /**
+   * Import documents this verticle holds at once while they are read and forwarded (each up to
+   * IMPORT_BODY_LIMIT): a bound on the memory a few signed-in callers can make it hold.
+   */
+  static final int MAX_IMPORT_BODIES = 4;
+  private int importBodies;
 
   public GatewayVerticle(ServiceInstance instance, GatewayConfig config, InstanceRegistry registry,
                          AffinityCookies affinity, SessionVerifier sessions) {
@@ -98,13 +104,22 @@ public final class GatewayVerticle extends VerticleBase {
 
   /**
    * Only a signed-in caller may make this gateway hold a document of up to IMPORT_BODY_LIMIT: without
-   * a session or token the import is refused before its body is read. (coto-service checks the session.)
+   * a session or token the import is refused before its body is read (coto-service checks the session),
+   * and past MAX_IMPORT_BODIES at once it is 429 before its body is read.
    */
   private void importNeedsSession(RoutingContext ctx) {
     if (SessionVerifier.tokenOf(ctx.request()).isEmpty()) {
       Problems.send(ctx, Problem.of(401, "unauthorized", "Unauthorized", "Sign in to import."));
       return;
     }
+    if (importBodies >= MAX_IMPORT_BODIES) {
+      ctx.response().putHeader("Retry-After", "30");
+      Problems.send(ctx, Problem.of(429, "too-many-imports", "Too many imports",
+          "This server is receiving " + MAX_IMPORT_BODIES + " imported documents already. Please retry in a minute."));
+      return;
+    }
+    importBodies++;
+    ctx.addEndHandler(v -> importBodies--);
     ctx.next();
   }
 

@@ -83,6 +83,41 @@ class ExchangeSystemTest {
         "nothing was imported");
   }
 
+  @Test
+  @DisplayName("Four callers trickling large imports hold the gateway's import slots: a fifth is 429 with Retry-After before its body is read, and once they hang up an import goes through")
+  void slowUploadsAreBounded() throws Exception {
+    User me = stack.user();
+    io.vertx.core.net.NetClient net = stack.gateway().vertx().createNetClient();
+    java.util.List<io.vertx.core.net.NetSocket> trickling = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 4; i++) {
+        io.vertx.core.net.NetSocket socket = Http.await(net.connect(stack.gateway().httpPort(), "127.0.0.1"));
+        Http.await(socket.write("POST /api/import HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + me.token()
+            + "\r\nContent-Type: application/json\r\nContent-Length: 500000\r\n\r\n{\"format\":\"cotoami-export\""));
+        trickling.add(socket);
+      }
+      // The four are admitted (their bodies are being read) before the fifth asks.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      HttpResponse<Buffer> fifth;
+      do {
+        TimeUnit.MILLISECONDS.sleep(100);
+        fifth = post(me, Buffer.buffer(document(10).encode()));
+      } while (fifth.statusCode() != 429 && System.nanoTime() < deadline);
+      assertProblem(fifth, 429, "too-many-imports");
+      assertTrue(fifth.getHeader("Retry-After") != null, "Retry-After");
+    } finally {
+      trickling.forEach(io.vertx.core.net.NetSocket::close);
+      net.close();
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    HttpResponse<Buffer> after;
+    do {
+      TimeUnit.MILLISECONDS.sleep(100);
+      after = post(me, Buffer.buffer(document(10).encode()));
+    } while (after.statusCode() == 429 && System.nanoTime() < deadline);
+    assertEquals(202, after.statusCode(), after.bodyAsString());
+  }
+
   private static HttpResponse<Buffer> post(User user, Buffer body) throws Exception {
     HttpRequest<Buffer> request = stack.http().client().post("/api/import").putHeader("Content-Type", "application/json");
     if (user != null) {

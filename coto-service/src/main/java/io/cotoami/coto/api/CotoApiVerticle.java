@@ -47,9 +47,9 @@ public final class CotoApiVerticle extends VerticleBase {
 
   public CotoApiVerticle(ServiceInstance instance, AnonymousCotos anonymous, Duration retention,
       SessionVerifier verifier, Cotos cotos, Cotonomas cotonomas, MyCotonomas mine, Invitations invitations, Search search,
-      Graph graph, Exporter exporter, Importer importer, GraphConfig limits) {
+      Graph graph, Exporter exporter, Importer importer, GraphConfig limits, int importsAtOnce) {
     this.graph = graph;
-    this.exchange = new ExchangeRoutes(exporter, importer, limits);
+    this.exchange = new ExchangeRoutes(exporter, importer, limits, importsAtOnce);
     this.instance = instance;
     this.anonymous = new AnonymousRoutes(anonymous, retention);
     this.verifier = verifier;
@@ -66,6 +66,7 @@ public final class CotoApiVerticle extends VerticleBase {
     // The body is read before the (asynchronous) session check, so none of it is lost meanwhile.
     // An exported document coming back is the one larger body (IMPORT_BODY_LIMIT); the body handler
     // of /api/* then sees the body read and passes.
+    router.post(InstanceConfig.IMPORT_PATH).handler(exchange::admit);
     router.post(InstanceConfig.IMPORT_PATH)
         .handler(BodyHandler.create(false).setBodyLimit(instance.config().bodyLimitFor(InstanceConfig.IMPORT_PATH)));
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(instance.config().bodyLimit()))

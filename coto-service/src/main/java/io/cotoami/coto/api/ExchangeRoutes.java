@@ -22,11 +22,27 @@ final class ExchangeRoutes {
   private final Exporter exporter;
   private final Importer importer;
   private final GraphConfig limits;
+  private final int importsAtOnce;
+  private int reading;
 
-  ExchangeRoutes(Exporter exporter, Importer importer, GraphConfig limits) {
+  ExchangeRoutes(Exporter exporter, Importer importer, GraphConfig limits, int importsAtOnce) {
     this.exporter = exporter;
     this.importer = importer;
     this.limits = limits;
+    this.importsAtOnce = importsAtOnce;
+  }
+
+  /** Admission before the body is read: at most IMPORTS_AT_ONCE documents held here while they are read and checked. */
+  void admit(RoutingContext ctx) {
+    if (reading >= importsAtOnce) {
+      ctx.response().putHeader("Retry-After", "30");
+      ctx.fail(new ProblemException(Problem.of(429, "too-many-imports", "Too many imports",
+          "This server is reading " + importsAtOnce + " imported documents already. Please retry in a minute.")));
+      return;
+    }
+    reading++;
+    ctx.addEndHandler(v -> reading--);
+    ctx.next();
   }
 
   void install(Router router) {
