@@ -90,7 +90,7 @@ public final class CotoServiceMain {
         instance.vertx(), instance.config().busTimeout()), domain.search(), domain.graph(),
         new Exporter(domain.db(), config.exchange().exportTimeout()),
         new Importer(instance.vertx(), domain.db(), config.exchange(), config.graph()), config.graph(),
-        config.exchange().importsAtOnce());
+        config.exchange().importsAtOnce(), config.exchange().exportsAtOnce());
     return instance.vertx().deployVerticle(api)
         .compose(id -> instance.vertx().deployVerticle(new AnonymousCotoMoveVerticle(domain.anonymous())))
         .compose(id -> instance.vertx().deployVerticle(new UserRenamesVerticle(domain.authors())))

@@ -47,9 +47,9 @@ public final class CotoApiVerticle extends VerticleBase {
 
   public CotoApiVerticle(ServiceInstance instance, AnonymousCotos anonymous, Duration retention,
       SessionVerifier verifier, Cotos cotos, Cotonomas cotonomas, MyCotonomas mine, Invitations invitations, Search search,
-      Graph graph, Exporter exporter, Importer importer, GraphConfig limits, int importsAtOnce) {
+      Graph graph, Exporter exporter, Importer importer, GraphConfig limits, int importsAtOnce, int exportsAtOnce) {
     this.graph = graph;
-    this.exchange = new ExchangeRoutes(exporter, importer, limits, importsAtOnce);
+    this.exchange = new ExchangeRoutes(exporter, importer, limits, importsAtOnce, exportsAtOnce);
     this.instance = instance;
     this.anonymous = new AnonymousRoutes(anonymous, retention);
     this.verifier = verifier;

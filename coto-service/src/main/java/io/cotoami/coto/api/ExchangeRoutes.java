@@ -23,13 +23,16 @@ final class ExchangeRoutes {
   private final Importer importer;
   private final GraphConfig limits;
   private final int importsAtOnce;
+  private final int exportsAtOnce;
   private int reading;
+  private int exporting;
 
-  ExchangeRoutes(Exporter exporter, Importer importer, GraphConfig limits, int importsAtOnce) {
+  ExchangeRoutes(Exporter exporter, Importer importer, GraphConfig limits, int importsAtOnce, int exportsAtOnce) {
     this.exporter = exporter;
     this.importer = importer;
     this.limits = limits;
     this.importsAtOnce = importsAtOnce;
+    this.exportsAtOnce = exportsAtOnce;
   }
 
   /** Admission before the body is read: at most IMPORTS_AT_ONCE documents held here while they are read and checked. */
@@ -53,7 +56,14 @@ final class ExchangeRoutes {
 
   private void export(RoutingContext ctx) {
     Caller caller = Callers.required(ctx, "export");
-    exporter.export(caller.userId(), ctx.response()).onFailure(failure -> {
+    if (exporting >= exportsAtOnce) {
+      // Each export holds a PostgreSQL connection while its client reads: slow readers must not take the pool.
+      ctx.response().putHeader("Retry-After", "30");
+      throw new ProblemException(Problem.of(429, "too-many-exports", "Too many exports",
+          "This server is streaming " + exportsAtOnce + " exports already. Please retry in a minute."));
+    }
+    exporting++;
+    exporter.export(caller.userId(), ctx.response()).onComplete(done -> exporting--).onFailure(failure -> {
       if (!ctx.response().headWritten()) {
         ctx.fail(failure);
       }
