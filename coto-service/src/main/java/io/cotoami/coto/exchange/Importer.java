@@ -176,7 +176,11 @@ public final class Importer {
           vertx.cancelTimer(heartbeat);
           running.decrementAndGet();
           if (outcome.succeeded()) {
-            LOG.atInfo().addKeyValue("job", jobId).log("Import done: {}", outcome.result().encode());
+            // Counts only: the renamed cotonomas' names are the person's words, not the log's business.
+            JsonObject result = outcome.result();
+            LOG.atInfo().addKeyValue("job", jobId).log("Import done: created {}, skipped {}, renamed {}",
+                result.getJsonObject("created").encode(), result.getInteger("skipped"),
+                result.getJsonArray("renamed").size());
             return finish(jobId, "done", document.total(), outcome.result(), null);
           }
           Throwable failure = outcome.cause();
