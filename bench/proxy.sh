@@ -28,8 +28,15 @@ for tool in wrk nginx taskset python3 curl; do
 done
 [ -f dev-stack/target/dev-stack.jar ] || ./cotoami build
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-gateway_port=$(free_port)
+# N distinct free ports: every socket stays bound until all are picked, since the kernel hands a
+# port just closed out again (two services drawing one port made the launcher refuse to start).
+free_ports() { python3 -c '
+import socket, sys
+held = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in held: s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in held))' "$1"; }
+free_port() { free_ports 1; }
+read -r gateway_port pg_port redis_port smtp_port mail_port <<< "$(free_ports 5)"
 
 cleanup() {
   [ -n "${nginx_pid:-}" ] && kill "$nginx_pid" 2>/dev/null || true
@@ -37,11 +44,13 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+# A step that fails says which, with the system's last lines, before the work directory goes.
+trap 'say "failed at line $LINENO: $BASH_COMMAND"; [ -f "$work/stack.log" ] && tail -20 "$work/stack.log" >&2' ERR
 
 say "starting the system (two mail-service instances; $pinning); logs in $work/stack.log"
 COTOAMI_HOME="$root" COTOAMI_DATA_DIR="$work/data" COTOAMI_PORT="$gateway_port" \
-  COTOAMI_PG_PORT=$(free_port) COTOAMI_REDIS_PORT=$(free_port) COTOAMI_SMTP_PORT=$(free_port) \
-  COTOAMI_MAIL_PORT=$(free_port) COTOAMI_CLUSTER_NAME="bench-$$" COTOAMI_LOG_FORMAT=json LOG_LEVEL=WARN \
+  COTOAMI_PG_PORT="$pg_port" COTOAMI_REDIS_PORT="$redis_port" COTOAMI_SMTP_PORT="$smtp_port" \
+  COTOAMI_MAIL_PORT="$mail_port" COTOAMI_CLUSTER_NAME="bench-$$" COTOAMI_LOG_FORMAT=json LOG_LEVEL=WARN \
   COTOAMI_JAVA_OPTS="${BENCH_JAVA_OPTS:-}" \
   $on_servers java -Xmx256m -jar dev-stack/target/dev-stack.jar up --scale mail-service=2 > "$work/stack.log" 2>&1 &
 stack_pid=$!

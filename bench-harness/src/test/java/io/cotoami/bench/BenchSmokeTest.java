@@ -72,13 +72,14 @@ class BenchSmokeTest {
       assertTrue(Tools.installed(tool), tool + " is needed (apt-get install wrk nginx-light; .ci/run does it)");
     }
     Path out = Files.createTempFile("cotoami-proxy-", ".md");
+    Path log = Files.createTempFile("cotoami-proxy-", ".log");
     ProcessBuilder builder = new ProcessBuilder("bench/proxy.sh").directory(HOME.toFile()).redirectErrorStream(true)
-        .redirectOutput(Files.createTempFile("cotoami-proxy-", ".log").toFile());
+        .redirectOutput(log.toFile());
     builder.environment().putAll(Map.of("DURATION", "1", "WARMUP", "1", "WARMUP_MAX_ROUNDS", "1", "ROUNDS", "1",
         "BENCH_OUTPUT", out.toString()));
     Process process = builder.start();
     assertTrue(process.waitFor(5, TimeUnit.MINUTES), "proxy.sh finished");
-    assertEquals(0, process.exitValue(), "proxy.sh succeeded");
+    assertEquals(0, process.exitValue(), () -> "proxy.sh succeeded; its output:\n" + tail(log));
     String doc = Files.readString(out);
     for (String target : List.of("direct to one mail-service instance", "gateway, route cookie",
         "nginx, cookie-hash stickiness")) {
@@ -86,6 +87,16 @@ class BenchSmokeTest {
       String[] cells = row.split("\\|");
       assertTrue(Double.parseDouble(cells[2].trim()) > 0, row);
       assertEquals("0", cells[5].trim(), "no failed requests: " + row);
+    }
+  }
+
+  /** The script's last lines, so that a failure says why (its stack log's path is among them). */
+  private static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (java.io.IOException e) {
+      return "(cannot read " + log + ": " + e + ")";
     }
   }
 }
