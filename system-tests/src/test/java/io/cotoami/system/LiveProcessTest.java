@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cotoami.common.config.PgConfig;
 import io.cotoami.auth.AuthServiceMain;
+import io.cotoami.common.cluster.HazelcastConfigs;
 import io.cotoami.coto.CotoServiceMain;
 import io.cotoami.gateway.GatewayMain;
 import io.cotoami.infra.FreePorts;
@@ -381,6 +382,45 @@ class LiveProcessTest {
 
   @Test
   @Order(6)
+  @DisplayName("A gateway frozen past the heartbeat drops out of the cluster with its viewers; merged back, it shows them to the others again and streams events to them")
+  void presenceAfterMerge() throws Exception {
+    User cleo = user("cleo");
+    User dan = user("dan");
+    String room = cotonoma(cleo, dan);
+    LiveProbe cleoOnA = connect(portA, cleo.token()).subscribe(room, null);
+    cleoOnA.next("subscribed");
+    LiveProbe danOnB = connect(portB, dan.token()).subscribe(room, null);
+    danOnB.next("subscribed");
+    cleoOnA.viewers(List.of(cleo.id(), dan.id()));
+
+    long frozenAt = System.nanoTime();
+    try (Freeze frozen = Freeze.process(gatewayB.process().pid())) {
+      httpA.until("/api/instances", r -> !gatewayListed(r.bodyAsJsonObject(), gatewayB.process().pid()), 30);
+      cleoOnA.viewers(List.of(cleo.id()));
+      // Past the heartbeat timeout, so that the cluster removes gateway B and it must merge back.
+      long splitAfter = HazelcastConfigs.MAX_NO_HEARTBEAT.plusSeconds(4).toNanos();
+      TimeUnit.NANOSECONDS.sleep(Math.max(0, frozenAt + splitAfter - System.nanoTime()));
+    }
+    gatewayB.awaitLog(line -> line.contains(" is merging "), 60);
+    // Merged back: gateway B is in the others' table again and its viewer in the room's presence.
+    httpA.until("/api/instances", r -> gatewayListed(r.bodyAsJsonObject(), gatewayB.process().pid()), 60);
+    cleoOnA.viewers(List.of(cleo.id(), dan.id()));
+    post(cleo, null, "/api/cotos", coto(room, "after the merge"));
+    cleoOnA.next("event");
+    JsonObject event = danOnB.next("event");
+    assertEquals("after the merge", content(event));
+    cleoOnA.ws.close();
+    danOnB.ws.close();
+  }
+
+  /** Whether the gateway process {@code pid} is in this registry answer (an instance id is host-pid-random). */
+  private static boolean gatewayListed(JsonObject instances, long pid) {
+    return instances.getJsonArray("instances").stream().map(JsonObject.class::cast)
+        .anyMatch(i -> "gateway".equals(i.getString("service")) && i.getString("instanceId").contains("-" + pid + "-"));
+  }
+
+  @Test
+  @Order(7)
   @DisplayName("Presence and typing across gateway processes; after gateway B is killed its viewer disappears by itself and, back through gateway A, misses nothing")
   void presenceAndKilledGateway() throws Exception {
     User ann = user("ann");

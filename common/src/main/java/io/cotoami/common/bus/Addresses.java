@@ -71,8 +71,12 @@ public final class Addresses {
    */
   public static final String TIMELINES_OPEN = "coto.timelines.open";
 
-  /** A gateway's viewers of a cotonoma changed: {@code {"timeline": <bus name>}}; every gateway refreshes its subscribers. */
-  public static final String PRESENCE_CHANGED = "gateway.events.presence-changed";
+  /**
+   * A gateway's viewers of a cotonoma: its {@code PresenceSummary} (gateway/live), published when
+   * they change and again every third of {@code WS_PRESENCE_TTL}; every other gateway keeps the
+   * latest one of each gateway until the TTL passes without a renewal.
+   */
+  public static final String PRESENCE = "gateway.events.presence";
   /** Someone is typing in a cotonoma: {@code {"timeline", "socketId", "user": {...}}}. */
   public static final String TYPING = "gateway.events.typing";
 }

@@ -51,9 +51,6 @@ public final class LiveSockets {
   private final Map<String, Set<Subscription>> byTimeline = new HashMap<>();
   private final Set<LiveClient> clients = new LinkedHashSet<>();
   private final Presence presence;
-  /** Presence reads running at once, on this gateway; a stalled one keeps a worker thread till Hazelcast answers. */
-  static final int PRESENCE_READS = 8;
-  private final BoundedReads presenceReads;
 
   public LiveSockets(Vertx vertx, SessionVerifier verifier, SameOrigin origins, LiveConfig config, Duration busTimeout) {
     this.vertx = vertx;
@@ -62,7 +59,6 @@ public final class LiveSockets {
     this.config = config;
     this.busTimeout = busTimeout;
     this.presence = new Presence(vertx, config.presenceTtl());
-    this.presenceReads = new BoundedReads(PRESENCE_READS, presence.readDeadline());
   }
 
   /** Listens to the timeline events and sign-outs; call from the verticle that serves the sockets. */
@@ -72,7 +68,7 @@ public final class LiveSockets {
       all = all.compose(v -> vertx.eventBus().<JsonObject>consumer(kind.address(), m -> dispatch(m.body()))
           .completion());
     }
-    // Renewed at a third of the time to live: a live socket's entry never lapses, a dead gateway's does.
+    // Renewed at a third of the time to live: a live gateway's summaries never lapse, a dead one's do.
     vertx.setPeriodic(Math.max(100, presence.ttl().toMillis() / 3), id -> renewPresence());
     long ping = config.pingInterval().toMillis();
     vertx.setPeriodic(ping, id -> List.copyOf(clients).forEach(c -> c.ping(ping * 1_000_000)));
@@ -80,8 +76,7 @@ public final class LiveSockets {
     Context context = vertx.getOrCreateContext();
     verifier.onRevoked(revocation -> context.runOnContext(v -> signedOut(revocation)));
     return all
-        .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.PRESENCE_CHANGED,
-            m -> schedulePresence(m.body().getString("timeline"))).completion())
+        .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.PRESENCE, m -> heard(m.body())).completion())
         .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.TYPING, m -> typing(m.body())).completion());
   }
 
@@ -104,6 +99,20 @@ public final class LiveSockets {
         .put("socketId", client.id()).put("user", client.viewer()));
   }
 
+  /** Another gateway's summary of its viewers: this gateway's viewers of that cotonoma are told if it changes anything. */
+  private void heard(JsonObject summary) {
+    String changed;
+    try {
+      changed = presence.heard(summary);
+    } catch (IllegalArgumentException e) {
+      LOG.warn("A presence summary was malformed and is ignored: {}", e.getMessage());
+      return;
+    }
+    if (changed != null) {
+      schedulePresence(changed);
+    }
+  }
+
   /**
    * Presence of one cotonoma on this gateway: the frame last sent, whether a send is scheduled,
    * and the subscribers that have not had a frame yet.
@@ -111,8 +120,6 @@ public final class LiveSockets {
   private static final class Shown {
     String lastFrame;
     boolean scheduled;
-    /** The last read failed (said once at WARN, and once at INFO when a read succeeds again). */
-    boolean failing;
     final Set<Subscription> waiting = new LinkedHashSet<>();
   }
 
@@ -123,6 +130,7 @@ public final class LiveSockets {
   void showPresence(Subscription subscription) {
     shown.computeIfAbsent(subscription.busName(), k -> new Shown()).waiting.add(subscription);
     presence.join(subscription.busName(), subscription.client().id(), subscription.client().viewer());
+    schedulePresence(subscription.busName());
   }
 
   /**
@@ -143,67 +151,34 @@ public final class LiveSockets {
     }
   }
 
-  /**
-   * Sends the viewers once read. A read that fails or misses its deadline (a cluster map stalled
-   * by a frozen or departing member) is tried again a {@code presenceInterval} later, so that the
-   * timeline's presence never waits for it; one refused because {@link #PRESENCE_READS} are still
-   * running waits for the next renewal.
-   */
+  /** Sends the viewers, when they changed since the last frame (and to new subscribers anyway). */
   private void sendViewers(String timeline, Shown state) {
-    presenceReads.read(() -> presence.viewers(timeline)).onComplete(result -> {
-      state.scheduled = false;
-      Set<Subscription> now = byTimeline.get(timeline);
-      if (now == null || shown.get(timeline) != state) {
-        return;
-      }
-      if (result.failed()) {
-        if (result.cause() instanceof BoundedReads.Busy) {
-          LOG.debug("Presence of {} waits for the next renewal: {}", timeline, result.cause().getMessage());
-        } else {
-          if (!state.failing) {
-            LOG.warn("Presence of {} not read within {} ms ({}): trying again", timeline,
-                presenceReads.deadline().toMillis(), result.cause().toString());
-          }
-          state.failing = true;
-          schedulePresence(timeline);
-        }
-        return;
-      }
-      if (state.failing) {
-        LOG.info("Presence of {} read again", timeline);
-        state.failing = false;
-      }
-      String frame = new JsonObject().put("type", "presence").put("timeline", timeline).mergeIn(result.result())
-          .encode();
-      Set<Subscription> targets = frame.equals(state.lastFrame) ? Set.copyOf(state.waiting) : Set.copyOf(now);
-      state.lastFrame = frame;
-      state.waiting.clear();
-      for (Subscription subscription : targets) {
-        if (now.contains(subscription) && subscription.shown()) {
-          subscription.client().sendEncoded(frame);
-        }
-      }
-    });
-  }
-
-  private void renewPresence() {
-    Set<String> timelines = new LinkedHashSet<>();
-    for (LiveClient client : clients) {
-      for (Subscription subscription : client.subscriptions()) {
-        if (subscription.shown()) {
-          presence.renew(subscription.busName(), client.id(), client.viewer());
-          timelines.add(subscription.busName());
-        }
+    state.scheduled = false;
+    Set<Subscription> now = byTimeline.get(timeline);
+    if (now == null || shown.get(timeline) != state) {
+      return;
+    }
+    String frame = new JsonObject().put("type", "presence").put("timeline", timeline)
+        .mergeIn(presence.viewers(timeline)).encode();
+    Set<Subscription> targets = frame.equals(state.lastFrame) ? Set.copyOf(state.waiting) : Set.copyOf(now);
+    state.lastFrame = frame;
+    state.waiting.clear();
+    for (Subscription subscription : targets) {
+      if (now.contains(subscription) && subscription.shown()) {
+        subscription.client().sendEncoded(frame);
       }
     }
-    // Viewers of a dead gateway expire without an event: looking again at each renewal shows it.
-    timelines.forEach(this::schedulePresence);
+  }
+
+  /** Publishes this gateway's summaries again; the viewers of a gateway that stopped renewing lapse without an event. */
+  private void renewPresence() {
+    presence.renew().forEach(this::schedulePresence);
   }
 
   /**
    * After a cluster merge: events published while this gateway was cut off never reached it, so
    * every subscription fetches what it missed (or is told to resync), and this gateway's viewers
-   * are put back in the merged presence maps at once. Call on the sockets' event loop.
+   * are published to the merged cluster at once. Call on the sockets' event loop.
    */
   public void catchUpAfterMerge() {
     for (LiveClient client : List.copyOf(clients)) {
@@ -275,9 +250,6 @@ public final class LiveSockets {
 
   void unregister(Subscription subscription) {
     subscription.cancel();
-    if (subscription.shown()) {
-      presence.leave(subscription.busName(), subscription.client().id());
-    }
     Shown state = shown.get(subscription.busName());
     if (state != null) {
       state.waiting.remove(subscription);
@@ -289,6 +261,10 @@ public final class LiveSockets {
         byTimeline.remove(subscription.busName());
         shown.remove(subscription.busName());
       }
+    }
+    if (subscription.shown()) {
+      presence.leave(subscription.busName(), subscription.client().id());
+      schedulePresence(subscription.busName());
     }
   }
 
@@ -311,7 +287,10 @@ public final class LiveSockets {
     for (LiveClient client : clients) {
       if (client.renamed(user.getString("id"), user.getString("name"))) {
         client.subscriptions().stream().filter(Subscription::shown)
-            .forEach(subscription -> presence.join(subscription.busName(), client.id(), client.viewer()));
+            .forEach(subscription -> {
+              presence.join(subscription.busName(), client.id(), client.viewer());
+              schedulePresence(subscription.busName());
+            });
       }
     }
   }

@@ -1,88 +1,91 @@
 package io.cotoami.gateway.live;
 
 import io.cotoami.common.bus.Addresses;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.shareddata.AsyncMap;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 
 /**
- * Who is viewing each cotonoma, where every gateway replica can see it: one cluster-wide map per
- * cotonoma, an entry per viewing socket with a time to live. The gateway holding the socket
- * renews its entries; when a gateway dies its entries expire by themselves (no ghosts after
- * {@code ttl}), and every gateway looks again at each renewal.
+ * Who is viewing each cotonoma, on every gateway replica, without a cluster-wide read: each
+ * gateway publishes a {@link PresenceSummary} of its own viewers of a cotonoma on
+ * {@code gateway.events.presence} when they change, and all of them again every third of the
+ * time to live; every gateway keeps the others' latest summaries ({@link PresenceBook}) and
+ * drops one that was not renewed within the TTL, so a dead, frozen or cut-off gateway's viewers
+ * vanish by themselves, after the TTL, whatever Hazelcast is doing meanwhile. One per
+ * {@link LiveSockets}, used on its event loop.
  */
 final class Presence {
-  private static final String MAP_PREFIX = "cotoami.presence.";
-  /** Viewers listed by name in a presence frame; the frame also says how many there are in all. */
-  static final int MAX_LISTED = 20;
   private final Vertx vertx;
   private final Duration ttl;
+  private final PresenceBook book;
+  /** The summary last published for each timeline this gateway's sockets view. */
+  private final Map<String, PresenceSummary> published = new HashMap<>();
 
   Presence(Vertx vertx, Duration ttl) {
     this.vertx = vertx;
     this.ttl = ttl;
+    this.book = new PresenceBook(UUID.randomUUID().toString(), ttl.toMillis());
   }
 
   Duration ttl() {
     return ttl;
   }
 
-  /**
-   * How long a read of the viewers may take before it is given up and tried again: a third of
-   * the time to live (the renewal period), at most 2 s and at least 100 ms. A healthy read takes
-   * milliseconds; one stuck on a member that froze or is leaving may take Hazelcast's whole
-   * operation timeout.
-   */
-  Duration readDeadline() {
-    long third = ttl.toMillis() / 3;
-    return Duration.ofMillis(Math.max(100, Math.min(2000, third)));
+  /** A socket here views the timeline (again, or under a new name): published if that changes its summary. */
+  void join(String timeline, String socketId, JsonObject user) {
+    book.join(timeline, socketId, user);
+    publishIfChanged(timeline);
   }
 
-  Future<Void> join(String timeline, String socketId, JsonObject user) {
-    return map(timeline).compose(map -> map.put(socketId, user.encode(), ttl.toMillis()))
-        .onSuccess(v -> changed(timeline));
-  }
-
-  Future<Void> renew(String timeline, String socketId, JsonObject user) {
-    return map(timeline).compose(map -> map.put(socketId, user.encode(), ttl.toMillis()));
-  }
-
-  Future<Void> leave(String timeline, String socketId) {
-    return map(timeline).compose(map -> map.remove(socketId)).<Void>mapEmpty()
-        .onSuccess(v -> changed(timeline));
+  void leave(String timeline, String socketId) {
+    book.leave(timeline, socketId);
+    publishIfChanged(timeline);
   }
 
   /**
-   * The distinct users viewing the timeline now: {@code count} of them, and the first
-   * {@link #MAX_LISTED} by name as {@code viewers}, so a frame stays small in a crowded room.
+   * Another gateway's summary; returns its timeline when that changes the viewers there, else null.
+   * A malformed one fails with {@link IllegalArgumentException}.
    */
-  Future<JsonObject> viewers(String timeline) {
-    return map(timeline).compose(AsyncMap::values).map(values -> {
-      Map<String, JsonObject> byUser = new HashMap<>();
-      values.forEach(value -> {
-        JsonObject user = new JsonObject(value);
-        byUser.putIfAbsent(user.getString("userId"), user);
-      });
-      List<JsonObject> listed = byUser.values().stream()
-          .sorted(Comparator.comparing((JsonObject u) -> String.valueOf(u.getString("name")))
-              .thenComparing(u -> u.getString("userId")))
-          .limit(MAX_LISTED).toList();
-      return new JsonObject().put("viewers", new JsonArray(listed)).put("count", byUser.size());
-    });
+  String heard(JsonObject body) {
+    PresenceSummary summary = PresenceSummary.fromJson(body);
+    return book.heard(summary, now()) ? summary.timeline() : null;
   }
 
-  private void changed(String timeline) {
-    vertx.eventBus().publish(Addresses.PRESENCE_CHANGED, new JsonObject().put("timeline", timeline));
+  /** Publishes every summary of this gateway again, and drops the lapsed ones of others; returns the timelines that changed. */
+  Set<String> renew() {
+    for (String timeline : book.timelines()) {
+      publish(book.summary(timeline));
+    }
+    return book.lapse(now());
   }
 
-  private Future<AsyncMap<String, String>> map(String timeline) {
-    return vertx.sharedData().getClusterWideMap(MAP_PREFIX + timeline);
+  /** The distinct viewers on every gateway: {@code count}, and the first {@link PresenceBook#MAX_LISTED} as {@code viewers}. */
+  JsonObject viewers(String timeline) {
+    return book.viewers(timeline);
+  }
+
+  private void publishIfChanged(String timeline) {
+    PresenceSummary summary = book.summary(timeline);
+    PresenceSummary last = published.get(timeline);
+    if (summary.count() == 0 ? last != null : !summary.equals(last)) {
+      publish(summary);
+    }
+  }
+
+  private void publish(PresenceSummary summary) {
+    if (summary.count() == 0) {
+      published.remove(summary.timeline());
+    } else {
+      published.put(summary.timeline(), summary);
+    }
+    vertx.eventBus().publish(Addresses.PRESENCE, summary.toJson());
+  }
+
+  private static long now() {
+    return System.nanoTime() / 1_000_000;
   }
 }
