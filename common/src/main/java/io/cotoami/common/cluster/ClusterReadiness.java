@@ -27,7 +27,11 @@ import org.slf4j.LoggerFactory;
  *   <li>it was paused (a GC pause, SIGSTOP, a stalled VM) long enough for the others to have
  *       dropped it, until Hazelcast has had time to notice ({@link #SETTLE});</li>
  *   <li>it is merging into another cluster, or has merged and its catch-up tasks (see
- *       {@link #afterMerge}) have not all succeeded yet.</li>
+ *       {@link #afterMerge}) have not all succeeded yet;</li>
+ *   <li>it joined (or merged) and the partitions it owns are not in sync yet: their backups are
+ *       still being copied ({@link #inSync}), for at most {@link #SYNC_MAX_WAIT}. A rolling
+ *       update then stops the old instance only once the new one holds its share, so that the old
+ *       one's hand-over at SIGTERM is short.</li>
  * </ul>
  * The state is fed by Hazelcast's membership and lifecycle events and by a tick on the event
  * loop; {@link #problem()} is what the {@code cluster} readiness check reports.
@@ -39,6 +43,8 @@ public final class ClusterReadiness {
   /** After a pause, how long until Hazelcast has compared heartbeats and shown what is left. */
   public static final Duration SETTLE = Duration.ofSeconds(3);
   static final Duration TICK = Duration.ofMillis(250);
+  /** Past this after a join or merge the instance is ready even if its partitions never settled (a churning cluster). */
+  public static final Duration SYNC_MAX_WAIT = Duration.ofSeconds(30);
 
   private final int minMembers;
   private final LongSupplier clock;
@@ -51,6 +57,8 @@ public final class ClusterReadiness {
   private long caughtUpGeneration;
   private long lastTick;
   private long unsettledUntil;
+  /** While not 0: the partitions are being synced since then (clock millis). */
+  private long syncingSince;
 
   ClusterReadiness(int minMembers, int members, LongSupplier clock, BooleanSupplier active) {
     this.minMembers = minMembers;
@@ -87,7 +95,31 @@ public final class ClusterReadiness {
       }
     });
     vertx.setPeriodic(TICK.toMillis(), id -> readiness.tick());
+    readiness.syncing();
+    readiness.followSync(vertx, () -> hazelcast.getPartitionService().isLocalMemberSafe());
     return readiness;
+  }
+
+  /**
+   * Asks, on a worker thread and one question at a time (Hazelcast's answer may wait on replica
+   * checks), whether this member's partitions are in sync: at once, then every tick while they are
+   * being synced.
+   */
+  private void followSync(Vertx vertx, BooleanSupplier localMemberSafe) {
+    java.util.concurrent.atomic.AtomicBoolean asking = new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable ask = () -> {
+      if (!syncingNow() || !asking.compareAndSet(false, true)) {
+        return;
+      }
+      vertx.executeBlocking(localMemberSafe::getAsBoolean, false).onComplete(ar -> {
+        asking.set(false);
+        if (ar.succeeded() && ar.result()) {
+          inSync();
+        }
+      });
+    };
+    ask.run();
+    vertx.setPeriodic(TICK.toMillis(), id -> ask.run());
   }
 
   /** A task that must succeed after every merge before the instance is ready again (e.g. reload a list it follows by events). */
@@ -107,6 +139,13 @@ public final class ClusterReadiness {
       return "catching up after a merge";
     }
     long now = clock.getAsLong();
+    if (syncingSince != 0) {
+      if (now - syncingSince < SYNC_MAX_WAIT.toMillis()) {
+        return "its partitions are not in sync yet (joined moments ago)";
+      }
+      LOG.warn("This member's partitions were not in sync {} after it joined: ready anyway", SYNC_MAX_WAIT);
+      syncingSince = 0;
+    }
     if (now - lastTick > PAUSE.toMillis()) {
       // The ticker has not run since the pause yet: this check is the first to notice.
       unsettledUntil = Math.max(unsettledUntil, now + SETTLE.toMillis());
@@ -135,7 +174,22 @@ public final class ClusterReadiness {
   /** Returns the generation of this merge; it is caught up when {@link #caughtUp(long)} gets it. */
   synchronized long merged() {
     merging = false;
+    syncing();
     return ++mergeGeneration;
+  }
+
+  /** Its partitions are (again) being synced: not ready until {@link #inSync()}, or {@link #SYNC_MAX_WAIT}. */
+  synchronized void syncing() {
+    syncingSince = Math.max(1, clock.getAsLong());
+  }
+
+  /** Whether it still waits for its partitions. */
+  synchronized boolean syncingNow() {
+    return syncingSince != 0;
+  }
+
+  synchronized void inSync() {
+    syncingSince = 0;
   }
 
   synchronized void caughtUp(long generation) {

@@ -112,12 +112,12 @@ public final class ServiceInstance {
     return draining;
   }
 
-  /** The port actually bound (differs from the configured one when that was 0). */
   /** Requests being served now (what a drain waits for). */
   public int requestsInFlight() {
     return inFlight.get();
   }
 
+  /** The port actually bound (differs from the configured one when that was 0). */
   public int httpPort() {
     return server == null ? -1 : server.actualPort();
   }

@@ -84,6 +84,30 @@ class ClusterReadinessTest {
     readiness.caughtUp(first);
     assertEquals("catching up after a merge", readiness.problem());
     readiness.caughtUp(second);
+    assertEquals("its partitions are not in sync yet (joined moments ago)", readiness.problem(),
+        "a merged member takes its share of the partitions again");
+    readiness.inSync();
     assertNull(readiness.problem());
+  }
+
+  @Test
+  @DisplayName("A member that joined is not ready until its partitions are in sync, and ready anyway after 30 s of a cluster that never settles")
+  void joining() {
+    ClusterReadiness readiness = readiness(1, 2);
+    readiness.syncing();
+    assertEquals("its partitions are not in sync yet (joined moments ago)", readiness.problem());
+    readiness.inSync();
+    assertNull(readiness.problem());
+
+    readiness.syncing();
+    for (long waited = 250; waited < ClusterReadiness.SYNC_MAX_WAIT.toMillis(); waited += 250) {
+      now.addAndGet(250);
+      readiness.tick();
+      assertEquals("its partitions are not in sync yet (joined moments ago)", readiness.problem(), waited + " ms");
+    }
+    now.addAndGet(250);
+    readiness.tick();
+    assertNull(readiness.problem());
+    assertTrue(!readiness.syncingNow(), "it stopped waiting");
   }
 }
