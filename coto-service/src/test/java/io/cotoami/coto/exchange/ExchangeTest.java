@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cotoami.coto.CotoServiceHarness;
+import io.cotoami.coto.TestPerson;
 import io.cotoami.infra.OnContext;
-import io.cotoami.infra.SessionKeyPair;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -18,7 +18,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,14 +31,12 @@ class ExchangeTest {
   /** Low, so that an import can be made to break the bound only once it has written its cotos. */
   private static final int PINS_PER_STOCK = 5;
   private static CotoServiceHarness harness;
-  private static SessionKeyPair keys;
   private static OnContext calls;
   private static WebClient client;
 
   @BeforeAll
   static void start() throws Exception {
     harness = CotoServiceHarness.start(Map.of("GRAPH_PINS_PER_STOCK", String.valueOf(PINS_PER_STOCK)));
-    keys = harness.keys();
     calls = harness.calls();
     client = harness.client();
   }
@@ -54,58 +51,58 @@ class ExchangeTest {
   @Test
   @DisplayName("An account exported and imported into a fresh account gives the same graph, and importing the same file again adds nothing")
   void roundTrip() throws Exception {
-    Person alice = person("alice");
-    Person bob = person("bob");
+    TestPerson alice = person("alice");
+    TestPerson bob = person("bob");
     String trip = alice.cotonoma("Trip", null);
     String sub = alice.cotonoma("Kyoto days", trip);
     alice.addMember(trip, "friend@example.com");
-    alice.addMember(trip, bob.email);
+    alice.addMember(trip, bob.email());
     String home1 = alice.coto("会議 at home", null, "a summary");
     String inTrip = alice.coto("京都 in the trip", trip, null);
     String inSub = alice.coto("temples in the sub", sub, null);
     String last = alice.coto("the last one", trip, null);
     String bobs = bob.cotonoma("Bob's room", null);
-    bob.addMember(bobs, alice.email);
+    bob.addMember(bobs, alice.email());
     String elsewhere = alice.coto("mine in bob's room", bobs, null);
     alice.ok(HttpMethod.POST, "/api/cotos/" + inTrip + "/reposts", new JsonObject().put("cotonomaKey", sub));
     alice.ok(HttpMethod.PUT, "/api/cotos/" + home1, new JsonObject().put("content", "会議 at home, edited")
         .put("summary", "a summary"));
-    alice.pin(inTrip, trip);
-    alice.pin(last, trip);
-    alice.pin(home1, null);
-    alice.pin(inSub, null);
-    alice.connect(home1, inTrip, "例えば");
-    alice.connect(home1, inSub, null);
-    alice.connect(inTrip, last, "because");
-    alice.connect(inSub, elsewhere, "see");
+    pinned(alice, inTrip, trip);
+    pinned(alice, last, trip);
+    pinned(alice, home1, null);
+    pinned(alice, inSub, null);
+    connected(alice, home1, inTrip, "例えば");
+    connected(alice, home1, inSub, null);
+    connected(alice, inTrip, last, "because");
+    connected(alice, inSub, elsewhere, "see");
     // Not Alice's: Bob's coto, connected from hers, stays out of her export.
     String bobsCoto = bob.coto("bob's own", bobs, null);
-    alice.connect(elsewhere, bobsCoto, "not exported");
+    connected(alice, elsewhere, bobsCoto, "not exported");
 
-    JsonObject exported = alice.export();
+    JsonObject exported = export(alice);
     assertEquals("cotoami-export", exported.getString("format"));
     assertEquals(1, exported.getInteger("version"));
     List<String> graph = graph(exported);
     assertTrue(graph.contains("coto [mine in bob's room] null in home"), graph.toString());
     assertTrue(graph.stream().noneMatch(line -> line.contains("bob's own")), graph.toString());
 
-    Person carol = person("carol");
-    JsonObject job = carol.importDocument(exported);
+    TestPerson carol = person("carol");
+    JsonObject job = importDocument(carol, exported);
     assertEquals("done", job.getString("state"), job.encode());
     assertEquals(job.getInteger("total"), job.getInteger("done"));
-    JsonObject again = carol.export();
+    JsonObject again = export(carol);
     assertEquals(graph, graph(again), "the same graph in the fresh account");
     assertTrue(again.getJsonArray("cotos").stream().map(c -> ((JsonObject) c).getString("id"))
         .noneMatch(id -> id.equals(home1)), "imported cotos have ids of their own");
 
-    JsonObject twice = carol.importDocument(exported);
+    JsonObject twice = importDocument(carol, exported);
     assertEquals("done", twice.getString("state"), twice.encode());
     assertEquals(new JsonObject().put("cotonomas", 0).put("cotos", 0).put("reposts", 0).put("pins", 0)
         .put("connections", 0), twice.getJsonObject("result").getJsonObject("created"));
-    assertEquals(graph, graph(carol.export()), "no duplicates after the second import");
+    assertEquals(graph, graph(export(carol)), "no duplicates after the second import");
 
     // Imported into the account it came from, names are taken: the cotonomas come in as "(2)".
-    JsonObject back = alice.importDocument(exported);
+    JsonObject back = importDocument(alice, exported);
     assertEquals("done", back.getString("state"), back.encode());
     assertEquals(new JsonArray(List.of("Trip → Trip (2)", "Kyoto days → Kyoto days (2)")),
         back.getJsonObject("result").getJsonArray("renamed"));
@@ -114,7 +111,7 @@ class ExchangeTest {
   @Test
   @DisplayName("A document with a bad record is refused with a problem naming the first one, and nothing of it is written")
   void badRecords() throws Exception {
-    Person dave = person("dave");
+    TestPerson dave = person("dave");
     JsonObject good = new JsonObject().put("format", "cotoami-export").put("version", 1)
         .put("cotonomas", new JsonArray().add(new JsonObject().put("key", "k1").put("name", "Room")))
         .put("cotos", new JsonArray()
@@ -126,41 +123,41 @@ class ExchangeTest {
     JsonObject tooLong = good.copy();
     tooLong.getJsonArray("cotos").add(new JsonObject().put("id", "c4").put("content", "x".repeat(2501)))
         .add(new JsonObject().put("id", "c5").put("content", ""));
-    assertBad(dave.post(tooLong), "/cotos/3", "2500");
+    assertBad(post(dave, tooLong), "/cotos/3", "2500");
 
     JsonObject dangling = good.copy();
     dangling.getJsonArray("pins").add(new JsonObject().put("id", "p2").put("cotoId", "nowhere"));
-    assertBad(dave.post(dangling), "/pins/1", "cotoId");
+    assertBad(post(dave, dangling), "/pins/1", "cotoId");
 
     JsonObject wrongRoom = good.copy();
     wrongRoom.getJsonArray("pins").add(new JsonObject().put("id", "p2").put("cotoId", "c2").put("cotonomaKey", "k1"));
-    assertBad(dave.post(wrongRoom), "/pins/1", "posted in that cotonoma");
+    assertBad(post(dave, wrongRoom), "/pins/1", "posted in that cotonoma");
 
     JsonObject orphan = good.copy();
     orphan.getJsonArray("cotonomas").add(new JsonObject().put("key", "k2").put("name", "Child").put("parentKey", "k9"));
-    assertBad(dave.post(orphan), "/cotonomas/1", "parentKey");
+    assertBad(post(dave, orphan), "/cotonomas/1", "parentKey");
 
-    assertBad(dave.post(good.copy().put("format", "something-else")), "/format", "format");
-    assertBad(dave.post(good.copy().put("version", 2)), "/version", "version");
-    HttpResponse<Buffer> cut = dave.postRaw(good.encode().substring(0, good.encode().length() - 30));
+    assertBad(post(dave, good.copy().put("format", "something-else")), "/format", "format");
+    assertBad(post(dave, good.copy().put("version", 2)), "/version", "version");
+    HttpResponse<Buffer> cut = postRaw(dave, good.encode().substring(0, good.encode().length() - 30));
     assertEquals(400, cut.statusCode(), cut.bodyAsString());
     assertEquals("urn:cotoami:problem:invalid-document", cut.bodyAsJsonObject().getString("type"));
 
-    JsonObject nothing = dave.export();
+    JsonObject nothing = export(dave);
     assertEquals(0, nothing.getJsonArray("cotos").size(), "nothing was written");
     assertEquals(0, nothing.getJsonArray("cotonomas").size());
 
-    JsonObject job = dave.importDocument(good);
+    JsonObject job = importDocument(dave, good);
     assertEquals("done", job.getString("state"), job.encode());
-    assertEquals(3, dave.export().getJsonArray("cotos").size() - 1, "three cotos and the room's own");
+    assertEquals(3, export(dave).getJsonArray("cotos").size() - 1, "three cotos and the room's own");
   }
 
   @Test
   @DisplayName("An import that breaks a bound only once its cotos are written fails as a job, and none of it stays")
   void failedJobLeavesNothing() throws Exception {
-    Person erin = person("erin");
+    TestPerson erin = person("erin");
     for (int i = 0; i < 3; i++) {
-      erin.pin(erin.coto("pinned before " + i, null, null), null);
+      pinned(erin, erin.coto("pinned before " + i, null, null), null);
     }
     JsonArray cotos = new JsonArray();
     JsonArray pins = new JsonArray();
@@ -172,10 +169,10 @@ class ExchangeTest {
     }
     JsonObject document = new JsonObject().put("format", "cotoami-export").put("version", 1)
         .put("cotos", cotos).put("pins", pins);
-    JsonObject job = erin.importDocument(document);
+    JsonObject job = importDocument(erin, document);
     assertEquals("failed", job.getString("state"), job.encode());
     assertEquals("urn:cotoami:problem:graph-limit", job.getJsonObject("problem").getString("type"));
-    JsonObject after = erin.export();
+    JsonObject after = export(erin);
     assertEquals(3, after.getJsonArray("cotos").size(), "the 1,200 written cotos were rolled back");
     assertEquals(3, after.getJsonArray("pins").size());
   }
@@ -183,9 +180,9 @@ class ExchangeTest {
   @Test
   @DisplayName("Nobody reads another person's import job, and an anonymous caller can neither export nor import")
   void privacy() throws Exception {
-    Person frank = person("frank");
-    Person grace = person("grace");
-    HttpResponse<Buffer> started = frank.postRaw(new JsonObject().put("format", "cotoami-export").put("version", 1)
+    TestPerson frank = person("frank");
+    TestPerson grace = person("grace");
+    HttpResponse<Buffer> started = postRaw(frank, new JsonObject().put("format", "cotoami-export").put("version", 1)
         .put("cotos", new JsonArray().add(new JsonObject().put("id", "a").put("content", "frank's"))).encode());
     assertEquals(202, started.statusCode(), started.bodyAsString());
     String location = started.getHeader("Location");
@@ -264,81 +261,50 @@ class ExchangeTest {
     return lines;
   }
 
-  private record Person(String id, String email, String token) {
-    HttpResponse<Buffer> call(HttpMethod method, String path, JsonObject body) throws Exception {
-      var request = client.request(method, path).putHeader("Authorization", "Bearer " + token);
-      if (body == null) {
-        return calls.await(request::send);
+  private static TestPerson person(String name) {
+    return TestPerson.named(harness, name);
+  }
+
+  private static void pinned(TestPerson person, String coto, String key) throws Exception {
+    HttpResponse<Buffer> answer = person.pin(coto, key);
+    assertEquals(201, answer.statusCode(), answer.bodyAsString());
+  }
+
+  private static void connected(TestPerson person, String from, String to, String phrase) throws Exception {
+    HttpResponse<Buffer> answer = person.connect(from, to, phrase, null);
+    assertEquals(201, answer.statusCode(), answer.bodyAsString());
+  }
+
+  private static JsonObject export(TestPerson person) throws Exception {
+    HttpResponse<Buffer> answer = person.call(HttpMethod.GET, "/api/export", null);
+    assertEquals(200, answer.statusCode(), answer.bodyAsString());
+    assertTrue(answer.getHeader("Content-Disposition").contains("cotoami-export.json"));
+    return answer.bodyAsJsonObject();
+  }
+
+  private static HttpResponse<Buffer> post(TestPerson person, JsonObject document) throws Exception {
+    return postRaw(person, document.encode());
+  }
+
+  private static HttpResponse<Buffer> postRaw(TestPerson person, String document) throws Exception {
+    return calls.await(() -> client.post("/api/import").putHeader("Authorization", "Bearer " + person.token())
+        .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(document)));
+  }
+
+  /** Imports and waits for the job to end; the job as it ended. */
+  private static JsonObject importDocument(TestPerson person, JsonObject document) throws Exception {
+    HttpResponse<Buffer> started = post(person, document);
+    assertEquals(202, started.statusCode(), started.bodyAsString());
+    String location = started.getHeader("Location");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      JsonObject job = person.ok(HttpMethod.GET, location, null);
+      if (!"running".equals(job.getString("state"))) {
+        return job;
       }
-      return calls.await(() -> request.putHeader("Content-Type", "application/json")
-          .sendBuffer(Buffer.buffer(body.encode())));
-    }
-
-    JsonObject ok(HttpMethod method, String path, JsonObject body) throws Exception {
-      HttpResponse<Buffer> answer = call(method, path, body);
-      assertTrue(answer.statusCode() / 100 == 2, path + ": " + answer.statusCode() + " " + answer.bodyAsString());
-      return answer.bodyAsJsonObject();
-    }
-
-    String coto(String content, String key, String summary) throws Exception {
-      return ok(HttpMethod.POST, "/api/cotos", new JsonObject().put("content", content).put("cotonomaKey", key)
-          .put("summary", summary)).getString("id");
-    }
-
-    String cotonoma(String name, String parent) throws Exception {
-      return ok(HttpMethod.POST, "/api/cotonomas", new JsonObject().put("name", name).put("parentKey", parent))
-          .getString("key");
-    }
-
-    void addMember(String key, String member) throws Exception {
-      ok(HttpMethod.POST, "/api/cotonomas/" + key + "/members", new JsonObject().put("email", member));
-    }
-
-    void pin(String coto, String key) throws Exception {
-      ok(HttpMethod.POST, "/api/graph/pins", new JsonObject().put("cotoId", coto).put("cotonomaKey", key));
-    }
-
-    void connect(String from, String to, String phrase) throws Exception {
-      ok(HttpMethod.POST, "/api/graph/connections", new JsonObject().put("sourceId", from).put("targetId", to)
-          .put("linkingPhrase", phrase));
-    }
-
-    JsonObject export() throws Exception {
-      HttpResponse<Buffer> answer = call(HttpMethod.GET, "/api/export", null);
-      assertEquals(200, answer.statusCode(), answer.bodyAsString());
-      assertTrue(answer.getHeader("Content-Disposition").contains("cotoami-export.json"));
-      return answer.bodyAsJsonObject();
-    }
-
-    HttpResponse<Buffer> post(JsonObject document) throws Exception {
-      return postRaw(document.encode());
-    }
-
-    HttpResponse<Buffer> postRaw(String document) throws Exception {
-      return calls.await(() -> client.post("/api/import").putHeader("Authorization", "Bearer " + token)
-          .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(document)));
-    }
-
-    /** Imports and waits for the job to end; the job as it ended. */
-    JsonObject importDocument(JsonObject document) throws Exception {
-      HttpResponse<Buffer> started = post(document);
-      assertEquals(202, started.statusCode(), started.bodyAsString());
-      String location = started.getHeader("Location");
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (true) {
-        JsonObject job = ok(HttpMethod.GET, location, null);
-        if (!"running".equals(job.getString("state"))) {
-          return job;
-        }
-        assertTrue(System.nanoTime() < deadline, "the import did not end within 60 s: " + job.encode());
-        TimeUnit.MILLISECONDS.sleep(50);
-      }
+      assertTrue(System.nanoTime() < deadline, "the import did not end within 60 s: " + job.encode());
+      TimeUnit.MILLISECONDS.sleep(50);
     }
   }
 
-  private static Person person(String name) throws Exception {
-    String id = UUID.randomUUID().toString();
-    String email = name + "-" + id.substring(0, 8) + "@example.com";
-    return new Person(id, email, keys.token(harness.clientVertx(), id, email, name));
-  }
 }

@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cotoami.common.bus.TimelineEventType;
 import io.cotoami.common.runtime.ServiceInstance;
 import io.cotoami.coto.CotoServiceHarness;
+import io.cotoami.coto.TestPerson;
 import io.cotoami.infra.OnContext;
 import io.cotoami.infra.PostgresServer;
 import io.cotoami.infra.RedisServer;
-import io.cotoami.infra.SessionKeyPair;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -46,7 +46,6 @@ class GraphTest {
   private static CotoServiceHarness harness;
   private static PostgresServer postgres;
   private static RedisServer redis;
-  private static SessionKeyPair keys;
   private static ServiceInstance service;
   private static Vertx clientVertx;
   private static OnContext calls;
@@ -58,7 +57,6 @@ class GraphTest {
     harness = CotoServiceHarness.start(Map.of("GRAPH_MAX_NODES", String.valueOf(MAX_NODES)));
     postgres = harness.postgres();
     redis = harness.redis();
-    keys = harness.keys();
     service = harness.service();
     clientVertx = harness.clientVertx();
     calls = harness.calls();
@@ -75,7 +73,7 @@ class GraphTest {
   @Test
   @DisplayName("An owner pins cotos to a cotonoma's stock, reorders and unpins them, and the stock reads back in that order")
   void pinReorderUnpin() throws Exception {
-    Person owner = person("owner");
+    TestPerson owner = person("owner");
     String key = owner.cotonoma("Pins " + UUID.randomUUID().toString().substring(0, 8));
     String a = owner.coto("a", key);
     String b = owner.coto("b", key);
@@ -83,42 +81,42 @@ class GraphTest {
     String pa = owner.pin(a, key).bodyAsJsonObject().getString("id");
     String pb = owner.pin(b, key).bodyAsJsonObject().getString("id");
     String pc = owner.pin(c, key).bodyAsJsonObject().getString("id");
-    assertEquals(List.of(a, b, c), pinnedCotos(owner.stock(key, null)));
+    assertEquals(List.of(a, b, c), pinnedCotos(stock(owner, key, null)));
     assertProblem(owner.pin(a, key), 409, "already-pinned");
 
     HttpResponse<Buffer> reordered = owner.call(HttpMethod.PUT, "/api/graph/stock/order",
         new JsonObject().put("cotonomaKey", key).put("pinIds", new JsonArray(List.of(pc, pa, pb))));
     assertEquals(200, reordered.statusCode(), reordered.bodyAsString());
-    assertEquals(List.of(c, a, b), pinnedCotos(owner.stock(key, null)));
+    assertEquals(List.of(c, a, b), pinnedCotos(stock(owner, key, null)));
     assertProblem(owner.call(HttpMethod.PUT, "/api/graph/stock/order",
         new JsonObject().put("cotonomaKey", key).put("pinIds", new JsonArray(List.of(pc, pa)))), 400, "validation");
 
     assertEquals(204, owner.call(HttpMethod.DELETE, "/api/graph/pins/" + pa, null).statusCode());
-    assertEquals(List.of(c, b), pinnedCotos(owner.stock(key, null)));
+    assertEquals(List.of(c, b), pinnedCotos(stock(owner, key, null)));
 
     String homeCoto = owner.coto("at home", null);
     HttpResponse<Buffer> wrongStock = owner.pin(homeCoto, key);
     assertProblem(wrongStock, 400, "validation");
     assertTrue(wrongStock.bodyAsJsonObject().getString("detail").contains("cotoId"));
     assertEquals(201, owner.pin(homeCoto, null).statusCode());
-    assertEquals(List.of(homeCoto), pinnedCotos(owner.stock(null, null)));
+    assertEquals(List.of(homeCoto), pinnedCotos(stock(owner, null, null)));
   }
 
   @Test
   @DisplayName("Cotos are connected with linking phrases, read as a neighbourhood both ways, relabeled, reordered and disconnected")
   void connectRelabelReorderDisconnect() throws Exception {
-    Person me = person("linker");
+    TestPerson me = person("linker");
     String a = me.coto("a", null);
     String b = me.coto("b", null);
     String c = me.coto("c", null);
     String ab = me.connect(a, b, "because", null).bodyAsJsonObject().getString("id");
     String ac = me.connect(a, c, "例えば", null).bodyAsJsonObject().getString("id");
 
-    JsonObject around = me.neighbourhood(a);
+    JsonObject around = neighbourhood(me, a);
     assertEquals(List.of(b, c), ends(around.getJsonArray("outgoing")));
     assertEquals("例えば", around.getJsonArray("outgoing").getJsonObject(1).getJsonObject("connection")
         .getString("linkingPhrase"));
-    assertEquals(List.of(a), ends(me.neighbourhood(b).getJsonArray("incoming")));
+    assertEquals(List.of(a), ends(neighbourhood(me, b).getJsonArray("incoming")));
 
     HttpResponse<Buffer> relabeled = me.call(HttpMethod.PUT, "/api/graph/connections/" + ab,
         new JsonObject().put("linkingPhrase", "so"));
@@ -130,10 +128,10 @@ class GraphTest {
     HttpResponse<Buffer> reordered = me.call(HttpMethod.PUT, "/api/graph/cotos/" + a + "/order",
         new JsonObject().put("connectionIds", new JsonArray(List.of(ac, ab))));
     assertEquals(200, reordered.statusCode(), reordered.bodyAsString());
-    assertEquals(List.of(c, b), ends(me.neighbourhood(a).getJsonArray("outgoing")));
+    assertEquals(List.of(c, b), ends(neighbourhood(me, a).getJsonArray("outgoing")));
 
     assertEquals(204, me.call(HttpMethod.DELETE, "/api/graph/connections/" + ac, null).statusCode());
-    assertEquals(List.of(b), ends(me.neighbourhood(a).getJsonArray("outgoing")));
+    assertEquals(List.of(b), ends(neighbourhood(me, a).getJsonArray("outgoing")));
     assertProblem(me.connect(a, a, null, null), 400, "validation");
     HttpResponse<Buffer> noTarget = me.call(HttpMethod.POST, "/api/graph/connections",
         new JsonObject().put("sourceId", a));
@@ -144,13 +142,13 @@ class GraphTest {
   @Test
   @DisplayName("A non-member can neither pin nor connect in a private cotonoma (404), a member can, and only the author or the owner removes a connection")
   void permissions() throws Exception {
-    Person owner = person("room-owner");
-    Person member = person("member-one");
-    Person other = person("member-two");
-    Person outsider = person("outsider");
+    TestPerson owner = person("room-owner");
+    TestPerson member = person("member-one");
+    TestPerson other = person("member-two");
+    TestPerson outsider = person("outsider");
     String key = owner.cotonoma("Shared " + UUID.randomUUID().toString().substring(0, 8));
-    owner.addMember(key, member.email);
-    owner.addMember(key, other.email);
+    owner.addMember(key, member.email());
+    owner.addMember(key, other.email());
     String x = owner.coto("x", key);
     String y = owner.coto("y", key);
 
@@ -165,7 +163,7 @@ class GraphTest {
     assertProblem(other.call(HttpMethod.PUT, "/api/graph/connections/" + xy,
         new JsonObject().put("linkingPhrase", "hijacked")), 403, "forbidden");
     assertProblem(outsider.call(HttpMethod.DELETE, "/api/graph/connections/" + xy, null), 404, "not-found");
-    assertEquals(List.of(y), ends(owner.neighbourhood(x).getJsonArray("outgoing")), "nothing was removed");
+    assertEquals(List.of(y), ends(neighbourhood(owner, x).getJsonArray("outgoing")), "nothing was removed");
     assertEquals(204, owner.call(HttpMethod.DELETE, "/api/graph/connections/" + xy, null).statusCode());
     assertProblem(outsider.call(HttpMethod.GET, "/api/graph/cotonomas/" + key, null), 404, "not-found");
   }
@@ -190,7 +188,7 @@ class GraphTest {
   @Test
   @DisplayName("The 101st connection out of a coto is refused with a problem naming the limit, and nothing is written")
   void connectionLimit() throws Exception {
-    Person me = person("hub");
+    TestPerson me = person("hub");
     String hub = me.coto("hub", null);
     for (int i = 0; i < 100; i++) {
       assertEquals(201, me.connect(hub, me.coto("spoke " + i, null), null, null).statusCode());
@@ -200,27 +198,27 @@ class GraphTest {
     assertProblem(refused, 409, "graph-limit");
     assertTrue(refused.bodyAsJsonObject().getString("detail").contains("GRAPH_CONNECTIONS_PER_COTO"));
     assertTrue(refused.bodyAsJsonObject().getString("detail").contains("100"));
-    assertEquals(100, me.neighbourhood(hub).getJsonArray("outgoing").size());
-    assertEquals(0, me.neighbourhood(last).getJsonArray("incoming").size());
+    assertEquals(100, neighbourhood(me, hub).getJsonArray("outgoing").size());
+    assertEquals(0, neighbourhood(me, last).getJsonArray("incoming").size());
   }
 
   @Test
   @DisplayName("The 201st pin of a stock is refused with a problem naming the limit, and the stock keeps 200")
   void pinLimit() throws Exception {
-    Person me = person("collector");
+    TestPerson me = person("collector");
     for (int i = 0; i < 200; i++) {
       assertEquals(201, me.pin(me.coto("pinned " + i, null), null).statusCode());
     }
     HttpResponse<Buffer> refused = me.pin(me.coto("one too many", null), null);
     assertProblem(refused, 409, "graph-limit");
     assertTrue(refused.bodyAsJsonObject().getString("detail").contains("GRAPH_PINS_PER_STOCK"));
-    assertEquals(200, me.stock(null, 0).getJsonArray("pins").size());
+    assertEquals(200, stock(me, null, 0).getJsonArray("pins").size());
   }
 
   @Test
   @DisplayName("A stock whose connections form a cycle is read to the deepest depth and the read ends, each coto once")
   void cycleTerminates() throws Exception {
-    Person me = person("cyclist");
+    TestPerson me = person("cyclist");
     String a = me.coto("a", null);
     String b = me.coto("b", null);
     String c = me.coto("c", null);
@@ -228,18 +226,18 @@ class GraphTest {
     me.connect(b, c, null, null);
     me.connect(c, a, "back", null);
     me.pin(a, null);
-    JsonObject stock = me.stock(null, 8);
+    JsonObject stock = stock(me, null, 8);
     assertEquals(8, stock.getInteger("depth"));
     assertEquals(3, stock.getJsonArray("cotos").size(), stock.encodePrettily());
     assertEquals(3, stock.getJsonArray("connections").size(), stock.encodePrettily());
-    assertEquals(2, me.stock(null, 1).getJsonArray("cotos").size(), "depth 1 reaches a and b only");
+    assertEquals(2, stock(me, null, 1).getJsonArray("cotos").size(), "depth 1 reaches a and b only");
     assertProblem(me.call(HttpMethod.GET, "/api/graph/stock?depth=9", null), 400, "validation");
   }
 
   @Test
   @DisplayName("A stock reaching more cotos than GRAPH_MAX_NODES answers the nearest ones up to the bound and says it was cut; one within it says it was not")
   void stockIsCutAtTheNodeBound() throws Exception {
-    Person me = person("sprawler");
+    TestPerson me = person("sprawler");
     List<String> hubs = new java.util.ArrayList<>();
     int reachable = 0;
     for (int spokes : new int[] {100, 100, 60}) {
@@ -252,13 +250,13 @@ class GraphTest {
       reachable += 1 + spokes;
     }
     assertTrue(reachable > MAX_NODES);
-    JsonObject cut = me.stock(null, 1);
+    JsonObject cut = stock(me, null, 1);
     assertTrue(cut.getBoolean("truncated"), "more were reachable than the bound");
     assertEquals(MAX_NODES, cut.getJsonArray("cotos").size());
     java.util.Set<String> answered = cut.getJsonArray("cotos").stream().map(JsonObject.class::cast)
         .map(c -> c.getString("id")).collect(java.util.stream.Collectors.toSet());
     assertTrue(answered.containsAll(hubs), "the nearest, the pinned hubs, are answered first");
-    JsonObject whole = me.stock(null, 0);
+    JsonObject whole = stock(me, null, 0);
     assertFalse(whole.getBoolean("truncated"), "the three pins alone are within the bound");
     assertEquals(3, whole.getJsonArray("cotos").size());
   }
@@ -266,7 +264,7 @@ class GraphTest {
   @Test
   @DisplayName("Deleting a coto removes its connections and pins and publishes their removal; the other end stays where it was posted")
   void deletingACotoRemovesItsGraph() throws Exception {
-    Person me = person("deleter");
+    TestPerson me = person("deleter");
     String a = me.coto("a", null);
     String b = me.coto("b", null);
     String ab = me.connect(a, b, null, null).bodyAsJsonObject().getString("id");
@@ -274,8 +272,8 @@ class GraphTest {
     Queue<JsonObject> disconnected = listen(TimelineEventType.COTO_DISCONNECTED);
     Queue<JsonObject> unpinned = listen(TimelineEventType.COTO_UNPINNED);
     assertEquals(204, me.call(HttpMethod.DELETE, "/api/cotos/" + b, null).statusCode());
-    assertEquals(0, me.neighbourhood(a).getJsonArray("outgoing").size());
-    assertEquals(0, me.stock(null, null).getJsonArray("pins").size());
+    assertEquals(0, neighbourhood(me, a).getJsonArray("outgoing").size());
+    assertEquals(0, stock(me, null, null).getJsonArray("pins").size());
     assertNotNull(await(disconnected, e -> ab.equals(e.getString("connectionId"))));
     assertNotNull(await(unpinned, e -> b.equals(e.getString("cotoId"))));
     assertEquals(200, me.call(HttpMethod.GET, "/api/cotos/" + a, null).statusCode(), "the other end stays");
@@ -284,7 +282,7 @@ class GraphTest {
   @Test
   @DisplayName("Deleting an empty cotonoma removes the connections of the coto announcing it and publishes their removal")
   void deletingACotonomaRemovesItsCotosConnections() throws Exception {
-    Person me = person("room-deleter");
+    TestPerson me = person("room-deleter");
     HttpResponse<Buffer> created = me.call(HttpMethod.POST, "/api/cotonomas",
         new JsonObject().put("name", "Gone " + UUID.randomUUID().toString().substring(0, 8)));
     String key = created.bodyAsJsonObject().getString("key");
@@ -293,14 +291,14 @@ class GraphTest {
     String link = me.connect(note, announcing, "see", null).bodyAsJsonObject().getString("id");
     Queue<JsonObject> disconnected = listen(TimelineEventType.COTO_DISCONNECTED);
     assertEquals(204, me.call(HttpMethod.DELETE, "/api/cotonomas/" + key, null).statusCode());
-    assertEquals(0, me.neighbourhood(note).getJsonArray("outgoing").size());
+    assertEquals(0, neighbourhood(me, note).getJsonArray("outgoing").size());
     assertNotNull(await(disconnected, e -> link.equals(e.getString("connectionId"))));
   }
 
   @Test
   @DisplayName("A connection sent twice with one clientId, and twice at once with another, makes one connection each time")
   void clientIdMakesOne() throws Exception {
-    Person me = person("retrier");
+    TestPerson me = person("retrier");
     String a = me.coto("a", null);
     String b = me.coto("b", null);
     String c = me.coto("c", null);
@@ -315,7 +313,7 @@ class GraphTest {
     CompletableFuture<List<HttpResponse<Buffer>>> both = new CompletableFuture<>();
     clientVertx.runOnContext(v -> {
       for (int i = 0; i < 2; i++) {
-        racing.add(client.post("/api/graph/connections").putHeader("Authorization", "Bearer " + me.token)
+        racing.add(client.post("/api/graph/connections").putHeader("Authorization", "Bearer " + me.token())
             .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(body.encode())));
       }
       Future.all(racing).onComplete(ar -> both.complete(racing.stream().map(Future::result).toList()));
@@ -323,13 +321,13 @@ class GraphTest {
     List<HttpResponse<Buffer>> answers = await(both);
     assertEquals(answers.get(0).bodyAsJsonObject().getString("id"), answers.get(1).bodyAsJsonObject().getString("id"),
         answers.get(0).bodyAsString() + answers.get(1).bodyAsString());
-    assertEquals(List.of(b, c), ends(me.neighbourhood(a).getJsonArray("outgoing")));
+    assertEquals(List.of(b, c), ends(neighbourhood(me, a).getJsonArray("outgoing")));
   }
 
   @Test
   @DisplayName("A connection from a cotonoma's coto to a home coto is published on the connector's home only, never on the cotonoma's timeline")
   void noLeakToACotonomaTimeline() throws Exception {
-    Person me = person("private");
+    TestPerson me = person("private");
     String key = me.cotonoma("Leak " + UUID.randomUUID().toString().substring(0, 8));
     String inRoom = me.coto("in the room", key);
     String roomToo = me.coto("also in the room", key);
@@ -342,13 +340,13 @@ class GraphTest {
     List<String> leakyTimelines = connected.stream()
         .filter(e -> leaky.equals(e.getJsonObject("connection").getString("id")))
         .map(e -> e.getString("timeline")).toList();
-    assertEquals(List.of("home:" + me.id), leakyTimelines);
+    assertEquals(List.of("home:" + me.id()), leakyTimelines);
   }
 
   @Test
   @DisplayName("A coto becomes a cotonoma inside its room, keeping its id, its place in the timeline, its pin and its connections, live on three timelines; a retry answers the same cotonoma")
   void cotonomatizeKeepsTheCoto() throws Exception {
-    Person me = person("thinker");
+    TestPerson me = person("thinker");
     String room = me.cotonoma("Ideas " + UUID.randomUUID().toString().substring(0, 8));
     String idea = me.coto("  Kyoto trip " + UUID.randomUUID().toString().substring(0, 8) + " ", room);
     String later = me.coto("a later coto", room);
@@ -377,15 +375,15 @@ class GraphTest {
     cotos.forEach(c -> order.add(((JsonObject) c).getString("id")));
     assertEquals(order.indexOf(later) + 1, order.indexOf(idea), "still just older than the later coto: " + order);
     assertEquals(key, cotos.getJsonObject(order.indexOf(idea)).getJsonObject("cotonoma").getString("key"));
-    assertEquals(List.of(later), ends(me.neighbourhood(idea).getJsonArray("outgoing")));
-    assertEquals(List.of(idea), pinnedCotos(me.stock(room, null)));
+    assertEquals(List.of(later), ends(neighbourhood(me, idea).getJsonArray("outgoing")));
+    assertEquals(List.of(idea), pinnedCotos(stock(me, room, null)));
     HttpResponse<Buffer> opened = me.call(HttpMethod.GET, "/api/cotonomas/" + key, null);
     assertEquals(200, opened.statusCode(), opened.bodyAsString());
     assertEquals(room, opened.bodyAsJsonObject().getJsonArray("breadcrumbs").getJsonObject(0).getString("key"));
     assertProblem(me.call(HttpMethod.PUT, "/api/cotos/" + idea, new JsonObject().put("content", "edited")), 409,
         "coto-is-cotonoma");
 
-    for (String timelineName : List.of("cotonoma:" + key, "home:" + me.id, "cotonoma:" + room)) {
+    for (String timelineName : List.of("cotonoma:" + key, "home:" + me.id(), "cotonoma:" + room)) {
       await(made, e -> timelineName.equals(e.getString("timeline"))
           && key.equals(e.getJsonObject("cotonoma").getString("key")));
     }
@@ -397,11 +395,11 @@ class GraphTest {
   @Test
   @DisplayName("Only its author turns a coto into a cotonoma: a member gets 403, a stranger 404; a long or multi-line coto, or a name already taken, changes nothing")
   void cotonomatizeRefusals() throws Exception {
-    Person owner = person("owner");
-    Person member = person("member");
-    Person stranger = person("stranger");
+    TestPerson owner = person("owner");
+    TestPerson member = person("member");
+    TestPerson stranger = person("stranger");
     String room = owner.cotonoma("Shared " + UUID.randomUUID().toString().substring(0, 8));
-    owner.addMember(room, member.email);
+    owner.addMember(room, member.email());
     String owners = owner.coto("owner's words", room);
     String atHome = owner.coto("at home", null);
     assertProblem(member.call(HttpMethod.POST, "/api/cotos/" + owners + "/cotonomatize", null), 403, "forbidden");
@@ -431,7 +429,7 @@ class GraphTest {
   @Test
   @DisplayName("Two cotonomatize calls at once make one cotonoma: one answers 201, the other 200 with the same key")
   void cotonomatizeAtOnce() throws Exception {
-    Person me = person("hasty");
+    TestPerson me = person("hasty");
     String id = me.coto("one room " + UUID.randomUUID().toString().substring(0, 8), null);
     String path = "/api/cotos/" + id + "/cotonomatize";
     oneMadeOneFound(atOnce(path, null, me, me), "key");
@@ -440,12 +438,12 @@ class GraphTest {
   @Test
   @DisplayName("Two people reposting one coto into one cotonoma at once make one repost: one answers 201, the other 200 with it")
   void repostAtOnce() throws Exception {
-    Person owner = person("first");
-    Person member = person("second");
+    TestPerson owner = person("first");
+    TestPerson member = person("second");
     String from = owner.cotonoma("From " + UUID.randomUUID().toString().substring(0, 8));
     String into = owner.cotonoma("Into " + UUID.randomUUID().toString().substring(0, 8));
-    owner.addMember(from, member.email);
-    owner.addMember(into, member.email);
+    owner.addMember(from, member.email());
+    owner.addMember(into, member.email());
     String path = "/api/cotos/" + owner.coto("worth sharing", from) + "/reposts";
     oneMadeOneFound(atOnce(path, new JsonObject().put("cotonomaKey", into), owner, member), "id");
     assertEquals(List.of("worth sharing"), contents(member, into));
@@ -454,11 +452,11 @@ class GraphTest {
   @Test
   @DisplayName("A repost shows a coto in a second cotonoma without copying it: the original's edit reads there and is published there, its deletion takes the repost along, live, and a retry answers the same repost")
   void repostLinksBack() throws Exception {
-    Person owner = person("reposter");
-    Person member = person("reader");
+    TestPerson owner = person("reposter");
+    TestPerson member = person("reader");
     String privateRoom = owner.cotonoma("Private " + UUID.randomUUID().toString().substring(0, 8));
     String shared = owner.cotonoma("Shared " + UUID.randomUUID().toString().substring(0, 8));
-    owner.addMember(shared, member.email);
+    owner.addMember(shared, member.email());
     String original = owner.coto("first thought", privateRoom);
 
     HttpResponse<Buffer> made = owner.call(HttpMethod.POST, "/api/cotos/" + original + "/reposts",
@@ -469,7 +467,7 @@ class GraphTest {
     assertFalse(original.equals(repostId), "a row of its own");
     assertEquals("/api/cotos/" + repostId, made.getHeader("Location"));
     assertEquals(shared, repost.getString("cotonomaKey"));
-    assertEquals(new JsonObject().put("id", original).put("authorId", owner.id), repost.getJsonObject("repostOf"));
+    assertEquals(new JsonObject().put("id", original).put("authorId", owner.id()), repost.getJsonObject("repostOf"));
     assertEquals("first thought", repost.getString("content"));
     HttpResponse<Buffer> again = owner.call(HttpMethod.POST, "/api/cotos/" + original + "/reposts",
         new JsonObject().put("cotonomaKey", shared));
@@ -504,12 +502,12 @@ class GraphTest {
   @Test
   @DisplayName("Reposting needs a coto one may read and a cotonoma one may open; its own cotonoma, a cotonoma's coto or no cotonomaKey are refused with nothing written; a repost of a repost reposts the original; deleting a repost keeps the original")
   void repostRefusals() throws Exception {
-    Person owner = person("owner");
-    Person member = person("member");
-    Person stranger = person("stranger");
+    TestPerson owner = person("owner");
+    TestPerson member = person("member");
+    TestPerson stranger = person("stranger");
     String room = owner.cotonoma("Room " + UUID.randomUUID().toString().substring(0, 8));
     String ownersOnly = owner.cotonoma("Owner's " + UUID.randomUUID().toString().substring(0, 8));
-    owner.addMember(room, member.email);
+    owner.addMember(room, member.email());
     String membersRoom = member.cotonoma("Member's " + UUID.randomUUID().toString().substring(0, 8));
     String inRoom = owner.coto("in the room", room);
     String path = "/api/cotos/" + inRoom + "/reposts";
@@ -538,7 +536,7 @@ class GraphTest {
     HttpResponse<Buffer> ofRepost = owner.call(HttpMethod.POST, "/api/cotos/" + firstId + "/reposts",
         new JsonObject().put("cotonomaKey", membersRoom));
     assertProblem(ofRepost, 404, "not-found"); // the owner is no member of the member's room
-    member.addMember(membersRoom, owner.email);
+    member.addMember(membersRoom, owner.email());
     HttpResponse<Buffer> resolved = owner.call(HttpMethod.POST, "/api/cotos/" + firstId + "/reposts",
         new JsonObject().put("cotonomaKey", membersRoom));
     assertEquals(200, resolved.statusCode(), "a repost of a repost is the original's, already there: " + resolved.bodyAsString());
@@ -553,8 +551,8 @@ class GraphTest {
   @Test
   @DisplayName("A cotonoma's stock exports as Markdown: pins as a list, connections nested with their phrases; who may not open the cotonoma gets the same 404 as for the stock, and a bad depth 400")
   void stockAsMarkdown() throws Exception {
-    Person me = person("outliner");
-    Person stranger = person("stranger");
+    TestPerson me = person("outliner");
+    TestPerson stranger = person("stranger");
     String key = me.cotonoma("Outline " + UUID.randomUUID().toString().substring(0, 8));
     String trip = me.coto("Trip", key);
     String temples = me.coto("Temples", key);
@@ -576,63 +574,23 @@ class GraphTest {
 
   // --- helpers ---
 
-  private record Person(String id, String email, String token) {
-    HttpResponse<Buffer> call(HttpMethod method, String path, JsonObject body) throws Exception {
-      var request = client.request(method, path).putHeader("Authorization", "Bearer " + token);
-      if (body == null) {
-        return calls.await(request::send);
-      }
-      return calls.await(() -> request.putHeader("Content-Type", "application/json")
-          .sendBuffer(Buffer.buffer(body.encode())));
-    }
-
-    String coto(String content, String key) throws Exception {
-      HttpResponse<Buffer> posted = call(HttpMethod.POST, "/api/cotos",
-          new JsonObject().put("content", content).put("cotonomaKey", key));
-      assertEquals(201, posted.statusCode(), posted.bodyAsString());
-      return posted.bodyAsJsonObject().getString("id");
-    }
-
-    String cotonoma(String name) throws Exception {
-      HttpResponse<Buffer> created = call(HttpMethod.POST, "/api/cotonomas", new JsonObject().put("name", name));
-      assertEquals(201, created.statusCode(), created.bodyAsString());
-      return created.bodyAsJsonObject().getString("key");
-    }
-
-    void addMember(String key, String email) throws Exception {
-      HttpResponse<Buffer> added = call(HttpMethod.POST, "/api/cotonomas/" + key + "/members",
-          new JsonObject().put("email", email));
-      assertTrue(added.statusCode() == 201 || added.statusCode() == 200, added.bodyAsString());
-    }
-
-    HttpResponse<Buffer> pin(String cotoId, String key) throws Exception {
-      return call(HttpMethod.POST, "/api/graph/pins", new JsonObject().put("cotoId", cotoId).put("cotonomaKey", key));
-    }
-
-    HttpResponse<Buffer> connect(String source, String target, String phrase, String clientId) throws Exception {
-      return call(HttpMethod.POST, "/api/graph/connections", new JsonObject().put("sourceId", source)
-          .put("targetId", target).put("linkingPhrase", phrase).put("clientId", clientId));
-    }
-
-    JsonObject stock(String key, Integer depth) throws Exception {
-      String query = (key == null ? "" : "cotonomaKey=" + key) + (depth == null ? "" : "&depth=" + depth);
-      HttpResponse<Buffer> read = call(HttpMethod.GET, "/api/graph/stock?" + query, null);
-      assertEquals(200, read.statusCode(), read.bodyAsString());
-      return read.bodyAsJsonObject();
-    }
-
-    JsonObject neighbourhood(String cotoId) throws Exception {
-      HttpResponse<Buffer> read = call(HttpMethod.GET, "/api/graph/cotos/" + cotoId, null);
-      assertEquals(200, read.statusCode(), read.bodyAsString());
-      return read.bodyAsJsonObject();
-    }
+  private static JsonObject stock(TestPerson person, String key, Integer depth) throws Exception {
+    String query = (key == null ? "" : "cotonomaKey=" + key) + (depth == null ? "" : "&depth=" + depth);
+    HttpResponse<Buffer> read = person.call(HttpMethod.GET, "/api/graph/stock?" + query, null);
+    assertEquals(200, read.statusCode(), read.bodyAsString());
+    return read.bodyAsJsonObject();
   }
 
-  private static Person person(String name) throws Exception {
-    String id = UUID.randomUUID().toString();
-    String email = name + "-" + id.substring(0, 8) + "@example.com";
-    return new Person(id, email, keys.token(clientVertx, id, email, name));
+  private static JsonObject neighbourhood(TestPerson person, String cotoId) throws Exception {
+    HttpResponse<Buffer> read = person.call(HttpMethod.GET, "/api/graph/cotos/" + cotoId, null);
+    assertEquals(200, read.statusCode(), read.bodyAsString());
+    return read.bodyAsJsonObject();
   }
+
+  private static TestPerson person(String name) {
+    return TestPerson.named(harness, name);
+  }
+
 
   private static HttpResponse<Buffer> anonymous(HttpMethod method, String path, JsonObject body) throws Exception {
     return calls.await(() -> client.request(method, path).putHeader("Content-Type", "application/json")
@@ -640,11 +598,11 @@ class GraphTest {
   }
 
   /** One POST per person, all started before any answers; their answers. */
-  private static List<HttpResponse<Buffer>> atOnce(String path, JsonObject body, Person... people) throws Exception {
+  private static List<HttpResponse<Buffer>> atOnce(String path, JsonObject body, TestPerson... people) throws Exception {
     List<Future<HttpResponse<Buffer>>> calling = new ArrayList<>();
-    for (Person person : people) {
+    for (TestPerson person : people) {
       calling.add(calls.start(() -> {
-        var request = client.post(path).putHeader("Authorization", "Bearer " + person.token);
+        var request = client.post(path).putHeader("Authorization", "Bearer " + person.token());
         return body == null ? request.send() : request.putHeader("Content-Type", "application/json")
             .sendBuffer(Buffer.buffer(body.encode()));
       }));
@@ -664,7 +622,7 @@ class GraphTest {
   }
 
   /** The contents on a cotonoma's timeline, newest first, as {@code person} reads them. */
-  private static List<String> contents(Person person, String key) throws Exception {
+  private static List<String> contents(TestPerson person, String key) throws Exception {
     HttpResponse<Buffer> read = person.call(HttpMethod.GET, "/api/cotonomas/" + key + "/cotos", null);
     assertEquals(200, read.statusCode(), read.bodyAsString());
     List<String> texts = new ArrayList<>();
