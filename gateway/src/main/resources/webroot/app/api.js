@@ -65,4 +65,5 @@ export const api = {
   // An exported document (a File), sent as it is: the page never parses it.
   importDocument: (file) => call('POST', '/api/import', file, true),
   importJob: (id) => call('GET', `/api/import/${enc(id)}`),
+  search: (q, before) => call('GET', `/api/search?q=${enc(q)}&limit=20${before ? `&before=${enc(before)}` : ''}`),
 };

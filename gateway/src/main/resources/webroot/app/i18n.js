@@ -47,6 +47,8 @@ const TEXT = {
     importDone: 'Imported {cotonomas} cotonomas, {cotos} cotos, {pins} pins and {connections} connections ({skipped} already there).',
     importInvalid: 'This file cannot be imported, and nothing of it was: {detail} (at {pointer})',
     confirmRevoke: 'Revoke the token "{name}"? Scripts using it will stop working.',
+    search: 'Search', searchPlaceholder: 'Search…', searchTitle: 'Search', searchResults: 'Results for "{q}"',
+    searching: 'Searching…', searchFound: '{n} found, newest first', searchNothing: 'Nothing found.', moreResults: 'More results',
   },
   ja: {
     skipToPost: '投稿欄へ移動', home: 'ホーム', members: 'メンバー', cotonoma: 'コトノマ',
@@ -94,6 +96,8 @@ const TEXT = {
     importDone: 'コトノマ {cotonomas} 件、コト {cotos} 件、ピン {pins} 件、つながり {connections} 件を取り込みました（既存 {skipped} 件）。',
     importInvalid: 'このファイルは取り込めません（何も書き込まれていません）: {detail}（{pointer}）',
     confirmRevoke: 'トークン「{name}」を無効にしますか？ 使っているスクリプトは動かなくなります。',
+    search: '検索', searchPlaceholder: '検索…', searchTitle: '検索', searchResults: '「{q}」の検索結果',
+    searching: '検索中…', searchFound: '{n} 件（新しい順）', searchNothing: '見つかりませんでした。', moreResults: 'さらに表示',
   },
 };
 

@@ -15,6 +15,7 @@ import { Rooms } from './rooms.js';
 import { Timeline } from './timeline.js';
 import { TokensDialog } from './tokens.js';
 import { ExchangeDialog } from './exchange.js';
+import { Search } from './search.js';
 
 const TYPING_EVERY_MS = 2000;
 // Where to go after signing in (an invitation's room), kept in this browser across the mail's tab.
@@ -30,6 +31,7 @@ const state = {
   loading: false,
   generation: 0, // bumped on every navigation: late answers for another page are dropped
   draftClientId: null,
+  focus: null, // a coto to mark once the page it is on has loaded (a search result)
   lastTyping: 0,
 };
 
@@ -45,6 +47,10 @@ const reposts = new RepostDialog(() => rooms.refresh().then(() => rooms.list), (
   showError($('action-error'), null);
 });
 const authors = new People(people, () => timeline.redraw());
+// Search (issue 20): search.js.
+const search = new Search((path, coto) => navigate(path, coto), {
+  get: (key) => timeline.cotonomaNames.get(key) || (rooms.list.find((room) => room.key === key) || {}).name,
+});
 timeline.onPut = (cotos) => authors.learn(cotos);
 timeline.actions = {
   edit: async (coto, content, summary) => {
@@ -110,7 +116,8 @@ function keyFromPath(pathname) {
   return match ? match[1] : null;
 }
 
-function navigate(path) {
+function navigate(path, focus = null) {
+  state.focus = focus;
   if (path !== location.pathname) history.pushState(null, '', path);
   route();
 }
@@ -216,6 +223,12 @@ async function loadPage(before, generation) {
     const page = state.key ? await api.cotonomaTimeline(state.key, before) : await api.home(before);
     if (generation !== state.generation) return;
     timeline.put(page.cotos);
+    if (!before && state.focus) {
+      // A search result older than the first page is shown where its date puts it.
+      if (!timeline.has(state.focus.id)) timeline.put([state.focus]);
+      timeline.highlight(state.focus.id, true);
+      state.focus = null;
+    }
     document.body.dataset.loaded = state.key || 'home'; // lets tests and tools know the page is settled
     state.next = page.cotos.length > 0 ? page.next || null : null;
   } catch (error) {
@@ -349,6 +362,7 @@ async function loadSession() {
   timeline.me = state.user ? state.user.id : null;
   authors.start(Boolean(state.user));
   rooms.start(Boolean(state.user));
+  search.start(Boolean(state.user));
   renderAccount();
   if (state.user) afterSignin();
 }

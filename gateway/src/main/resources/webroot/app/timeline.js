@@ -17,6 +17,7 @@ export class Timeline {
     this.moderates = false; // whether they manage the cotonoma shown (may delete others' cotos)
     this.actions = null; // {edit(coto, content, summary), remove(coto)} => Promise
     this.onPut = null; // (cotos) => void, after cotos are shown (to learn who wrote them)
+    this.highlighted = null; // the id of the coto marked (opened from search, the stock or the graph)
     this.clear();
   }
 
@@ -56,6 +57,20 @@ export class Timeline {
       item.node.replaceWith(node);
       this.items.set(id, { coto: item.coto, node });
     }
+  }
+
+  /** Marks one coto (and unmarks the one before); `scroll` brings it into view with the focus. */
+  highlight(id, scroll) {
+    this.highlighted = id;
+    for (const node of this.list.querySelectorAll('.coto.highlighted')) node.classList.remove('highlighted');
+    const item = this.items.get(id);
+    if (!item) return false;
+    item.node.classList.add('highlighted');
+    if (scroll) {
+      item.node.scrollIntoView({ block: 'center' });
+      item.node.focus({ preventScroll: true });
+    }
+    return true;
   }
 
   remove(id) {
@@ -112,7 +127,8 @@ export class Timeline {
       el('span', { class: 'author', text: author ? author.name : '' }), time);
     const where = coto.cotonomaKey && coto.cotonomaKey !== this.here ? this.cotonomaNames.get(coto.cotonomaKey) : null;
     if (where) head.insertBefore(this.link(coto.cotonomaKey, el('span', { text: where }), 'coto-where'), time);
-    const item = el('li', { class: 'coto', 'data-id': coto.id, 'data-posted-at': coto.postedAt || '' }, head);
+    const item = el('li', { class: 'coto', 'data-id': coto.id, 'data-posted-at': coto.postedAt || '', tabindex: -1 }, head);
+    if (coto.id && coto.id === this.highlighted) item.classList.add('highlighted');
     if (coto.cotonoma) {
       item.classList.add('is-cotonoma');
       item.append(this.link(coto.cotonoma.key, el('span', { text: coto.cotonoma.name }), 'cotonoma-link',
