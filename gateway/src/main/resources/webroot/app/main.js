@@ -15,7 +15,10 @@ import { Rooms } from './rooms.js';
 import { Timeline } from './timeline.js';
 import { TokensDialog } from './tokens.js';
 import { ExchangeDialog } from './exchange.js';
+import { ConnectDialog } from './connect.js';
 import { Search } from './search.js';
+import { Stock } from './stock.js';
+import { Views } from './views.js';
 
 const TYPING_EVERY_MS = 2000;
 // Where to go after signing in (an invitation's room), kept in this browser across the mail's tab.
@@ -47,12 +50,17 @@ const reposts = new RepostDialog(() => rooms.refresh().then(() => rooms.list), (
   showError($('action-error'), null);
 });
 const authors = new People(people, () => timeline.redraw());
-// Search (issue 20): search.js.
+// Search, the stock and Connect (issue 20): search.js, stock.js, connect.js, views.js.
 const search = new Search((path, coto) => navigate(path, coto), {
   get: (key) => timeline.cotonomaNames.get(key) || (rooms.list.find((room) => room.key === key) || {}).name,
 });
+const stock = new Stock(() => state.key, (coto) => openCoto(coto, true));
+const views = new Views(stock);
+const connector = new ConnectDialog(() => [...timeline.cotos(), ...stock.cotos()], () => stock.load());
 timeline.onPut = (cotos) => authors.learn(cotos);
 timeline.actions = {
+  pin: (coto) => stock.pin(coto),
+  connect: (coto) => connector.open(coto),
   edit: async (coto, content, summary) => {
     try {
       timeline.put([await api.editCoto(coto.id, content, summary)]);
@@ -122,6 +130,16 @@ function navigate(path, focus = null) {
   route();
 }
 
+/** Marks a coto of the stock in the timeline; one of another page is opened there. */
+function openCoto(coto, scroll) {
+  if (!coto) return;
+  const belongs = state.key ? coto.cotonomaKey === state.key : Boolean(state.user) && coto.authorId === state.user.id;
+  if (!timeline.has(coto.id) && belongs && !coto.cotonoma) timeline.put([coto]);
+  if (timeline.highlight(coto.id, scroll)) return;
+  const room = coto.cotonoma ? coto.cotonoma.key : coto.cotonomaKey;
+  navigate(room ? `/cotonomas/${encodeURIComponent(room)}` : '/', coto.cotonoma ? null : coto);
+}
+
 async function route() {
   state.key = keyFromPath(location.pathname);
   timeline.here = state.key;
@@ -132,6 +150,7 @@ async function route() {
   delete document.body.dataset.loaded;
   presence.clear();
   timeline.clear();
+  views.here();
   // Only a new page clears the error: a redraw (the session answering late, a rename) keeps it.
   showError($('post-error'), null);
   renderRoom();
@@ -246,6 +265,7 @@ async function loadPage(before, generation) {
 }
 
 function applyEvent(event) {
+  views.event(event);
   switch (event.type) {
     case 'coto-posted':
       timeline.put([event.coto]);
@@ -363,6 +383,8 @@ async function loadSession() {
   authors.start(Boolean(state.user));
   rooms.start(Boolean(state.user));
   search.start(Boolean(state.user));
+  views.start(Boolean(state.user));
+  views.here();
   renderAccount();
   if (state.user) afterSignin();
 }

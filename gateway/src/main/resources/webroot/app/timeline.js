@@ -73,6 +73,11 @@ export class Timeline {
     return true;
   }
 
+  /** The cotos on screen, newest first. */
+  cotos() {
+    return [...this.list.children].map((node) => this.items.get(node.dataset.id)).filter(Boolean).map((item) => item.coto);
+  }
+
   remove(id) {
     const item = this.items.get(id);
     if (!item) return;
@@ -155,6 +160,15 @@ export class Timeline {
     const repost = el('button', { type: 'button', class: 'ghost small', 'data-action': 'repost', text: t('repost') });
     repost.addEventListener('click', () => this.actions.repost(coto));
     bar.append(repost);
+    // Pin into the stock shown: on home any coto one reads, in a cotonoma the cotos posted in it.
+    if (!coto.repostOf && (this.here === null || coto.cotonomaKey === this.here)) {
+      const pin = el('button', { type: 'button', class: 'ghost small', 'data-action': 'pin', text: t('pin') });
+      pin.addEventListener('click', () => this.actions.pin(coto));
+      bar.append(pin);
+    }
+    const connect = el('button', { type: 'button', class: 'ghost small', 'data-action': 'connect', text: t('connect') });
+    connect.addEventListener('click', () => this.actions.connect(coto));
+    bar.append(connect);
     if (!mine && !(this.moderates && coto.cotonomaKey === this.here)) return bar;
     if (mine && !coto.repostOf) { // a repost shows its original's text: that is edited where it was written
       const edit = el('button', { type: 'button', class: 'ghost small', 'data-action': 'edit', text: t('edit') });

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 
@@ -83,7 +84,7 @@ class SearchAndStockPageTest {
   }
 
   @Test
-  @DisplayName("Pins show in the cotonoma's stock; Move up by keyboard reorders them and the order survives a reload; Connect with a phrase shows the phrase under its source")
+  @DisplayName("Pins show in the cotonoma's stock; Move up and Alt+ArrowUp reorder them by keyboard, and a drag of the handle too, each order surviving a reload; Connect with a phrase shows the phrase under its source")
   void stockByKeyboard(BrowserStack stack) {
     CotoamiPage page = browser(new CotoamiPage(stack));
     page.open("/");
@@ -113,6 +114,15 @@ class SearchAndStockPageTest {
     page.settled();
     page.until(d -> List.of("third idea", "first idea", "second idea").equals(stockTexts(page)) ? true : null);
 
+    // By drag: the last pin's handle, held and moved above the first pin.
+    WebElement handle = page.driver.findElement(By.cssSelector("#stock-list > li:nth-child(3) .drag-handle"));
+    WebElement top = page.driver.findElement(By.cssSelector("#stock-list > li:nth-child(1)"));
+    new Actions(page.driver).clickAndHold(handle).moveByOffset(0, -4).moveToElement(top, 0, -3).release().perform();
+    page.until(d -> List.of("second idea", "third idea", "first idea").equals(stockTexts(page)) ? true : null);
+    page.driver.navigate().refresh();
+    page.settled();
+    page.until(d -> List.of("second idea", "third idea", "first idea").equals(stockTexts(page)) ? true : null);
+
     action(page, "first idea", "connect").sendKeys(Keys.ENTER);
     page.visible(By.id("connect-dialog"));
     new Select(page.byId("connect-target")).selectByVisibleText("second idea");
@@ -122,7 +132,8 @@ class SearchAndStockPageTest {
     assertEquals("for example", link.getText());
     WebElement branch = link.findElement(By.xpath("./ancestor::li[contains(@class,'connection')][1]"));
     assertTrue(branch.getText().contains("second idea"), branch.getText());
-    assertTrue(branch.findElement(By.xpath("./ancestor::li[contains(@class,'pin')][1]")).getText().startsWith("first idea"));
+    assertEquals("first idea", branch.findElement(By.xpath("./ancestor::li[contains(@class,'pin')][1]"))
+        .findElement(By.cssSelector(".pin-row .stock-text")).getText(), "nested under its source");
   }
 
   @Test
@@ -176,12 +187,12 @@ class SearchAndStockPageTest {
     assertTrue(page.driver.findElements(By.cssSelector("#graph-svg .edge-label")).stream()
         .anyMatch(label -> "leads to".equals(label.getText())), "the phrase labels its edge");
 
-    String before = page.byId("graph-svg").getAttribute("viewBox");
+    String before = viewBox(page);
     page.byId("graph-zoom-in").click();
-    page.until(d -> !before.equals(page.byId("graph-svg").getAttribute("viewBox")) ? true : null);
-    String zoomed = page.byId("graph-svg").getAttribute("viewBox");
+    page.until(d -> !before.equals(viewBox(page)) ? true : null);
+    String zoomed = viewBox(page);
     page.byId("graph-svg").sendKeys(Keys.ARROW_RIGHT);
-    page.until(d -> !zoomed.equals(page.byId("graph-svg").getAttribute("viewBox")) ? true : null);
+    page.until(d -> !zoomed.equals(viewBox(page)) ? true : null);
     page.byId("graph-reset").click();
 
     WebElement beta = page.driver.findElements(By.cssSelector("#graph-svg g.node")).stream()
@@ -227,6 +238,10 @@ class SearchAndStockPageTest {
     box.sendKeys("small", Keys.ENTER);
     page.until(d -> d.findElements(By.cssSelector("#search-results li")).size() == 1 ? true : null);
     assertFits(page);
+  }
+
+  private static String viewBox(CotoamiPage page) {
+    return (String) page.script("return document.getElementById('graph-svg').getAttribute('viewBox')");
   }
 
   private static void assertFits(CotoamiPage page) {
