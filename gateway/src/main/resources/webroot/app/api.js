@@ -74,4 +74,5 @@ export const api = {
   connect: (sourceId, targetId, linkingPhrase, clientId) =>
     call('POST', '/api/graph/connections', { sourceId, targetId, linkingPhrase: linkingPhrase || undefined, clientId }),
   disconnect: (id) => call('DELETE', `/api/graph/connections/${enc(id)}`),
+  subgraph: (key) => call('GET', `/api/graph/cotonomas/${enc(key)}`),
 };

@@ -16,6 +16,7 @@ import { Timeline } from './timeline.js';
 import { TokensDialog } from './tokens.js';
 import { ExchangeDialog } from './exchange.js';
 import { ConnectDialog } from './connect.js';
+import { Graph } from './graph.js';
 import { Search } from './search.js';
 import { Stock } from './stock.js';
 import { Views } from './views.js';
@@ -50,13 +51,17 @@ const reposts = new RepostDialog(() => rooms.refresh().then(() => rooms.list), (
   showError($('action-error'), null);
 });
 const authors = new People(people, () => timeline.redraw());
-// Search, the stock and Connect (issue 20): search.js, stock.js, connect.js, views.js.
+// Search, the stock, the graph and Connect (issue 20): search.js, stock.js, graph.js, connect.js, views.js.
 const search = new Search((path, coto) => navigate(path, coto), {
   get: (key) => timeline.cotonomaNames.get(key) || (rooms.list.find((room) => room.key === key) || {}).name,
 });
 const stock = new Stock(() => state.key, (coto) => openCoto(coto, true));
-const views = new Views(stock);
-const connector = new ConnectDialog(() => [...timeline.cotos(), ...stock.cotos()], () => stock.load());
+const graph = new Graph(() => state.key, openCoto);
+const views = new Views(stock, graph);
+const connector = new ConnectDialog(() => [...timeline.cotos(), ...stock.cotos()], () => {
+  stock.load();
+  graph.reloadSoon();
+});
 timeline.onPut = (cotos) => authors.learn(cotos);
 timeline.actions = {
   pin: (coto) => stock.pin(coto),
@@ -130,7 +135,7 @@ function navigate(path, focus = null) {
   route();
 }
 
-/** Marks a coto of the stock in the timeline; one of another page is opened there. */
+/** Marks a coto of the stock or the graph in the timeline; one of another page is opened there. */
 function openCoto(coto, scroll) {
   if (!coto) return;
   const belongs = state.key ? coto.cotonomaKey === state.key : Boolean(state.user) && coto.authorId === state.user.id;

@@ -192,10 +192,9 @@ export class Stock {
       const target = cotos.get(connection.targetId);
       if (!target) continue; // a coto the stock did not reach (its depth, or not readable)
       const again = path.has(connection.targetId);
-      const row = el('div', { class: 'link-row' });
-      if (connection.linkingPhrase) row.append(el('span', { class: 'phrase', text: connection.linkingPhrase }));
-      row.append(el('span', { class: 'arrow', 'aria-hidden': 'true', text: again ? '↩' : '→' }));
       const text = el('span', { class: 'stock-text', tabindex: 0, role: 'button', text: cotoLabel(target) });
+      const what = el('span', { class: 'link-what' },
+        connection.linkingPhrase ? el('span', { class: 'phrase', text: connection.linkingPhrase }) : null, text);
       text.addEventListener('click', () => this.open(target));
       text.addEventListener('keydown', (event) => {
         if (event.key === 'Enter') this.open(target);
@@ -204,8 +203,9 @@ export class Stock {
         title: t('disconnect'), 'aria-label': `${t('disconnect')}: ${cotoLabel(target, 40)}` },
       el('span', { 'aria-hidden': 'true', text: '✕' }));
       remove.addEventListener('click', () => this.disconnect(connection));
-      row.append(text, remove);
-      const item = el('li', { class: 'connection', 'data-connection-id': connection.id, 'data-coto-id': target.id }, row);
+      const row = el('div', { class: 'link-row' },
+        el('span', { class: 'arrow', 'aria-hidden': 'true', text: again ? '↩' : '→' }), what, remove);
+      const item = el('li', { class: 'stock-link', 'data-connection-id': connection.id, 'data-coto-id': target.id }, row);
       if (!again) {
         const deeper = this.branch(target.id, cotos, out, new Set([...path, target.id]));
         if (deeper) item.append(deeper);

@@ -128,9 +128,9 @@ class SearchAndStockPageTest {
     new Select(page.byId("connect-target")).selectByVisibleText("second idea");
     page.byId("connect-phrase").sendKeys("for example");
     page.byId("connect-send").sendKeys(Keys.ENTER);
-    WebElement link = page.visible(By.cssSelector("#stock-list li[data-coto-id] .connection .phrase"));
+    WebElement link = page.visible(By.cssSelector("#stock-list li[data-coto-id] .stock-link .phrase"));
     assertEquals("for example", link.getText());
-    WebElement branch = link.findElement(By.xpath("./ancestor::li[contains(@class,'connection')][1]"));
+    WebElement branch = link.findElement(By.xpath("./ancestor::li[contains(@class,'stock-link')][1]"));
     assertTrue(branch.getText().contains("second idea"), branch.getText());
     assertEquals("first idea", branch.findElement(By.xpath("./ancestor::li[contains(@class,'pin')][1]"))
         .findElement(By.cssSelector(".pin-row .stock-text")).getText(), "nested under its source");
@@ -161,7 +161,7 @@ class SearchAndStockPageTest {
     new Select(a.byId("connect-target")).selectByVisibleText("shared two");
     a.byId("connect-phrase").sendKeys("because");
     a.byId("connect-send").click();
-    WebElement phrase = b.visible(By.cssSelector("#stock-list .connection .phrase"));
+    WebElement phrase = b.visible(By.cssSelector("#stock-list .stock-link .phrase"));
     assertEquals("because", phrase.getText());
   }
 
@@ -229,7 +229,7 @@ class SearchAndStockPageTest {
       stockToggle.sendKeys(Keys.ENTER);
     }
     page.until(d -> stockTexts(page).contains("short") ? true : null);
-    page.visible(By.cssSelector("#stock-list .connection .phrase"));
+    page.visible(By.cssSelector("#stock-list .stock-link .phrase"));
     assertFits(page);
     page.byId("graph-toggle").sendKeys(Keys.ENTER);
     page.until(d -> d.findElements(By.cssSelector("#graph-svg g.node")).size() == 2 ? true : null);
