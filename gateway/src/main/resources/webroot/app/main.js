@@ -64,7 +64,12 @@ const connector = new ConnectDialog(() => [...timeline.cotos(), ...stock.cotos()
 });
 timeline.onPut = (cotos) => authors.learn(cotos);
 timeline.actions = {
-  pin: (coto) => stock.pin(coto),
+  // Said next to the timeline: the stock may be hidden (a phone), so its own error line too.
+  pin: async (coto) => {
+    const problem = await stock.pin(coto);
+    showError($('action-error'), problem);
+    return !problem;
+  },
   connect: (coto) => connector.open(coto),
   edit: async (coto, content, summary) => {
     try {

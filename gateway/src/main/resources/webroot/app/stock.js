@@ -77,15 +77,17 @@ export class Stock {
     }
   }
 
+  /** Pins a coto into the stock shown; answers the problem, or null. */
   async pin(coto) {
+    let problem = null;
     try {
       await api.pin(coto.id, this.here());
-      showError($('stock-error'), null);
     } catch (error) {
-      showError($('stock-error'), error);
-      if (error.slug !== 'already-pinned') return;
+      problem = error;
+      if (error.slug !== 'already-pinned') return problem;
     }
     await this.load();
+    return problem;
   }
 
   async unpin(pin) {

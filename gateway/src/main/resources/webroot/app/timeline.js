@@ -163,7 +163,12 @@ export class Timeline {
     // Pin into the stock shown: on home any coto one reads, in a cotonoma the cotos posted in it.
     if (!coto.repostOf && (this.here === null || coto.cotonomaKey === this.here)) {
       const pin = el('button', { type: 'button', class: 'ghost small', 'data-action': 'pin', text: t('pin') });
-      pin.addEventListener('click', () => this.actions.pin(coto));
+      pin.addEventListener('click', async () => {
+        pin.disabled = true;
+        const pinned = await this.actions.pin(coto);
+        pin.textContent = pinned ? t('pinned') : t('pin');
+        pin.disabled = pinned;
+      });
       bar.append(pin);
     }
     const connect = el('button', { type: 'button', class: 'ghost small', 'data-action': 'connect', text: t('connect') });

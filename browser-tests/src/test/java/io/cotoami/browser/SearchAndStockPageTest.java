@@ -141,13 +141,16 @@ class SearchAndStockPageTest {
   void secondViewerSeesPinsLive(BrowserStack stack) {
     CotoamiPage a = browser(new CotoamiPage(stack));
     CotoamiPage b = browser(new CotoamiPage(stack));
+    String aEmail = People.email("ada");
     String bEmail = People.email("bea");
     a.open("/");
-    a.signIn(People.email("ada"), false);
+    a.signIn(aEmail, false);
     String room = a.shareNewCotonoma("Live stock", bEmail);
     b.open("/");
     b.signIn(bEmail, false);
     b.open(room);
+    // Both follow the room: B's presence list shows A.
+    b.visible(By.cssSelector("#presence li[title='" + People.nameOf(aEmail) + "']"));
     a.post("shared one");
     a.post("shared two");
     b.coto("shared one");
