@@ -58,18 +58,17 @@ const search = new Search((path, coto) => navigate(path, coto), {
 const stock = new Stock(() => state.key, (coto) => openCoto(coto, true));
 const graph = new Graph(() => state.key, openCoto);
 const views = new Views(stock, graph);
+timeline.pinned = (id) => stock.pinned(id);
+stock.changed = () => timeline.markPins();
 const connector = new ConnectDialog(() => [...timeline.cotos(), ...stock.cotos()], () => {
   stock.load();
   graph.reloadSoon();
 });
 timeline.onPut = (cotos) => authors.learn(cotos);
 timeline.actions = {
-  // Said next to the timeline: the stock may be hidden (a phone), so its own error line too.
-  pin: async (coto) => {
-    const problem = await stock.pin(coto);
-    showError($('action-error'), problem);
-    return !problem;
-  },
+  // A problem is said under the timeline: the stock may be hidden (a phone).
+  pin: async (coto) => showError($('action-error'), await stock.pin(coto)),
+  unpin: async (coto) => showError($('action-error'), await stock.unpinCoto(coto.id)),
   connect: (coto) => connector.open(coto),
   edit: async (coto, content, summary) => {
     try {

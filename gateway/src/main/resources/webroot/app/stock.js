@@ -31,6 +31,7 @@ export class Stock {
     this.generation = 0;
     this.timer = null;
     this.list = $('stock-list');
+    this.changed = () => {}; // after the stock is drawn anew (or cleared)
     dragToReorder(this.list, (pinIds) => this.reorder(pinIds, null));
   }
 
@@ -45,6 +46,26 @@ export class Stock {
     this.list.replaceChildren();
     show($('stock-empty'), false);
     showError($('stock-error'), null);
+    this.changed();
+  }
+
+  /** Whether a coto is pinned in the stock shown. */
+  pinned(cotoId) {
+    return Boolean(this.data && this.data.pins.some((pin) => pin.cotoId === cotoId));
+  }
+
+  /** Unpins a coto from the stock shown; answers the problem, or null. */
+  async unpinCoto(cotoId) {
+    const pin = this.data && this.data.pins.find((p) => p.cotoId === cotoId);
+    if (!pin) return null;
+    let problem = null;
+    try {
+      await api.unpin(pin.id);
+    } catch (error) {
+      problem = error;
+    }
+    await this.load();
+    return problem;
   }
 
   /** The cotos of the stock, for the Connect dialog. */
@@ -147,6 +168,7 @@ export class Stock {
     const pins = this.pins();
     this.list.replaceChildren(...pins.map((pin, index) => this.pinItem(pin, index, pins.length, cotos, out)));
     show($('stock-empty'), pins.length === 0);
+    this.changed();
     if (focus) {
       const item = this.list.querySelector(`li[data-pin-id="${CSS.escape(focus.pinId)}"]`);
       const button = item && focus.action ? item.querySelector(`[data-action="${focus.action}"]:not(:disabled)`) : null;

@@ -18,6 +18,7 @@ export class Timeline {
     this.actions = null; // {edit(coto, content, summary), remove(coto)} => Promise
     this.onPut = null; // (cotos) => void, after cotos are shown (to learn who wrote them)
     this.highlighted = null; // the id of the coto marked (opened from search, the stock or the graph)
+    this.pinned = () => false; // (cotoId) => whether it is in the stock shown
     this.clear();
   }
 
@@ -71,6 +72,20 @@ export class Timeline {
       item.node.focus({ preventScroll: true });
     }
     return true;
+  }
+
+  markPin(button, id) {
+    const pinned = this.pinned(id);
+    button.textContent = pinned ? t('pinned') : t('pin');
+    button.setAttribute('aria-pressed', String(pinned));
+  }
+
+  /** After the stock changed: each Pin button says whether its coto is pinned now. */
+  markPins() {
+    for (const [id, item] of this.items) {
+      const button = item.node.querySelector('[data-action="pin"]');
+      if (button) this.markPin(button, id);
+    }
   }
 
   /** The cotos on screen, newest first. */
@@ -162,12 +177,15 @@ export class Timeline {
     bar.append(repost);
     // Pin into the stock shown: on home any coto one reads, in a cotonoma the cotos posted in it.
     if (!coto.repostOf && (this.here === null || coto.cotonomaKey === this.here)) {
-      const pin = el('button', { type: 'button', class: 'ghost small', 'data-action': 'pin', text: t('pin') });
+      const pin = el('button', { type: 'button', class: 'ghost small', 'data-action': 'pin' });
+      this.markPin(pin, coto.id);
+      // A toggle: "Pinned ✓" unpins. The focus stays on it either way.
       pin.addEventListener('click', async () => {
-        pin.disabled = true;
-        const pinned = await this.actions.pin(coto);
-        pin.textContent = pinned ? t('pinned') : t('pin');
-        pin.disabled = pinned;
+        if (pin.getAttribute('aria-busy')) return;
+        pin.setAttribute('aria-busy', 'true');
+        await (this.pinned(coto.id) ? this.actions.unpin(coto) : this.actions.pin(coto));
+        pin.removeAttribute('aria-busy');
+        this.markPin(pin, coto.id);
       });
       bar.append(pin);
     }

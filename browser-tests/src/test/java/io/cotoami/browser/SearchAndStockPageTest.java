@@ -15,6 +15,8 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 
@@ -26,8 +28,16 @@ class SearchAndStockPageTest {
 
   @AfterEach
   void closeBrowsers() {
-    pages.forEach(CotoamiPage::close);
-    pages.clear();
+    try {
+      // A script error or a CSP refusal in any of this test's pages fails it (as PageServingTest does for the first paint).
+      List<String> problems = pages.stream().flatMap(page -> page.driver.manage().logs().get(LogType.BROWSER).getAll()
+          .stream()).map(LogEntry::getMessage)
+          .filter(m -> m.contains("Content Security Policy") || m.contains("Uncaught")).toList();
+      assertEquals(List.of(), problems, "the console of the pages");
+    } finally {
+      pages.forEach(CotoamiPage::close);
+      pages.clear();
+    }
   }
 
   private CotoamiPage browser(CotoamiPage page) {
@@ -134,6 +144,14 @@ class SearchAndStockPageTest {
     assertTrue(branch.getText().contains("second idea"), branch.getText());
     assertEquals("first idea", branch.findElement(By.xpath("./ancestor::li[contains(@class,'pin')][1]"))
         .findElement(By.cssSelector(".pin-row .stock-text")).getText(), "nested under its source");
+
+    // The Pin button is a toggle: pressed again, it unpins.
+    WebElement pinned = action(page, "third idea", "pin");
+    assertEquals("true", pinned.getAttribute("aria-pressed"));
+    assertEquals("Pinned ✓", pinned.getText());
+    pinned.sendKeys(Keys.ENTER);
+    page.until(d -> List.of("second idea", "first idea").equals(stockTexts(page)) ? true : null);
+    page.until(d -> "Pin".equals(action(page, "third idea", "pin").getText()) ? true : null);
   }
 
   @Test
@@ -211,9 +229,9 @@ class SearchAndStockPageTest {
   }
 
   @Test
-  @DisplayName("On a 390 px phone, the search results, the stock and the graph fit the width")
+  @DisplayName("On a 390 px phone, in Japanese (the longer labels), the search results, the stock and the graph fit the width")
   void phoneFits(BrowserStack stack) {
-    CotoamiPage page = browser(new CotoamiPage(stack));
+    CotoamiPage page = browser(new CotoamiPage(stack, "ja", Chromium.DESKTOP));
     page.open("/");
     page.signIn(People.email("pho"), false);
     page.createCotonoma("Phone room");
@@ -232,6 +250,8 @@ class SearchAndStockPageTest {
       stockToggle.sendKeys(Keys.ENTER);
     }
     page.until(d -> stockTexts(page).contains("short") ? true : null);
+    assertEquals("ストック", page.byId("stock-title").getText());
+    assertEquals("ピン留め済み ✓", action(page, "short", "pin").getText());
     page.visible(By.cssSelector("#stock-list .stock-link .phrase"));
     assertFits(page);
     page.byId("graph-toggle").sendKeys(Keys.ENTER);
