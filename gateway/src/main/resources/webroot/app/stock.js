@@ -7,17 +7,24 @@
 import { api } from './api.js';
 import { $, el, show } from './dom.js';
 import { t } from './i18n.js';
+import { renderMarkdown } from './markdown.js';
 import { showError } from './problems.js';
 import { dragToReorder } from './stockdrag.js';
 
 const ICONS = { up: '↑', down: '↓', unpin: '✕' };
 const RELOAD_AFTER_MS = 120; // several events of one change (a pin and its reorder) read the stock once
 
+/** A coto's markdown as the words a reader sees (in an inert document: nothing loads or runs). */
+function plain(markdown) {
+  const html = renderMarkdown(markdown).replace(/<\/(p|li|h[1-6]|blockquote|pre)>|<br>/g, '$& ');
+  return new DOMParser().parseFromString(html, 'text/html').body.textContent.replace(/\s+/g, ' ').trim();
+}
+
 /** What a coto shows in the stock and the graph: a cotonoma's name, else its summary or its text. */
 export function cotoLabel(coto, max = 140) {
   if (!coto) return '…';
   if (coto.cotonoma) return `◎ ${coto.cotonoma.name}`;
-  const text = (coto.summary || coto.content || '').trim();
+  const text = coto.summary ? coto.summary.trim() : plain(coto.content || '');
   return [...text].length > max ? `${[...text].slice(0, max).join('')}…` : text;
 }
 
