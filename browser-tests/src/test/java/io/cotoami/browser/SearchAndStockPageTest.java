@@ -155,6 +155,47 @@ class SearchAndStockPageTest {
   }
 
   @Test
+  @DisplayName("Home has its own stock and graph: a coto posted in a cotonoma, pinned from home, is in home's stock (not the cotonoma's), with its connection; the graph of home shows both cotos")
+  void homeStock(BrowserStack stack) {
+    CotoamiPage page = browser(new CotoamiPage(stack));
+    page.open("/");
+    page.signIn(People.email("hom"), false);
+    page.createCotonoma("Elsewhere");
+    page.enter("Elsewhere");
+    page.post("posted in a room");
+    page.coto("posted in a room");
+    page.open("/");
+    page.post("posted at home");
+    page.coto("posted at home");
+    page.visible(By.id("stock-empty"));
+    action(page, "posted in a room", "pin").sendKeys(Keys.ENTER);
+    page.until(d -> List.of("posted in a room").equals(stockTexts(page)) ? true : null);
+    connect(page, "posted in a room", "posted at home", "see also");
+    assertEquals("see also", page.visible(By.cssSelector("#stock-list .stock-link .phrase")).getText());
+    page.byId("graph-toggle").sendKeys(Keys.ENTER);
+    page.until(d -> d.findElements(By.cssSelector("#graph-svg g.node")).size() == 2 ? true : null);
+
+    page.enter("Elsewhere");
+    page.visible(By.id("stock-empty"));
+    assertEquals(List.of(), stockTexts(page), "the cotonoma's stock is its own");
+    assertEquals("Pin", action(page, "posted in a room", "pin").getText());
+  }
+
+  @Test
+  @DisplayName("An anonymous visitor, whom the search and graph API refuse, is offered no search box, stock, graph, Pin or Connect")
+  void anonymousIsOfferedNone(BrowserStack stack) {
+    CotoamiPage page = browser(new CotoamiPage(stack));
+    page.open("/");
+    page.post("an anonymous note");
+    page.coto("an anonymous note");
+    for (String id : List.of("search-form", "stock-toggle", "graph-toggle", "stock", "graph", "search-panel")) {
+      assertFalse(page.byId(id).isDisplayed(), id);
+    }
+    assertTrue(page.driver.findElements(By.cssSelector("#timeline [data-action='pin'], #timeline [data-action='connect']"))
+        .isEmpty());
+  }
+
+  @Test
   @DisplayName("B, viewing a shared cotonoma, sees A's pin and A's connection with its phrase appear in the stock live")
   void secondViewerSeesPinsLive(BrowserStack stack) {
     CotoamiPage a = browser(new CotoamiPage(stack));
