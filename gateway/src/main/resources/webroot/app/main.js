@@ -15,11 +15,7 @@ import { Rooms } from './rooms.js';
 import { Timeline } from './timeline.js';
 import { TokensDialog } from './tokens.js';
 import { ExchangeDialog } from './exchange.js';
-import { ConnectDialog } from './connect.js';
-import { Graph } from './graph.js';
-import { Search } from './search.js';
-import { Stock } from './stock.js';
-import { Views } from './views.js';
+import { ThinkingTools } from './thinking.js';
 
 const TYPING_EVERY_MS = 2000;
 // Where to go after signing in (an invitation's room), kept in this browser across the mail's tab.
@@ -51,25 +47,11 @@ const reposts = new RepostDialog(() => rooms.refresh().then(() => rooms.list), (
   showError($('action-error'), null);
 });
 const authors = new People(people, () => timeline.redraw());
-// Search, the stock, the graph and Connect (issue 20): search.js, stock.js, graph.js, connect.js, views.js.
-const search = new Search((path, coto) => navigate(path, coto), {
-  get: (key) => timeline.cotonomaNames.get(key) || (rooms.list.find((room) => room.key === key) || {}).name,
-});
-const stock = new Stock(() => state.key, (coto) => openCoto(coto, true));
-const graph = new Graph(() => state.key, openCoto);
-const views = new Views(stock, graph);
-timeline.pinned = (id) => stock.pinned(id);
-stock.changed = () => timeline.markPins();
-const connector = new ConnectDialog(() => [...timeline.cotos(), ...stock.cotos()], () => {
-  stock.load();
-  graph.reloadSoon();
-});
+// Search, the stock, the graph and Connect (issue 20): thinking.js.
+const tools = new ThinkingTools({ timeline, rooms, navigate, here: () => state.key, me: () => state.user });
 timeline.onPut = (cotos) => authors.learn(cotos);
 timeline.actions = {
-  // A problem is said under the timeline: the stock may be hidden (a phone).
-  pin: async (coto) => showError($('action-error'), await stock.pin(coto)),
-  unpin: async (coto) => showError($('action-error'), await stock.unpinCoto(coto.id)),
-  connect: (coto) => connector.open(coto),
+  ...tools.actions(),
   edit: async (coto, content, summary) => {
     try {
       timeline.put([await api.editCoto(coto.id, content, summary)]);
@@ -139,15 +121,6 @@ function navigate(path, focus = null) {
   route();
 }
 
-/** Marks a coto of the stock or the graph in the timeline; one of another page is opened there. */
-function openCoto(coto, scroll) {
-  if (!coto) return;
-  const belongs = state.key ? coto.cotonomaKey === state.key : Boolean(state.user) && coto.authorId === state.user.id;
-  if (!timeline.has(coto.id) && belongs && !coto.cotonoma) timeline.put([coto]);
-  if (timeline.highlight(coto.id, scroll)) return;
-  const room = coto.cotonoma ? coto.cotonoma.key : coto.cotonomaKey;
-  navigate(room ? `/cotonomas/${encodeURIComponent(room)}` : '/', coto.cotonoma ? null : coto);
-}
 
 async function route() {
   state.key = keyFromPath(location.pathname);
@@ -159,7 +132,7 @@ async function route() {
   delete document.body.dataset.loaded;
   presence.clear();
   timeline.clear();
-  views.here();
+  tools.moved();
   // Only a new page clears the error: a redraw (the session answering late, a rename) keeps it.
   showError($('post-error'), null);
   renderRoom();
@@ -274,7 +247,7 @@ async function loadPage(before, generation) {
 }
 
 function applyEvent(event) {
-  views.event(event);
+  tools.event(event);
   switch (event.type) {
     case 'coto-posted':
       timeline.put([event.coto]);
@@ -391,9 +364,7 @@ async function loadSession() {
   timeline.me = state.user ? state.user.id : null;
   authors.start(Boolean(state.user));
   rooms.start(Boolean(state.user));
-  search.start(Boolean(state.user));
-  views.start(Boolean(state.user));
-  views.here();
+  tools.start(Boolean(state.user));
   renderAccount();
   if (state.user) afterSignin();
 }
