@@ -65,4 +65,14 @@ export const api = {
   // An exported document (a File), sent as it is: the page never parses it.
   importDocument: (file) => call('POST', '/api/import', file, true),
   importJob: (id) => call('GET', `/api/import/${enc(id)}`),
+  search: (q, before) => call('GET', `/api/search?q=${enc(q)}&limit=20${before ? `&before=${enc(before)}` : ''}`),
+  // The graph (docs/api.md): a stock is a cotonoma's (key) or my home's (no key).
+  stock: (key) => call('GET', `/api/graph/stock${key ? `?cotonomaKey=${enc(key)}` : ''}`),
+  pin: (cotoId, cotonomaKey) => call('POST', '/api/graph/pins', { cotoId, cotonomaKey: cotonomaKey || undefined }),
+  unpin: (id) => call('DELETE', `/api/graph/pins/${enc(id)}`),
+  orderStock: (cotonomaKey, pinIds) => call('PUT', '/api/graph/stock/order', { cotonomaKey: cotonomaKey || undefined, pinIds }),
+  connect: (sourceId, targetId, linkingPhrase, clientId) =>
+    call('POST', '/api/graph/connections', { sourceId, targetId, linkingPhrase: linkingPhrase || undefined, clientId }),
+  disconnect: (id) => call('DELETE', `/api/graph/connections/${enc(id)}`),
+  subgraph: (key) => call('GET', `/api/graph/cotonomas/${enc(key)}`),
 };

@@ -15,6 +15,7 @@ import { Rooms } from './rooms.js';
 import { Timeline } from './timeline.js';
 import { TokensDialog } from './tokens.js';
 import { ExchangeDialog } from './exchange.js';
+import { ThinkingTools } from './thinking.js';
 
 const TYPING_EVERY_MS = 2000;
 // Where to go after signing in (an invitation's room), kept in this browser across the mail's tab.
@@ -30,6 +31,7 @@ const state = {
   loading: false,
   generation: 0, // bumped on every navigation: late answers for another page are dropped
   draftClientId: null,
+  focus: null, // a coto to mark once the page it is on has loaded (a search result)
   lastTyping: 0,
 };
 
@@ -45,8 +47,11 @@ const reposts = new RepostDialog(() => rooms.refresh().then(() => rooms.list), (
   showError($('action-error'), null);
 });
 const authors = new People(people, () => timeline.redraw());
+// Search, the stock, the graph and Connect (issue 20): thinking.js.
+const tools = new ThinkingTools({ timeline, rooms, navigate, here: () => state.key, me: () => state.user });
 timeline.onPut = (cotos) => authors.learn(cotos);
 timeline.actions = {
+  ...tools.actions(),
   edit: async (coto, content, summary) => {
     try {
       timeline.put([await api.editCoto(coto.id, content, summary)]);
@@ -110,10 +115,12 @@ function keyFromPath(pathname) {
   return match ? match[1] : null;
 }
 
-function navigate(path) {
+function navigate(path, focus = null) {
+  state.focus = focus;
   if (path !== location.pathname) history.pushState(null, '', path);
   route();
 }
+
 
 async function route() {
   state.key = keyFromPath(location.pathname);
@@ -125,6 +132,7 @@ async function route() {
   delete document.body.dataset.loaded;
   presence.clear();
   timeline.clear();
+  tools.moved();
   // Only a new page clears the error: a redraw (the session answering late, a rename) keeps it.
   showError($('post-error'), null);
   renderRoom();
@@ -216,6 +224,12 @@ async function loadPage(before, generation) {
     const page = state.key ? await api.cotonomaTimeline(state.key, before) : await api.home(before);
     if (generation !== state.generation) return;
     timeline.put(page.cotos);
+    if (!before && state.focus) {
+      // A search result older than the first page is shown where its date puts it.
+      if (!timeline.has(state.focus.id)) timeline.put([state.focus]);
+      timeline.highlight(state.focus.id, true);
+      state.focus = null;
+    }
     document.body.dataset.loaded = state.key || 'home'; // lets tests and tools know the page is settled
     state.next = page.cotos.length > 0 ? page.next || null : null;
   } catch (error) {
@@ -233,6 +247,7 @@ async function loadPage(before, generation) {
 }
 
 function applyEvent(event) {
+  tools.event(event);
   switch (event.type) {
     case 'coto-posted':
       timeline.put([event.coto]);
@@ -349,6 +364,7 @@ async function loadSession() {
   timeline.me = state.user ? state.user.id : null;
   authors.start(Boolean(state.user));
   rooms.start(Boolean(state.user));
+  tools.start(Boolean(state.user));
   renderAccount();
   if (state.user) afterSignin();
 }

@@ -17,6 +17,9 @@ export function problemText(error) {
     case 'forbidden': return t('errorForbidden');
     case 'unauthorized': return t('errorSignInFirst');
     case 'service-unavailable': return t('errorNetwork');
+    case 'already-pinned': return t('errorAlreadyPinned');
+    case 'already-connected': return t('errorAlreadyConnected');
+    case 'graph-limit': return t('errorGraphLimit');
     default: return t('errorGeneric', { detail: error.message });
   }
 }

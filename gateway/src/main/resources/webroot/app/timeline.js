@@ -17,6 +17,8 @@ export class Timeline {
     this.moderates = false; // whether they manage the cotonoma shown (may delete others' cotos)
     this.actions = null; // {edit(coto, content, summary), remove(coto)} => Promise
     this.onPut = null; // (cotos) => void, after cotos are shown (to learn who wrote them)
+    this.highlighted = null; // the id of the coto marked (opened from search, the stock or the graph)
+    this.pinned = () => false; // (cotoId) => whether it is in the stock shown
     this.clear();
   }
 
@@ -56,6 +58,39 @@ export class Timeline {
       item.node.replaceWith(node);
       this.items.set(id, { coto: item.coto, node });
     }
+  }
+
+  /** Marks one coto (and unmarks the one before); `scroll` brings it into view with the focus. */
+  highlight(id, scroll) {
+    this.highlighted = id;
+    for (const node of this.list.querySelectorAll('.coto.highlighted')) node.classList.remove('highlighted');
+    const item = this.items.get(id);
+    if (!item) return false;
+    item.node.classList.add('highlighted');
+    if (scroll) {
+      item.node.scrollIntoView({ block: 'center' });
+      item.node.focus({ preventScroll: true });
+    }
+    return true;
+  }
+
+  markPin(button, id) {
+    const pinned = this.pinned(id);
+    button.textContent = pinned ? t('pinned') : t('pin');
+    button.setAttribute('aria-pressed', String(pinned));
+  }
+
+  /** After the stock changed: each Pin button says whether its coto is pinned now. */
+  markPins() {
+    for (const [id, item] of this.items) {
+      const button = item.node.querySelector('[data-action="pin"]');
+      if (button) this.markPin(button, id);
+    }
+  }
+
+  /** The cotos on screen, newest first. */
+  cotos() {
+    return [...this.list.children].map((node) => this.items.get(node.dataset.id)).filter(Boolean).map((item) => item.coto);
   }
 
   remove(id) {
@@ -112,7 +147,8 @@ export class Timeline {
       el('span', { class: 'author', text: author ? author.name : '' }), time);
     const where = coto.cotonomaKey && coto.cotonomaKey !== this.here ? this.cotonomaNames.get(coto.cotonomaKey) : null;
     if (where) head.insertBefore(this.link(coto.cotonomaKey, el('span', { text: where }), 'coto-where'), time);
-    const item = el('li', { class: 'coto', 'data-id': coto.id, 'data-posted-at': coto.postedAt || '' }, head);
+    const item = el('li', { class: 'coto', 'data-id': coto.id, 'data-posted-at': coto.postedAt || '', tabindex: -1 }, head);
+    if (coto.id && coto.id === this.highlighted) item.classList.add('highlighted');
     if (coto.cotonoma) {
       item.classList.add('is-cotonoma');
       item.append(this.link(coto.cotonoma.key, el('span', { text: coto.cotonoma.name }), 'cotonoma-link',
@@ -139,6 +175,23 @@ export class Timeline {
     const repost = el('button', { type: 'button', class: 'ghost small', 'data-action': 'repost', text: t('repost') });
     repost.addEventListener('click', () => this.actions.repost(coto));
     bar.append(repost);
+    // Pin into the stock shown: on home any coto one reads, in a cotonoma the cotos posted in it.
+    if (!coto.repostOf && (this.here === null || coto.cotonomaKey === this.here)) {
+      const pin = el('button', { type: 'button', class: 'ghost small', 'data-action': 'pin' });
+      this.markPin(pin, coto.id);
+      // A toggle: "Pinned ✓" unpins. The focus stays on it either way.
+      pin.addEventListener('click', async () => {
+        if (pin.getAttribute('aria-busy')) return;
+        pin.setAttribute('aria-busy', 'true');
+        await (this.pinned(coto.id) ? this.actions.unpin(coto) : this.actions.pin(coto));
+        pin.removeAttribute('aria-busy');
+        this.markPin(pin, coto.id);
+      });
+      bar.append(pin);
+    }
+    const connect = el('button', { type: 'button', class: 'ghost small', 'data-action': 'connect', text: t('connect') });
+    connect.addEventListener('click', () => this.actions.connect(coto));
+    bar.append(connect);
     if (!mine && !(this.moderates && coto.cotonomaKey === this.here)) return bar;
     if (mine && !coto.repostOf) { // a repost shows its original's text: that is edited where it was written
       const edit = el('button', { type: 'button', class: 'ghost small', 'data-action': 'edit', text: t('edit') });

@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * Pictures of the home and a cotonoma at desktop (1280x800) and phone (390x844) sizes, for the
@@ -37,6 +41,18 @@ class ScreenshotsTest {
       page.post("Trains: `Nozomi 7` leaves Tokyo at 07:00.");
       page.post("> Don't forget the JR pass\n\nAlso: umbrella.");
       page.coto("Don't forget the JR pass\nAlso: umbrella.");
+      // The stock and the graph (issue 20): two pins, a connection with its phrase.
+      for (String text : List.of("Book the ryokan near Gion for the 3rd.", "Trains: Nozomi 7 leaves Tokyo at 07:00.")) {
+        page.coto(text).findElement(By.xpath("./..")).findElement(By.cssSelector("[data-action='pin']")).sendKeys(Keys.ENTER);
+        page.until(d -> d.findElements(By.cssSelector("#stock-list .stock-text")).stream()
+            .anyMatch(e -> text.equals(e.getText())) ? true : null);
+      }
+      page.coto("Book the ryokan near Gion for the 3rd.").findElement(By.xpath("./.."))
+          .findElement(By.cssSelector("[data-action='connect']")).sendKeys(Keys.ENTER);
+      new Select(page.visible(By.id("connect-target"))).selectByVisibleText("Don't forget the JR pass Also: umbrella.");
+      page.byId("connect-phrase").sendKeys("and then");
+      page.byId("connect-send").sendKeys(Keys.ENTER);
+      page.visible(By.cssSelector("#stock-list .stock-link .phrase"));
       String room = page.path();
       shoot(page, "/", "home");
       shoot(page, room, "cotonoma");
