@@ -5,6 +5,7 @@ import io.cotoami.common.http.Problem;
 import io.cotoami.common.http.Problems;
 import io.cotoami.common.http.RequestIds;
 import io.cotoami.common.registry.InstanceInfo;
+import io.cotoami.common.session.SessionVerifier;
 import io.cotoami.gateway.GatewayConfig;
 import io.cotoami.gateway.registry.InstanceRegistry;
 import io.vertx.core.MultiMap;
@@ -186,8 +187,7 @@ public final class ServiceProxy {
   }
 
   static boolean bearer(HttpServerRequest request) {
-    String authorization = request.getHeader("Authorization");
-    return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7);
+    return SessionVerifier.bearer(request).isPresent();
   }
 
   private static Set<String> namedInConnection(String connection) {
