@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -15,8 +14,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 
@@ -24,25 +21,15 @@ import org.openqa.selenium.support.ui.Select;
 @ExtendWith(StackExtension.class)
 @Timeout(240)
 class SearchAndStockPageTest {
-  private final List<CotoamiPage> pages = new ArrayList<>();
+  private final OpenPages pages = new OpenPages();
 
   @AfterEach
   void closeBrowsers() {
-    try {
-      // A script error or a CSP refusal in any of this test's pages fails it (as PageServingTest does for the first paint).
-      List<String> problems = pages.stream().flatMap(page -> page.driver.manage().logs().get(LogType.BROWSER).getAll()
-          .stream()).map(LogEntry::getMessage)
-          .filter(m -> m.contains("Content Security Policy") || m.contains("Uncaught")).toList();
-      assertEquals(List.of(), problems, "the console of the pages");
-    } finally {
-      pages.forEach(CotoamiPage::close);
-      pages.clear();
-    }
+    pages.closeAll();
   }
 
   private CotoamiPage browser(CotoamiPage page) {
-    pages.add(page);
-    return page;
+    return pages.add(page);
   }
 
   @Test

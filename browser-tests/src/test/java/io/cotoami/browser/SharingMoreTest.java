@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -24,17 +23,15 @@ import org.openqa.selenium.support.ui.Select;
 @ExtendWith(StackExtension.class)
 @Timeout(240)
 class SharingMoreTest {
-  private final List<CotoamiPage> pages = new ArrayList<>();
+  private final OpenPages pages = new OpenPages();
 
   @AfterEach
   void closeBrowsers() {
-    pages.forEach(CotoamiPage::close);
-    pages.clear();
+    pages.closeAll();
   }
 
   private CotoamiPage browser(CotoamiPage page) {
-    pages.add(page);
-    return page;
+    return pages.add(page);
   }
 
   @Test

@@ -1,0 +1,35 @@
+package io.cotoami.browser;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+
+/**
+ * The browsers one test opened: {@link #closeAll()} (from an {@code @AfterEach}) closes every one,
+ * and fails the test when any of their consoles shows a script error or a Content-Security-Policy
+ * refusal (as PageServingTest does for the first paint).
+ */
+final class OpenPages {
+  private final List<CotoamiPage> pages = new ArrayList<>();
+
+  /** Keeps {@code page} to be checked and closed after the test; returns it. */
+  CotoamiPage add(CotoamiPage page) {
+    pages.add(page);
+    return page;
+  }
+
+  void closeAll() {
+    try {
+      List<String> problems = pages.stream().flatMap(page -> page.driver.manage().logs().get(LogType.BROWSER).getAll()
+          .stream()).map(LogEntry::getMessage)
+          .filter(m -> m.contains("Content Security Policy") || m.contains("Uncaught")).toList();
+      assertEquals(List.of(), problems, "the console of the pages");
+    } finally {
+      pages.forEach(CotoamiPage::close);
+      pages.clear();
+    }
+  }
+}
