@@ -4,15 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 
 /**
- * The browsers one test opened: {@link #closeAll()} (from an {@code @AfterEach}) closes every one,
- * and fails the test when any of their consoles shows a script error or a Content-Security-Policy
- * refusal (as PageServingTest does for the first paint).
+ * The browsers one test opened, as a JUnit extension ({@code @RegisterExtension}): after each test
+ * it closes every one, and fails the test when any of their consoles shows a script error or a
+ * Content-Security-Policy refusal (as PageServingTest does for the first paint).
  */
-final class OpenPages {
+final class OpenPages implements AfterEachCallback {
   private final List<CotoamiPage> pages = new ArrayList<>();
 
   /** Keeps {@code page} to be checked and closed after the test; returns it. */
@@ -21,7 +23,8 @@ final class OpenPages {
     return page;
   }
 
-  void closeAll() {
+  @Override
+  public void afterEach(ExtensionContext context) {
     try {
       List<String> problems = pages.stream().flatMap(page -> page.driver.manage().logs().get(LogType.BROWSER).getAll()
           .stream()).map(LogEntry::getMessage)

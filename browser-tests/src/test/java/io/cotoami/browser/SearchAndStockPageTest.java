@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
@@ -21,27 +21,19 @@ import org.openqa.selenium.support.ui.Select;
 @ExtendWith(StackExtension.class)
 @Timeout(240)
 class SearchAndStockPageTest {
-  private final OpenPages pages = new OpenPages();
-
-  @AfterEach
-  void closeBrowsers() {
-    pages.closeAll();
-  }
-
-  private CotoamiPage browser(CotoamiPage page) {
-    return pages.add(page);
-  }
+  @RegisterExtension
+  final OpenPages pages = new OpenPages();
 
   @Test
   @DisplayName("In Japanese, a search for 京都 lists my two cotos that hold it, newest first, the word marked, a stranger's private coto not among them; Enter on a result opens its cotonoma with the coto marked")
   void japaneseSearch(BrowserStack stack) {
-    CotoamiPage stranger = browser(new CotoamiPage(stack));
+    CotoamiPage stranger = pages.add(new CotoamiPage(stack));
     stranger.open("/");
     stranger.signIn(People.email("eve"), false);
     stranger.post("京都の秘密の話");
     stranger.coto("京都の秘密の話");
 
-    CotoamiPage page = browser(new CotoamiPage(stack, "ja", Chromium.DESKTOP));
+    CotoamiPage page = pages.add(new CotoamiPage(stack, "ja", Chromium.DESKTOP));
     page.open("/");
     page.signIn(People.email("kyo"), false);
     page.createCotonoma("旅行");
@@ -83,7 +75,7 @@ class SearchAndStockPageTest {
   @Test
   @DisplayName("Pins show in the cotonoma's stock; Move up and Alt+ArrowUp reorder them by keyboard, and a drag of the handle too, each order surviving a reload; Connect with a phrase shows the phrase under its source")
   void stockByKeyboard(BrowserStack stack) {
-    CotoamiPage page = browser(new CotoamiPage(stack));
+    CotoamiPage page = pages.add(new CotoamiPage(stack));
     page.open("/");
     page.signIn(People.email("sto"), false);
     page.createCotonoma("Stock room");
@@ -144,7 +136,7 @@ class SearchAndStockPageTest {
   @Test
   @DisplayName("Home has its own stock and graph: a coto posted in a cotonoma, pinned from home, is in home's stock (not the cotonoma's), with its connection; the graph of home shows both cotos")
   void homeStock(BrowserStack stack) {
-    CotoamiPage page = browser(new CotoamiPage(stack));
+    CotoamiPage page = pages.add(new CotoamiPage(stack));
     page.open("/");
     page.signIn(People.email("hom"), false);
     page.createCotonoma("Elsewhere");
@@ -171,7 +163,7 @@ class SearchAndStockPageTest {
   @Test
   @DisplayName("An anonymous visitor, whom the search and graph API refuse, is offered no search box, stock, graph, Pin or Connect")
   void anonymousIsOfferedNone(BrowserStack stack) {
-    CotoamiPage page = browser(new CotoamiPage(stack));
+    CotoamiPage page = pages.add(new CotoamiPage(stack));
     page.open("/");
     page.post("an anonymous note");
     page.coto("an anonymous note");
@@ -185,8 +177,8 @@ class SearchAndStockPageTest {
   @Test
   @DisplayName("B, viewing a shared cotonoma, sees A's pin and A's connection with its phrase appear in the stock live")
   void secondViewerSeesPinsLive(BrowserStack stack) {
-    CotoamiPage a = browser(new CotoamiPage(stack));
-    CotoamiPage b = browser(new CotoamiPage(stack));
+    CotoamiPage a = pages.add(new CotoamiPage(stack));
+    CotoamiPage b = pages.add(new CotoamiPage(stack));
     String aEmail = People.email("ada");
     String bEmail = People.email("bea");
     a.open("/");
@@ -217,7 +209,7 @@ class SearchAndStockPageTest {
   @Test
   @DisplayName("The graph view shows the cotonoma's cotos as nodes and a labelled edge; zoom and pan by buttons and keys; a click on a node opens that coto")
   void graphView(BrowserStack stack) {
-    CotoamiPage page = browser(new CotoamiPage(stack));
+    CotoamiPage page = pages.add(new CotoamiPage(stack));
     page.open("/");
     page.signIn(People.email("gra"), false);
     page.createCotonoma("Graph room");
@@ -259,7 +251,7 @@ class SearchAndStockPageTest {
   @Test
   @DisplayName("On a 390 px phone, in Japanese (the longer labels), the search results, the stock and the graph fit the width")
   void phoneFits(BrowserStack stack) {
-    CotoamiPage page = browser(new CotoamiPage(stack, "ja", Chromium.DESKTOP));
+    CotoamiPage page = pages.add(new CotoamiPage(stack, "ja", Chromium.DESKTOP));
     page.open("/");
     page.signIn(People.email("pho"), false);
     page.createCotonoma("Phone room");

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
@@ -23,22 +23,14 @@ import org.openqa.selenium.support.ui.Select;
 @ExtendWith(StackExtension.class)
 @Timeout(240)
 class SharingMoreTest {
-  private final OpenPages pages = new OpenPages();
-
-  @AfterEach
-  void closeBrowsers() {
-    pages.closeAll();
-  }
-
-  private CotoamiPage browser(CotoamiPage page) {
-    return pages.add(page);
-  }
+  @RegisterExtension
+  final OpenPages pages = new OpenPages();
 
   @Test
   @DisplayName("A renames; B, viewing the room with A, sees the new name on A's cotos and in the presence list at once, without a reload and without asking GET /api/users again")
   void renameShowsLive(BrowserStack stack) {
-    CotoamiPage a = browser(new CotoamiPage(stack));
-    CotoamiPage b = browser(new CotoamiPage(stack));
+    CotoamiPage a = pages.add(new CotoamiPage(stack));
+    CotoamiPage b = pages.add(new CotoamiPage(stack));
     String aEmail = People.email("rita");
     String bEmail = People.email("sam");
     a.open("/");
@@ -71,8 +63,8 @@ class SharingMoreTest {
   @Test
   @DisplayName("Issue 20: A turns a short coto into a cotonoma with its button; B, in the same room, sees it become a room link in place at once and opens it; a long coto and another's coto offer no such button")
   void cotonomatizeShowsLive(BrowserStack stack) {
-    CotoamiPage a = browser(new CotoamiPage(stack));
-    CotoamiPage b = browser(new CotoamiPage(stack));
+    CotoamiPage a = pages.add(new CotoamiPage(stack));
+    CotoamiPage b = pages.add(new CotoamiPage(stack));
     String bEmail = People.email("noa");
     a.open("/");
     a.signIn(People.email("ken"), false);
@@ -105,8 +97,8 @@ class SharingMoreTest {
   @Test
   @DisplayName("Issue 20: B reposts A's coto from a shared room into a room of B's own through the Repost dialog; there it reads A's text, marked as a repost, and A's later edit shows in it live")
   void repostShowsTheOriginal(BrowserStack stack) {
-    CotoamiPage a = browser(new CotoamiPage(stack));
-    CotoamiPage b = browser(new CotoamiPage(stack));
+    CotoamiPage a = pages.add(new CotoamiPage(stack));
+    CotoamiPage b = pages.add(new CotoamiPage(stack));
     String bEmail = People.email("ivo");
     b.open("/");
     b.signIn(bEmail, false);
@@ -155,8 +147,8 @@ class SharingMoreTest {
   @Test
   @DisplayName("Issue 13: a sign-in link asked with 'save anonymous cotos' but confirmed in another browser signs in there, moves nothing and says so; the asking browser keeps its anonymous cotos")
   void linkConfirmedInAnotherBrowser(BrowserStack stack) {
-    CotoamiPage asker = browser(new CotoamiPage(stack));
-    CotoamiPage other = browser(new CotoamiPage(stack));
+    CotoamiPage asker = pages.add(new CotoamiPage(stack));
+    CotoamiPage other = pages.add(new CotoamiPage(stack));
     String email = People.email("ines");
     asker.open("/");
     asker.post("An anonymous thought");
@@ -188,7 +180,7 @@ class SharingMoreTest {
   @Test
   @DisplayName("On a phone the list of my cotonomas is behind the menu button, opens from the keyboard, lists a new cotonoma and leads into it")
   void phoneMenuListsMyCotonomas(BrowserStack stack) {
-    CotoamiPage phone = browser(new CotoamiPage(stack));
+    CotoamiPage phone = pages.add(new CotoamiPage(stack));
     phone.open("/");
     phone.signIn(People.email("pia"), false);
     phone.createCotonoma("Pocket room");
@@ -206,9 +198,9 @@ class SharingMoreTest {
   @Test
   @DisplayName("Asked from an invitation's room in one browser, the sign-in link opened in another browser lands in that room there")
   void invitationLinkLandsInTheRoomInAnotherBrowser(BrowserStack stack) {
-    CotoamiPage owner = browser(new CotoamiPage(stack));
-    CotoamiPage asker = browser(new CotoamiPage(stack));
-    CotoamiPage phone = browser(new CotoamiPage(stack));
+    CotoamiPage owner = pages.add(new CotoamiPage(stack));
+    CotoamiPage asker = pages.add(new CotoamiPage(stack));
+    CotoamiPage phone = pages.add(new CotoamiPage(stack));
     String guest = People.email("gus");
     owner.open("/");
     owner.signIn(People.email("oona"), false);
@@ -235,8 +227,8 @@ class SharingMoreTest {
   @Test
   @DisplayName("A signed-out person opening a private room is told to sign in, and the message stays when the session answers after the room (the race that failed CI)")
   void signInMessageOutlivesALateSession(BrowserStack stack) {
-    CotoamiPage owner = browser(new CotoamiPage(stack));
-    CotoamiPage stranger = browser(new CotoamiPage(stack));
+    CotoamiPage owner = pages.add(new CotoamiPage(stack));
+    CotoamiPage stranger = pages.add(new CotoamiPage(stack));
     owner.open("/");
     owner.signIn(People.email("otto"), false);
     owner.createCotonoma("Closed room");
@@ -259,7 +251,7 @@ class SharingMoreTest {
   void refusedHandshakeStopsRetrying(BrowserStack stack) throws Exception {
     // Chromium resolves any *.localhost to loopback, but it is not one of the dev aliases the gateway allows.
     String address = "elsewhere.localhost";
-    CotoamiPage page = browser(new CotoamiPage(stack));
+    CotoamiPage page = pages.add(new CotoamiPage(stack));
     // Counts the page's WebSocket attempts, from before its own scripts run.
     page.driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", java.util.Map.of("source",
         "window.__tries = 0; const W = window.WebSocket;"
