@@ -94,6 +94,18 @@ final class CotoamiPage implements AutoCloseable {
         .filter(body -> body.getText().equals(text)).findFirst().orElse(null));
   }
 
+  /**
+   * Presses the button of {@code action} (repost, edit, cotonomatize...) on the coto showing
+   * {@code text}, finding both again when the timeline re-rendered the coto meanwhile (it redraws
+   * cotos as it learns their authors' names or replays live events).
+   */
+  void cotoAction(String text, String action) {
+    until(d -> {
+      coto(text).findElement(By.xpath("./..")).findElement(By.cssSelector("[data-action='" + action + "']")).click();
+      return true;
+    });
+  }
+
   long countCotos(String text) {
     return driver.findElements(By.cssSelector("#timeline .coto .coto-body")).stream()
         .filter(body -> body.getText().equals(text)).count();

@@ -84,8 +84,7 @@ class SharingMoreTest {
         .isEmpty(), "no button on another's coto");
     String id = before.findElement(By.xpath("./..")).getAttribute("data-id");
 
-    a.coto("Trip to Kyoto").findElement(By.xpath("./..")).findElement(By.cssSelector("[data-action='cotonomatize']"))
-        .click();
+    a.cotoAction("Trip to Kyoto", "cotonomatize");
     a.cotonomaLink("Trip to Kyoto");
     WebElement link = b.cotonomaLink("Trip to Kyoto");
     assertEquals(id, link.findElement(By.xpath("./ancestor::li[1]")).getAttribute("data-id"), "the same coto, in place");
@@ -111,7 +110,7 @@ class SharingMoreTest {
 
     b.open(shared);
     b.settled();
-    b.coto("Worth keeping").findElement(By.xpath("./..")).findElement(By.cssSelector("[data-action='repost']")).click();
+    b.cotoAction("Worth keeping", "repost");
     b.visible(By.id("repost-dialog"));
     b.until(d -> new Select(d.findElement(By.id("repost-target"))).getOptions().stream()
         .anyMatch(o -> o.getText().equals("Ivo's notes")));
@@ -128,7 +127,7 @@ class SharingMoreTest {
     assertTrue(repost.getText().contains("Reposted"), repost.getText());
     assertTrue(repost.findElements(By.cssSelector("[data-action='edit']")).isEmpty(), "a repost is not edited");
 
-    a.coto("Worth keeping").findElement(By.xpath("./..")).findElement(By.cssSelector("[data-action='edit']")).click();
+    a.cotoAction("Worth keeping", "edit");
     WebElement editor = a.visible(By.cssSelector(".coto-edit textarea"));
     editor.clear();
     editor.sendKeys("Worth keeping, revised");
