@@ -9,6 +9,7 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,14 +20,22 @@ import org.slf4j.LoggerFactory;
  * <p>While the instance drains, it hands its partitions to the other data members ({@link
  * #demote()}: it becomes a lite member), so that the leave has nothing to hand over and is a
  * goodbye. The hand-over is short because the cluster has few partitions ({@link
- * HazelcastConfigs#PARTITIONS}). Should it still be running after {@link #HAND_OVER_BUDGET}, the
- * leave does not wait for it any longer but shuts down gracefully, which finishes it. Leaving
- * without it (a terminate) would lose every partition whose backup is not yet in sync, as none is
- * moments after a member joined, in a rolling restart: tried so, all 271 partitions of the time
- * were lost. The promise gives way to the data. The leave closes the member's connections; the
- * master, refused twice on reconnecting ({@code hazelcast.connection.monitor.*} in {@link
- * HazelcastConfigs}), drops it from every member's list within a few hundred milliseconds,
- * instead of after the heartbeat timeout.
+ * HazelcastConfigs#PARTITIONS}). Should it still be running after {@link #HAND_OVER_BUDGET} (the
+ * others too busy to take the partitions), the leave does not wait for it any longer:
+ * <ul>
+ *   <li>When every partition this member owns is known to have its backup in sync elsewhere since
+ *       the cluster last changed ({@link ClusterReadiness#backupsInSync()}), it stops at once (a
+ *       terminate): the backups take over, as after a crash, and nothing is lost.</li>
+ *   <li>Otherwise it shuts down gracefully, which finishes the hand-over, bounded by {@link
+ *       #LONGEST}. Stopping then would lose every partition whose backup is not in sync yet, as
+ *       none is moments after a member joined, in a rolling restart: tried so, all 271 partitions
+ *       of the time were lost. There the promise gives way to the data.</li>
+ * </ul>
+ * A readiness rule makes the second case rare: a member that joined is not ready before its
+ * partitions are in sync, so a rolling update stops the old member only after that. The leave
+ * closes the member's connections; the master, refused twice on reconnecting ({@code
+ * hazelcast.connection.monitor.*} in {@link HazelcastConfigs}), drops it from every member's list
+ * within a few hundred milliseconds, instead of after the heartbeat timeout.
  *
  * <p>The leave goes through the Vert.x cluster manager, so that the Vert.x close that follows
  * finds the cluster already left, rather than failing to leave a stopped Hazelcast.
@@ -35,7 +44,7 @@ public final class ClusterLeave {
   /** The promise: gone from the others' view this soon after {@link #demote()} (the SIGTERM). */
   public static final Duration SEEN_WITHIN = Duration.ofSeconds(1);
   /** How long the leave waits for the hand-over, from {@link #demote()}; the goodbye takes the rest. */
-  public static final Duration HAND_OVER_BUDGET = Duration.ofMillis(700);
+  public static final Duration HAND_OVER_BUDGET = Duration.ofMillis(500);
   /**
    * The bound on a leave whose hand-over overran its budget: the budget, Hazelcast's graceful
    * shutdown (which finishes the hand-over) and the goodbye. Still well under the heartbeat
@@ -47,19 +56,25 @@ public final class ClusterLeave {
   private final HazelcastClusterManager clusterManager;
   private final HazelcastInstance hazelcast;
   private final Duration handOverBudget;
+  private final BooleanSupplier backupsInSync;
   private CompletableFuture<Void> demoted;
   private long demoteStarted;
   private volatile boolean leaving;
 
-  public ClusterLeave(HazelcastClusterManager clusterManager) {
-    this(clusterManager, HAND_OVER_BUDGET);
+  /**
+   * @param backupsInSync whether every partition this member owns has its backup in sync elsewhere
+   *     (as {@link ClusterReadiness#backupsInSync()} knows it): asked when the hand-over overran
+   */
+  public ClusterLeave(HazelcastClusterManager clusterManager, BooleanSupplier backupsInSync) {
+    this(clusterManager, HAND_OVER_BUDGET, backupsInSync);
   }
 
   /** With another budget for the hand-over: tests cut the wait short with zero. */
-  ClusterLeave(HazelcastClusterManager clusterManager, Duration handOverBudget) {
+  ClusterLeave(HazelcastClusterManager clusterManager, Duration handOverBudget, BooleanSupplier backupsInSync) {
     this.clusterManager = clusterManager;
     this.hazelcast = clusterManager.getHazelcastInstance();
     this.handOverBudget = handOverBudget;
+    this.backupsInSync = backupsInSync;
   }
 
   /**
@@ -102,11 +117,13 @@ public final class ClusterLeave {
 
   /**
    * Leaves the cluster; blocking (call it off the event loop). Waits for the hand-over begun by
-   * {@link #demote()} until {@link #HAND_OVER_BUDGET} after it began, then shuts down gracefully.
+   * {@link #demote()} until {@link #HAND_OVER_BUDGET} after it began, then shuts down gracefully,
+   * or, when the hand-over overran and the backups are in sync, stops at once.
    *
-   * @return whether the hand-over (or the finding that there was nothing to hand over) finished
-   *     within its budget: only then does the {@link #SEEN_WITHIN} promise hold; otherwise the
-   *     graceful shutdown finishes the hand-over, bounded by {@link #LONGEST}
+   * @return whether the leave was quick: the hand-over (or the finding that there was nothing to
+   *     hand over) finished within its budget, or it overran and the member stopped at once. Only
+   *     then does the {@link #SEEN_WITHIN} promise hold; otherwise the graceful shutdown finishes
+   *     the hand-over, bounded by {@link #LONGEST}
    */
   public boolean leave() {
     demote();
@@ -116,13 +133,31 @@ public final class ClusterLeave {
       demoted.get(waitNanos, TimeUnit.NANOSECONDS);
     } catch (Exception e) {
       inBudget = false;
-      // Hazelcast's graceful shutdown below finishes the hand-over (for at most
-      // hazelcast.graceful.shutdown.max.wait): never leave with partitions whose only copy is here.
-      LOG.warn("Hand-over unfinished after {} ms: leaving gracefully, which finishes it", handOverBudget.toMillis());
     }
     leaving = true;
     if (!hazelcast.getLifecycleService().isRunning()) {
       return inBudget;
+    }
+    if (!inBudget && backupsInSync.getAsBoolean()) {
+      LOG.info("Hand-over unfinished after {} ms, every partition it owns backed up in sync elsewhere: stopping at once"
+          + " (the backups take over)", handOverBudget.toMillis());
+      hazelcast.getLifecycleService().terminate();
+      // The cluster manager's leave now only marks it left (it fails on the stopped Hazelcast, after
+      // that), so that the Vert.x close that follows finds nothing to leave.
+      Promise<Void> marked = Promise.promise();
+      clusterManager.leave(marked);
+      try {
+        marked.future().toCompletionStage().toCompletableFuture().get(2, TimeUnit.SECONDS);
+      } catch (Exception expected) {
+        LOG.debug("The cluster manager's leave after the stop: {}", expected.toString());
+      }
+      return true;
+    }
+    if (!inBudget) {
+      // Hazelcast's graceful shutdown below finishes the hand-over (for at most
+      // hazelcast.graceful.shutdown.max.wait): never leave with partitions whose only copy is here.
+      LOG.warn("Hand-over unfinished after {} ms and its backups not known in sync: leaving gracefully, which finishes it",
+          handOverBudget.toMillis());
     }
     // Through the cluster manager: it shuts Hazelcast down gracefully (a lite member has nothing to
     // hand over, and the last data member nobody to hand it to, so Hazelcast answers at once), and

@@ -35,6 +35,10 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * The state is fed by Hazelcast's membership and lifecycle events and by a tick on the event
  * loop; {@link #problem()} is what the {@code cluster} readiness check reports.
+ *
+ * <p>It also knows whether every partition this member owns has a backup in sync elsewhere since
+ * the cluster last changed ({@link #backupsInSync()}): then a leave that cannot wait for its
+ * hand-over may stop at once and lose nothing ({@link ClusterLeave}).
  */
 public final class ClusterReadiness {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterReadiness.class);
@@ -59,6 +63,10 @@ public final class ClusterReadiness {
   private long unsettledUntil;
   /** While not 0: the partitions are being synced since then (clock millis). */
   private long syncingSince;
+  /** Changes of the cluster seen: a member came or went, or a merge. */
+  private long changes;
+  /** The latest change after which Hazelcast said this member's partitions were in sync; -1: none yet. */
+  private long syncedChange = -1;
 
   ClusterReadiness(int minMembers, int members, LongSupplier clock, BooleanSupplier active) {
     this.minMembers = minMembers;
@@ -102,19 +110,20 @@ public final class ClusterReadiness {
 
   /**
    * Asks, on a worker thread and one question at a time (Hazelcast's answer may wait on replica
-   * checks), whether this member's partitions are in sync: at once, then every tick while they are
-   * being synced.
+   * checks), whether this member's partitions are in sync: at once, then every tick while that is
+   * not known since the latest change of the cluster ({@link #unknownSync()}).
    */
   private void followSync(Vertx vertx, BooleanSupplier localMemberSafe) {
     java.util.concurrent.atomic.AtomicBoolean asking = new java.util.concurrent.atomic.AtomicBoolean();
     Runnable ask = () -> {
-      if (!syncingNow() || !asking.compareAndSet(false, true)) {
+      if (!unknownSync() || !asking.compareAndSet(false, true)) {
         return;
       }
+      long asked = changes();
       vertx.executeBlocking(localMemberSafe::getAsBoolean, false).onComplete(ar -> {
         asking.set(false);
         if (ar.succeeded() && ar.result()) {
-          inSync();
+          inSync(asked);
         }
       });
     };
@@ -163,6 +172,7 @@ public final class ClusterReadiness {
   }
 
   synchronized void members(int count) {
+    changes++;
     members = count;
     peak = Math.max(peak, count);
   }
@@ -173,12 +183,13 @@ public final class ClusterReadiness {
 
   /** Returns the generation of this merge; it is caught up when {@link #caughtUp(long)} gets it. */
   synchronized long merged() {
+    changes++;
     merging = false;
     syncing();
     return ++mergeGeneration;
   }
 
-  /** Its partitions are (again) being synced: not ready until {@link #inSync()}, or {@link #SYNC_MAX_WAIT}. */
+  /** Its partitions are (again) being synced: not ready until {@link #inSync(long)}, or {@link #SYNC_MAX_WAIT}. */
   synchronized void syncing() {
     syncingSince = Math.max(1, clock.getAsLong());
   }
@@ -188,8 +199,28 @@ public final class ClusterReadiness {
     return syncingSince != 0;
   }
 
-  synchronized void inSync() {
+  /** Hazelcast said the partitions were in sync, asked when {@link #changes()} was {@code asked}. */
+  synchronized void inSync(long asked) {
     syncingSince = 0;
+    syncedChange = Math.max(syncedChange, asked);
+  }
+
+  /** The count of cluster changes seen, to stamp a question about the sync with. */
+  synchronized long changes() {
+    return changes;
+  }
+
+  /** Whether to ask Hazelcast (again) whether the partitions are in sync. */
+  synchronized boolean unknownSync() {
+    return syncingSince != 0 || syncedChange != changes;
+  }
+
+  /**
+   * Whether every partition this member owns had its backups in sync when last asked, and the
+   * cluster has not changed since: a member that stops now loses nothing, the backups take over.
+   */
+  public synchronized boolean backupsInSync() {
+    return syncedChange == changes;
   }
 
   synchronized void caughtUp(long generation) {

@@ -71,7 +71,7 @@ public final class ServiceInstance {
     this.registry = registry;
     this.readiness = HealthChecks.create(vertx);
     this.cluster = ClusterReadiness.install(vertx, clusterManager, config.cluster().minMembers());
-    this.leave = new ClusterLeave(clusterManager);
+    this.leave = new ClusterLeave(clusterManager, cluster::backupsInSync);
     readinessCheck("cluster", () -> {
       String problem = cluster.problem();
       return problem == null ? Future.succeededFuture() : Future.failedFuture(problem);

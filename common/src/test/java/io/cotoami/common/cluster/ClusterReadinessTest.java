@@ -1,6 +1,7 @@
 package io.cotoami.common.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -86,7 +87,7 @@ class ClusterReadinessTest {
     readiness.caughtUp(second);
     assertEquals("its partitions are not in sync yet (joined moments ago)", readiness.problem(),
         "a merged member takes its share of the partitions again");
-    readiness.inSync();
+    readiness.inSync(readiness.changes());
     assertNull(readiness.problem());
   }
 
@@ -96,7 +97,7 @@ class ClusterReadinessTest {
     ClusterReadiness readiness = readiness(1, 2);
     readiness.syncing();
     assertEquals("its partitions are not in sync yet (joined moments ago)", readiness.problem());
-    readiness.inSync();
+    readiness.inSync(readiness.changes());
     assertNull(readiness.problem());
 
     readiness.syncing();
@@ -109,5 +110,31 @@ class ClusterReadinessTest {
     readiness.tick();
     assertNull(readiness.problem());
     assertTrue(!readiness.syncingNow(), "it stopped waiting");
+  }
+
+  @Test
+  @DisplayName("The backups are known in sync only from an answer asked after the latest change of the cluster: a member that came or went, or a merge, makes it unknown again")
+  void backupsInSync() {
+    ClusterReadiness readiness = readiness(1, 2);
+    assertFalse(readiness.backupsInSync(), "never asked");
+    assertTrue(readiness.unknownSync());
+    readiness.inSync(readiness.changes());
+    assertTrue(readiness.backupsInSync());
+    assertFalse(readiness.unknownSync(), "nothing to ask while nothing changes");
+
+    long asked = readiness.changes();
+    readiness.members(3);
+    readiness.inSync(asked);
+    assertFalse(readiness.backupsInSync(), "asked before a member came: the answer is old");
+    assertTrue(readiness.unknownSync());
+    readiness.inSync(readiness.changes());
+    assertTrue(readiness.backupsInSync());
+
+    readiness.members(2);
+    assertFalse(readiness.backupsInSync(), "a member went: its backups are being copied again");
+    readiness.inSync(readiness.changes());
+    readiness.merging();
+    readiness.merged();
+    assertFalse(readiness.backupsInSync(), "merged");
   }
 }
