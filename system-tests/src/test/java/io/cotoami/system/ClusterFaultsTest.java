@@ -59,6 +59,7 @@ class ClusterFaultsTest {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private static PostgresServer postgres;
   private static RedisServer redis;
+  private static PgConfig pg;
   private static ServiceProcess gateway;
   private static ServiceProcess auth;
   private static final List<ServiceProcess> cotoServices = new ArrayList<>();
@@ -78,7 +79,7 @@ class ClusterFaultsTest {
   static void start() throws Exception {
     postgres = PostgresServer.startTemporary();
     redis = RedisServer.startTemporary();
-    PgConfig pg = postgres.ensureDatabase("cotoami", "cotoami", "secret");
+    pg = postgres.ensureDatabase("cotoami", "cotoami", "secret");
     // The watching member first: the processes then join a cluster that exists (several members
     // claiming mastership at once can take a minute on a busy machine).
     observer = Http.await(ServiceInstance.start(InstanceConfig.fromEnv("observer", 0, TestConfigs.of(CLUSTER, Map.of()))));
@@ -88,12 +89,7 @@ class ClusterFaultsTest {
     gatewayPort = FreePorts.next();
     gateway = ServiceProcess.start(GatewayMain.class, CLUSTER, Map.of("HTTP_PORT", String.valueOf(gatewayPort)));
     for (int i = 0; i < 2; i++) {
-      int port = FreePorts.next();
-      Map<String, String> env = new HashMap<>(TestConfigs.stores(pg, redis));
-      env.put("HTTP_PORT", String.valueOf(port));
-      env.put("MANAGEMENT_PORT", String.valueOf(ServiceProcess.managementPort(port)));
-      cotoPorts.add(port);
-      cotoServices.add(ServiceProcess.start(CotoServiceMain.class, CLUSTER, env));
+      startCotoService();
     }
     // coto-service serves sessions (and is ready) once auth-service told it the revoked ones.
     auth = ServiceProcess.start(AuthServiceMain.class, CLUSTER, TestConfigs.stores(pg, redis));
@@ -232,11 +228,53 @@ class ClusterFaultsTest {
     assertTrue(goneFromGateway >= 0 && goneFromGateway <= 1000, "within 1 s of SIGTERM: " + took);
   }
 
+  @Test
+  @Order(4)
+  @DisplayName("As in a rolling update, a new coto-service starts and, the moment it is ready, the old one is SIGTERM'd: the old one is gone from the other members' view within 1 s, without the graceful leave's longer bound")
+  void rollingUpdate() throws Exception {
+    int oldPort = cotoPorts.get(1);
+    String oldNode = nodeIdOf(oldPort);
+    startCotoService();
+    int newPort = cotoPorts.get(2);
+    // Kubernetes' view: the new pod's readiness probe, every 100 ms; the old pod is stopped at once.
+    await(() -> readiness(newPort) == 200, 90, "the new coto-service ready");
+    long sent = System.nanoTime();
+    cotoServices.get(1).process().destroy();
+    long goneFromMembers = -1;
+    while (System.nanoTime() - sent < TimeUnit.SECONDS.toNanos(15) && goneFromMembers < 0) {
+      if (!members().contains(oldNode)) {
+        goneFromMembers = (System.nanoTime() - sent) / 1_000_000;
+      }
+      TimeUnit.MILLISECONDS.sleep(20);
+    }
+    assertTrue(cotoServices.get(1).process().waitFor(30, TimeUnit.SECONDS));
+    String phases = Files.readAllLines(cotoServices.get(1).stdout(), StandardCharsets.UTF_8).stream()
+        .filter(line -> line.contains("Hand-over") || line.contains("partitions") || line.contains("Left the cluster"))
+        .collect(Collectors.joining("\n"));
+    String took = "left the members' view after " + goneFromMembers + " ms; its log:\n" + phases;
+    System.out.println("rolling SIGTERM: " + took);
+    assertTrue(goneFromMembers >= 0 && goneFromMembers <= ClusterLeave.SEEN_WITHIN.toMillis(), took);
+    assertTrue(!phases.contains("leaving gracefully"), "the new member's readiness waited for the partitions: " + took);
+    // The new one serves, the only coto-service left.
+    await(() -> readyInGateway(newPort), 10, "the gateway routes to the new coto-service");
+    post(null, "after the rolling update");
+  }
+
   private static String token() {
     return TestConfigs.keys().token(vertx, user, "u-" + user.substring(0, 8) + "@example.com", "u");
   }
 
   /** Posts a coto to the user's home through the gateway, pinned by {@code route} when not null; its JSON. */
+  /** Starts one more coto-service process (its port and process go last in the lists). */
+  private static void startCotoService() throws Exception {
+    int port = FreePorts.next();
+    Map<String, String> env = new HashMap<>(TestConfigs.stores(pg, redis));
+    env.put("HTTP_PORT", String.valueOf(port));
+    env.put("MANAGEMENT_PORT", String.valueOf(ServiceProcess.managementPort(port)));
+    cotoPorts.add(port);
+    cotoServices.add(ServiceProcess.start(CotoServiceMain.class, CLUSTER, env));
+  }
+
   private static JsonObject post(String route, String content) throws Exception {
     var request = http.client().post("/api/cotos").putHeader("Content-Type", "application/json")
         .putHeader("Authorization", "Bearer " + token());
