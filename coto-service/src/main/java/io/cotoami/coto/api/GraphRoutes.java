@@ -72,7 +72,7 @@ final class GraphRoutes {
     Caller caller = Callers.required(ctx, "read a stock");
     String key = ctx.request().getParam("cotonomaKey");
     graph.stock(caller, key == null || key.isBlank() ? null : key, depth(ctx))
-        .onSuccess(ctx::json)
+        .onSuccess(stock -> ctx.json(stock.put("tree", StockTree.of(stock))))
         .onFailure(ctx::fail);
   }
 

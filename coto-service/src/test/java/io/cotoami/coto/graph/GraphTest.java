@@ -231,6 +231,17 @@ class GraphTest {
     assertEquals(3, stock.getJsonArray("cotos").size(), stock.encodePrettily());
     assertEquals(3, stock.getJsonArray("connections").size(), stock.encodePrettily());
     assertEquals(2, stock(me, null, 1).getJsonArray("cotos").size(), "depth 1 reaches a and b only");
+    // As a tree: a, under it b, under b c, under c a once more (the cycle), not followed.
+    JsonObject root = stock.getJsonArray("tree").getJsonObject(0);
+    assertEquals(a, root.getString("cotoId"));
+    assertEquals(stock.getJsonArray("pins").getJsonObject(0).getString("id"), root.getString("pinId"));
+    JsonObject nodeB = root.getJsonArray("children").getJsonObject(0);
+    JsonObject nodeC = nodeB.getJsonArray("children").getJsonObject(0);
+    JsonObject again = nodeC.getJsonArray("children").getJsonObject(0);
+    assertEquals(List.of(b, c, a), List.of(nodeB.getString("cotoId"), nodeC.getString("cotoId"), again.getString("cotoId")));
+    assertEquals("back", again.getString("linkingPhrase"));
+    assertEquals(true, again.getBoolean("again"), again.encode());
+    assertTrue(again.getJsonArray("children").isEmpty(), "the cycle is not followed");
     assertProblem(me.call(HttpMethod.GET, "/api/graph/stock?depth=9", null), 400, "validation");
   }
 
