@@ -119,21 +119,23 @@ export class Stock {
   }
 
   async unpin(pin) {
-    try {
-      await api.unpin(pin.id);
-    } catch (error) {
-      showError($('stock-error'), error);
-    }
-    await this.load();
+    await this.settle(api.unpin(pin.id));
   }
 
   async disconnect(connection) {
+    await this.settle(api.disconnect(connection.id));
+  }
+
+  /** Reads the stock again after a change, then says the change's problem (a read clears the old one). */
+  async settle(change) {
+    let problem = null;
     try {
-      await api.disconnect(connection.id);
+      await change;
     } catch (error) {
-      showError($('stock-error'), error);
+      problem = error;
     }
     await this.load();
+    if (problem) showError($('stock-error'), problem);
   }
 
   pins() {
@@ -159,8 +161,8 @@ export class Stock {
       await api.orderStock(this.here(), pinIds);
       showError($('stock-error'), null);
     } catch (error) {
-      showError($('stock-error'), error);
       await this.load();
+      showError($('stock-error'), error);
     }
   }
 
