@@ -74,5 +74,7 @@ export const api = {
   connect: (sourceId, targetId, linkingPhrase, clientId) =>
     call('POST', '/api/graph/connections', { sourceId, targetId, linkingPhrase: linkingPhrase || undefined, clientId }),
   disconnect: (id) => call('DELETE', `/api/graph/connections/${enc(id)}`),
+  relabel: (id, linkingPhrase) => call('PUT', `/api/graph/connections/${enc(id)}`, { linkingPhrase }),
+  orderConnections: (sourceId, connectionIds) => call('PUT', `/api/graph/cotos/${enc(sourceId)}/order`, { connectionIds }),
   subgraph: (key) => call('GET', `/api/graph/cotonomas/${enc(key)}`),
 };

@@ -1,8 +1,9 @@
 // The stock of the page's cotonoma (or of my home), beside its timeline: the pins as an outline,
 // each coto's connections nested under it in their order with their linking phrases
 // (GET /api/graph/stock). Pins move by drag (the ⠿ handle), by Move up / Move down, or by
-// Alt+Arrow on a pin; the new order is sent whole (PUT /api/graph/stock/order). Another viewer's
-// change arrives as a graph event of the timeline, and the stock is read again.
+// Alt+Arrow on a pin; the new order is sent whole (PUT /api/graph/stock/order). The connections'
+// own controls (phrase, order) are stocklinks.js's. Another viewer's change arrives as a graph
+// event of the timeline, and the stock is read again.
 
 import { api } from './api.js';
 import { $, el, show } from './dom.js';
@@ -10,6 +11,7 @@ import { t } from './i18n.js';
 import { renderMarkdown } from './markdown.js';
 import { showError } from './problems.js';
 import { dragToReorder } from './stockdrag.js';
+import { StockLinks } from './stocklinks.js';
 
 const ICONS = { up: '↑', down: '↓', unpin: '✕' };
 const RELOAD_AFTER_MS = 120; // several events of one change (a pin and its reorder) read the stock once
@@ -39,7 +41,10 @@ export class Stock {
     this.timer = null;
     this.list = $('stock-list');
     this.changed = () => {}; // after the stock is drawn anew (or cleared)
-    dragToReorder(this.list, (pinIds) => this.reorder(pinIds, null));
+    this.stale = false; // live events came while a phrase was being edited
+    this.links = new StockLinks(this, cotoLabel);
+    dragToReorder(this.list, (list, ids) => (list === this.list
+      ? this.reorder(ids, null) : this.links.reorder(list.dataset.sourceId, ids, null)));
   }
 
   start(signedIn) {
@@ -84,10 +89,20 @@ export class Stock {
     return Boolean(this.data && this.data.cotos.some((coto) => coto.id === cotoId));
   }
 
-  /** Reads the stock again soon (after live events). */
+  /** Reads the stock again soon (after live events); not while a phrase is being edited, but when that ends. */
   reloadSoon() {
     clearTimeout(this.timer);
+    if (this.links.editing) {
+      this.stale = true;
+      return;
+    }
     this.timer = setTimeout(() => this.load(), RELOAD_AFTER_MS);
+  }
+
+  editingDone() {
+    if (!this.stale) return;
+    this.stale = false;
+    this.reloadSoon();
   }
 
   async load(focus = null) {
@@ -119,21 +134,23 @@ export class Stock {
   }
 
   async unpin(pin) {
-    try {
-      await api.unpin(pin.id);
-    } catch (error) {
-      showError($('stock-error'), error);
-    }
-    await this.load();
+    await this.settle(api.unpin(pin.id));
   }
 
   async disconnect(connection) {
+    await this.settle(api.disconnect(connection.id));
+  }
+
+  /** Reads the stock again after a change, then says the change's problem (a read clears the old one). */
+  async settle(change) {
+    let problem = null;
     try {
-      await api.disconnect(connection.id);
+      await change;
     } catch (error) {
-      showError($('stock-error'), error);
+      problem = error;
     }
     await this.load();
+    if (problem) showError($('stock-error'), problem);
   }
 
   pins() {
@@ -159,8 +176,8 @@ export class Stock {
       await api.orderStock(this.here(), pinIds);
       showError($('stock-error'), null);
     } catch (error) {
-      showError($('stock-error'), error);
       await this.load();
+      showError($('stock-error'), error);
     }
   }
 
@@ -176,12 +193,17 @@ export class Stock {
     this.list.replaceChildren(...pins.map((pin, index) => this.pinItem(pin, index, pins.length, cotos, out)));
     show($('stock-empty'), pins.length === 0);
     this.changed();
-    if (focus) {
-      const item = this.list.querySelector(`li[data-pin-id="${CSS.escape(focus.pinId)}"]`);
-      const button = item && focus.action ? item.querySelector(`[data-action="${focus.action}"]:not(:disabled)`) : null;
-      const target = button || (item && item.querySelector('.stock-text'));
-      if (target) target.focus();
-    }
+    if (focus) this.focus(focus);
+  }
+
+  /** Focuses a pin's (or, with `connectionId`, one of its connections') button `action`, else its text. */
+  focus({ pinId, connectionId, action }) {
+    let item = pinId ? this.list.querySelector(`li[data-pin-id="${CSS.escape(pinId)}"]`) : null;
+    if (item && connectionId) item = item.querySelector(`li[data-connection-id="${CSS.escape(connectionId)}"]`);
+    const row = item && item.firstElementChild;
+    const button = row && action ? row.querySelector(`[data-action="${action}"]:not(:disabled)`) : null;
+    const target = button || (row && row.querySelector('.stock-text'));
+    if (target) target.focus();
   }
 
   pinItem(pin, index, count, cotos, out) {
@@ -209,40 +231,8 @@ export class Stock {
         button('down', t('moveDown'), index === count - 1, () => this.move(index, 1, 'down')),
         button('unpin', t('unpin'), false, () => this.unpin(pin))));
     const item = el('li', { class: 'pin', 'data-pin-id': pin.id, 'data-coto-id': pin.cotoId }, row);
-    const branch = this.branch(pin.cotoId, cotos, out, new Set([pin.cotoId]));
+    const branch = this.links.branch(pin.cotoId, cotos, out, new Set([pin.cotoId]), pin.id);
     if (branch) item.append(branch);
     return item;
-  }
-
-  /** The connections out of a coto, nested; a coto met again on its own branch is marked ↩ and not followed. */
-  branch(cotoId, cotos, out, path) {
-    const links = out.get(cotoId);
-    if (!links || links.length === 0) return null;
-    const list = el('ul', { class: 'connections' });
-    for (const connection of links) {
-      const target = cotos.get(connection.targetId);
-      if (!target) continue; // a coto the stock did not reach (its depth, or not readable)
-      const again = path.has(connection.targetId);
-      const text = el('span', { class: 'stock-text', tabindex: 0, role: 'button', text: cotoLabel(target) });
-      const what = el('span', { class: 'link-what' },
-        connection.linkingPhrase ? el('span', { class: 'phrase', text: connection.linkingPhrase }) : null, text);
-      text.addEventListener('click', () => this.open(target));
-      text.addEventListener('keydown', (event) => {
-        if (event.key === 'Enter') this.open(target);
-      });
-      const remove = el('button', { type: 'button', class: 'ghost small icon', 'data-action': 'disconnect',
-        title: t('disconnect'), 'aria-label': `${t('disconnect')}: ${cotoLabel(target, 40)}` },
-      el('span', { 'aria-hidden': 'true', text: '✕' }));
-      remove.addEventListener('click', () => this.disconnect(connection));
-      const row = el('div', { class: 'link-row' },
-        el('span', { class: 'arrow', 'aria-hidden': 'true', text: again ? '↩' : '→' }), what, remove);
-      const item = el('li', { class: 'stock-link', 'data-connection-id': connection.id, 'data-coto-id': target.id }, row);
-      if (!again) {
-        const deeper = this.branch(target.id, cotos, out, new Set([...path, target.id]));
-        if (deeper) item.append(deeper);
-      }
-      list.append(item);
-    }
-    return list.children.length ? list : null;
   }
 }

@@ -1,26 +1,28 @@
-// Reordering the stock's pins by dragging their ⠿ handle, with pointer events (mouse, pen and
-// touch alike; HTML drag and drop does not work with touch). The dragged pin moves among its
-// siblings as the pointer passes their middles; on release the new order is handed on once.
+// Reordering the stock's pins, or a coto's connections among themselves, by dragging their ⠿
+// handle, with pointer events (mouse, pen and touch alike; HTML drag and drop does not work with
+// touch). The dragged item moves among its siblings (the pins, or the connections of one source)
+// as the pointer passes their middles; on release the new order is handed on once, with the list.
 
-export function dragToReorder(list, reordered) {
-  let dragging = null; // {item, pointerId, before: ids at the start}
+export function dragToReorder(root, reordered) {
+  let dragging = null; // {item, list, pointerId, before: ids at the start}
 
-  const ids = () => [...list.children].map((item) => item.dataset.pinId);
+  const ids = (list) => [...list.children].map((item) => item.dataset.pinId || item.dataset.connectionId);
 
-  list.addEventListener('pointerdown', (event) => {
+  root.addEventListener('pointerdown', (event) => {
     const handle = event.target.closest('.drag-handle');
     if (!handle || event.button !== 0) return;
-    const item = handle.closest('li.pin');
-    if (!item || item.parentElement !== list) return;
+    const item = handle.closest('li');
+    const list = item && item.parentElement;
+    if (!list || !root.contains(list)) return;
     event.preventDefault();
     handle.setPointerCapture(event.pointerId);
-    dragging = { item, pointerId: event.pointerId, before: ids().join(' ') };
+    dragging = { item, list, pointerId: event.pointerId, before: ids(list).join(' ') };
     item.classList.add('dragging');
   });
 
-  list.addEventListener('pointermove', (event) => {
+  root.addEventListener('pointermove', (event) => {
     if (!dragging || event.pointerId !== dragging.pointerId) return;
-    const { item } = dragging;
+    const { item, list } = dragging;
     for (const other of list.children) {
       if (other === item) continue;
       const box = other.getBoundingClientRect();
@@ -39,12 +41,12 @@ export function dragToReorder(list, reordered) {
 
   const end = (event) => {
     if (!dragging || event.pointerId !== dragging.pointerId) return;
-    const { item, before } = dragging;
+    const { item, list, before } = dragging;
     dragging = null;
     item.classList.remove('dragging');
-    const after = ids();
-    if (after.join(' ') !== before) reordered(after);
+    const after = ids(list);
+    if (after.join(' ') !== before) reordered(list, after);
   };
-  list.addEventListener('pointerup', end);
-  list.addEventListener('pointercancel', end);
+  root.addEventListener('pointerup', end);
+  root.addEventListener('pointercancel', end);
 }
