@@ -5,10 +5,8 @@ import io.cotoami.common.cluster.ClusterReadiness;
 import io.cotoami.common.cluster.ClusteredVertx;
 import io.cotoami.common.config.InstanceConfig;
 import io.cotoami.common.http.Problems;
-import io.cotoami.common.http.Redaction;
 import io.cotoami.common.http.RequestIds;
 import io.cotoami.common.log.LogContext;
-import io.cotoami.common.log.LogLevelHandler;
 import io.cotoami.common.registry.InstanceAnnouncer;
 import io.cotoami.common.registry.InstanceInfo;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -17,26 +15,18 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.json.JsonObject;
-import io.vertx.ext.healthchecks.CheckResult;
-import io.vertx.ext.healthchecks.HealthChecks;
-import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running instance of a service: its clustered Vert.x, metrics, readiness checks, HTTP server,
- * announcements, and graceful shutdown. Every service's {@code XxxMain} starts one; tests start
- * several in one JVM, each with its own Vert.x, to exercise the real wiring.
+ * One running instance of a service: its clustered Vert.x, metrics, readiness checks, HTTP servers
+ * ({@link InstanceServers}, the management routes in {@link ManagementRoutes}), requests in flight
+ * ({@link InFlightRequests}), announcements, and graceful shutdown. Every service's {@code XxxMain}
+ * starts one; tests start several in one JVM, each with its own Vert.x, to exercise the real wiring.
  */
 public final class ServiceInstance {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceInstance.class);
@@ -51,14 +41,13 @@ public final class ServiceInstance {
   private final Vertx vertx;
   private final HazelcastClusterManager clusterManager;
   private final PrometheusMeterRegistry registry;
-  private final HealthChecks readiness;
+  private final ManagementRoutes management;
+  private final InstanceServers servers;
   private final ClusterReadiness cluster;
   private final ClusterLeave leave;
-  private final AtomicInteger inFlight = new AtomicInteger();
+  private final InFlightRequests inFlight = new InFlightRequests();
   private final long startedAt = System.currentTimeMillis();
   private volatile boolean draining;
-  private volatile HttpServer server;
-  private volatile HttpServer management;
   private volatile InstanceAnnouncer announcer;
   private volatile Router served;
   private volatile String publicUrl;
@@ -69,7 +58,8 @@ public final class ServiceInstance {
     this.vertx = started.vertx();
     this.clusterManager = started.clusterManager();
     this.registry = registry;
-    this.readiness = HealthChecks.create(vertx);
+    this.management = new ManagementRoutes(vertx, config, startedAt, registry, inFlight, () -> draining);
+    this.servers = new InstanceServers(vertx, config, registry);
     this.cluster = ClusterReadiness.install(vertx, clusterManager, config.cluster().minMembers());
     this.leave = new ClusterLeave(clusterManager, cluster::backupsInSync);
     readinessCheck("cluster", () -> {
@@ -114,33 +104,27 @@ public final class ServiceInstance {
 
   /** Requests being served now (what a drain waits for). */
   public int requestsInFlight() {
-    return inFlight.get();
+    return inFlight.count();
   }
 
   /** The port actually bound (differs from the configured one when that was 0). */
   public int httpPort() {
-    return server == null ? -1 : server.actualPort();
+    return servers.httpPort();
   }
 
   /** The management port actually bound: {@code /health/*}, {@code /metrics}, {@code /debug}, {@code /log-level}. */
   public int managementPort() {
-    return management == null ? -1 : management.actualPort();
+    return servers.managementPort();
   }
 
   /** Connections open now on the public port. */
   public int publicConnections() {
-    return server == null ? 0 : AcceptGate.open(server.actualPort());
+    return servers.publicConnections();
   }
 
   /** Adds a readiness check: the instance is ready only when every check succeeds within two seconds. */
   public void readinessCheck(String name, Supplier<Future<?>> probe) {
-    readiness.register(name, 2000, promise -> probe.get().onComplete(ar -> {
-      if (ar.succeeded()) {
-        promise.complete(Status.OK());
-      } else {
-        promise.complete(Status.KO(new JsonObject().put("error", String.valueOf(ar.cause().getMessage()))));
-      }
-    }));
+    management.readinessCheck(name, probe);
   }
 
   /**
@@ -150,23 +134,10 @@ public final class ServiceInstance {
    */
   public Router router() {
     Router router = Router.router(vertx);
-    router.route().handler(new RequestIds()).handler(this::trackInFlight);
+    router.route().handler(new RequestIds()).handler(inFlight::track);
     if (config.debugRoutes()) {
       router.get("/debug").handler(new DebugHandler(config, startedAt));
     }
-    Problems.install(router);
-    return router;
-  }
-
-  private Router managementRouter() {
-    Router router = Router.router(vertx);
-    router.route().handler(new RequestIds()).handler(this::trackInFlight);
-    router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
-    router.get("/health/ready").handler(this::ready);
-    router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
-    router.get("/debug").handler(new DebugHandler(config, startedAt));
-    router.get("/log-level").handler(LogLevelHandler::get);
-    router.put("/log-level").handler(BodyHandler.create(false).setBodyLimit(1024)).handler(LogLevelHandler::put);
     Problems.install(router);
     return router;
   }
@@ -181,59 +152,10 @@ public final class ServiceInstance {
     return served;
   }
 
-  /**
-   * Options every server of ours shares: HTTP/1.1 only (no h2c, by prior knowledge or by Upgrade:
-   * one protocol to get right at the edge), the idle timeout, and bounded WebSocket messages.
-   */
-  private HttpServerOptions serverOptions(String host, int port) {
-    return new HttpServerOptions()
-        .setHost(host)
-        .setPort(port)
-        .setHttp2ClearTextEnabled(false)
-        .setIdleTimeout((int) Math.max(1, config.connections().idleTimeout().toMillis()))
-        .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
-  }
-
   /** Binds the public and the management HTTP servers, then announces the instance to the cluster. */
   public Future<HttpServer> serve(Router router) {
     served = router;
-    HttpServerOptions options = serverOptions(config.httpHost(), config.httpPort())
-        .setCompressionSupported(true)
-        // A hard bound on what one WebSocket message may make us hold; the gateway refuses much
-        // less (64 KiB) itself, with a proper 1009 close.
-        .setMaxWebSocketFrameSize(256 * 1024)
-        .setMaxWebSocketMessageSize(256 * 1024)
-        .setMaxFormAttributeSize((int) Math.min(Integer.MAX_VALUE, config.bodyLimit()));
-    ConnectionGuard guard = new ConnectionGuard(vertx, config.connections(), "public", registry);
-    ConnectionGuard managementGuard = new ConnectionGuard(vertx, config.connections(), "management", registry);
-    return vertx.createHttpServer(options)
-        .connectionHandler(guard::connected)
-        .requestHandler(request -> {
-          guard.requested(request);
-          router.handle(request);
-        })
-        .listen()
-        .recover(e -> Future.failedFuture(new IllegalStateException(
-            "cannot listen on " + config.httpHost() + ":" + config.httpPort() + ": " + e.getMessage(), e)))
-        .compose(bound -> {
-          server = bound;
-          AcceptGate.limit(bound.actualPort(), config.connections(), "public", registry);
-          Router managementRoutes = managementRouter();
-          return vertx.createHttpServer(serverOptions(config.managementHost(), config.managementPort()))
-              .connectionHandler(managementGuard::connected)
-              .requestHandler(request -> {
-                managementGuard.requested(request);
-                managementRoutes.handle(request);
-              })
-              .listen()
-              .recover(e -> Future.failedFuture(new IllegalStateException("cannot listen on "
-                  + config.managementHost() + ":" + config.managementPort() + " (MANAGEMENT_PORT): " + e.getMessage(), e)))
-              .map(m -> {
-                management = m;
-                AcceptGate.count(m.actualPort(), "management", registry);
-                return bound;
-              });
-        })
+    return servers.bind(router, management::router)
         .compose(bound -> {
           announcer = new InstanceAnnouncer(vertx, new InstanceInfo(config.service(), config.instanceId(),
               clusterManager.getNodeId(), config.announceHost(), bound.actualPort(), InstanceInfo.State.READY,
@@ -241,7 +163,7 @@ public final class ServiceInstance {
           return announcer.start().map(bound);
         })
         .onSuccess(bound -> LOG.info("{} listening on {}:{}, management on {}:{}", config.service(),
-            config.httpHost(), bound.actualPort(), config.managementHost(), management.actualPort()));
+            config.httpHost(), bound.actualPort(), config.managementHost(), servers.managementPort()));
   }
 
   /**
@@ -253,7 +175,7 @@ public final class ServiceInstance {
       return shutdown;
     }
     draining = true;
-    LOG.info("Draining: {} request(s) in flight, grace period {}", inFlight.get(), config.shutdownGrace());
+    LOG.info("Draining: {} request(s) in flight, grace period {}", inFlight.count(), config.shutdownGrace());
     if (announcer != null) {
       announcer.draining();
     }
@@ -261,7 +183,7 @@ public final class ServiceInstance {
     leave.demote();
     long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
     shutdown = delay(DRAIN_NOTICE)
-        .compose(v -> awaitIdle(deadline))
+        .compose(v -> inFlight.awaitIdle(vertx, deadline))
         // Nothing is in flight: say goodbye first, so that gateways drop us at once.
         .compose(v -> announcer == null ? Future.succeededFuture()
             : announcer.stop().timeout(GOODBYE_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
@@ -269,16 +191,9 @@ public final class ServiceInstance {
                   LOG.warn("Goodbye not finished within {}: {}", GOODBYE_TIMEOUT, e.toString());
                   return Future.succeededFuture();
                 }))
-        .compose(v -> server == null ? Future.succeededFuture() : server.shutdown(remaining(deadline).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
+        .compose(v -> servers.shutdown(remaining(deadline)))
         .eventually(this::closeVertx)
-        .andThen(ar -> {
-          if (server != null) {
-            AcceptGate.forget(server.actualPort());
-          }
-          if (management != null) {
-            AcceptGate.forget(management.actualPort());
-          }
-        })
+        .andThen(ar -> servers.forget())
         .onSuccess(v -> LOG.info("Stopped and left the cluster"));
     return shutdown;
   }
@@ -288,62 +203,9 @@ public final class ServiceInstance {
     return leave.close(vertx, LEAVE_TIMEOUT, config.service() + "-close");
   }
 
-  /**
-   * Counts requests in flight (for draining) and logs each API request with its request id. A
-   * WebSocket handshake is not counted: once upgraded the socket lives on (it never ends as a
-   * request), and would hold every drain for the whole grace period; the server's shutdown
-   * closes it.
-   */
-  private void trackInFlight(RoutingContext ctx) {
-    if (ctx.request().headers().contains("Upgrade", "websocket", true)) {
-      ctx.next();
-      return;
-    }
-    inFlight.incrementAndGet();
-    long start = System.nanoTime();
-    ctx.addEndHandler(v -> {
-      inFlight.decrementAndGet();
-      String path = ctx.request().path();
-      if (path != null && !path.startsWith("/health/") && !path.equals("/metrics")) {
-        LOG.atInfo().addKeyValue("requestId", RequestIds.of(ctx))
-            .log("{} {} {} {}ms", ctx.request().method(), Redaction.uri(path), ctx.response().getStatusCode(),
-                (System.nanoTime() - start) / 1_000_000);
-      }
-    });
-    ctx.next();
-  }
-
-  private void ready(RoutingContext ctx) {
-    if (draining) {
-      ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json")
-          .end(new JsonObject().put("status", "DOWN").put("reason", "draining").encode());
-      return;
-    }
-    readiness.checkStatus().onComplete(ar -> {
-      CheckResult result = ar.result();
-      boolean up = ar.succeeded() && result.getUp();
-      JsonObject body = ar.succeeded() ? result.toJson() : new JsonObject().put("status", "DOWN");
-      ctx.response().setStatusCode(up ? 200 : 503).putHeader("Content-Type", "application/json").end(body.encode());
-    });
-  }
-
   private Future<Void> delay(Duration duration) {
     Promise<Void> promise = Promise.promise();
     vertx.setTimer(Math.max(1, duration.toMillis()), id -> promise.complete());
-    return promise.future();
-  }
-
-  private Future<Void> awaitIdle(long deadline) {
-    Promise<Void> promise = Promise.promise();
-    vertx.setPeriodic(0, 20, id -> {
-      if (inFlight.get() == 0 || System.nanoTime() >= deadline) {
-        vertx.cancelTimer(id);
-        if (inFlight.get() > 0) {
-          LOG.warn("Grace period over with {} request(s) still in flight", inFlight.get());
-        }
-        promise.complete();
-      }
-    });
     return promise.future();
   }
 

@@ -4,7 +4,10 @@ import io.cotoami.common.http.JsonBodies;
 import io.cotoami.common.http.RequestIds;
 import io.cotoami.coto.domain.Caller;
 import io.cotoami.coto.domain.DomainProblems;
+import io.cotoami.coto.domain.Connections;
 import io.cotoami.coto.domain.Graph;
+import io.cotoami.coto.domain.GraphReads;
+import io.cotoami.coto.domain.Pins;
 import io.cotoami.coto.store.Connection;
 import io.cotoami.coto.store.Pin;
 import io.vertx.core.json.JsonArray;
@@ -21,10 +24,16 @@ import java.util.UUID;
  */
 final class GraphRoutes {
   static final int MAX_PHRASE = 200;
-  private final Graph graph;
+  private final Pins pins;
+  private final Connections connections;
+  private final GraphReads reads;
+  private final int maxDepth;
 
   GraphRoutes(Graph graph) {
-    this.graph = graph;
+    this.pins = graph.pins();
+    this.connections = graph.connections();
+    this.reads = graph.reads();
+    this.maxDepth = graph.limits().maxDepth();
   }
 
   void install(Router router) {
@@ -46,7 +55,7 @@ final class GraphRoutes {
     JsonObject body = JsonBodies.object(ctx);
     UUID cotoId = uuid(body, "cotoId");
     String clientId = clientId(body);
-    graph.pin(caller, cotoId, key(body), clientId, RequestIds.of(ctx))
+    pins.pin(caller, cotoId, key(body), clientId, RequestIds.of(ctx))
         .onSuccess(pin -> ctx.response().setStatusCode(201).putHeader("Location", "/api/graph/pins/" + pin.id()))
         .onSuccess(pin -> ctx.json(pin.toJson()))
         .onFailure(ctx::fail);
@@ -54,7 +63,7 @@ final class GraphRoutes {
 
   private void unpin(RoutingContext ctx) {
     Caller caller = Callers.required(ctx, "unpin cotos");
-    graph.unpin(caller, pathId(ctx, "pin"), RequestIds.of(ctx))
+    pins.unpin(caller, pathId(ctx, "pin"), RequestIds.of(ctx))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }
@@ -63,7 +72,7 @@ final class GraphRoutes {
     Caller caller = Callers.required(ctx, "reorder pins");
     JsonObject body = JsonBodies.object(ctx);
     List<UUID> pinIds = uuids(body, "pinIds");
-    graph.reorderPins(caller, key(body), pinIds, RequestIds.of(ctx))
+    pins.reorderPins(caller, key(body), pinIds, RequestIds.of(ctx))
         .onSuccess(pins -> ctx.json(new JsonObject().put("pins", pins(pins))))
         .onFailure(ctx::fail);
   }
@@ -71,7 +80,7 @@ final class GraphRoutes {
   private void stock(RoutingContext ctx) {
     Caller caller = Callers.required(ctx, "read a stock");
     String key = ctx.request().getParam("cotonomaKey");
-    graph.stock(caller, key == null || key.isBlank() ? null : key, depth(ctx))
+    reads.stock(caller, key == null || key.isBlank() ? null : key, depth(ctx))
         .onSuccess(stock -> ctx.json(stock.put("tree", StockTree.of(stock))))
         .onFailure(ctx::fail);
   }
@@ -84,7 +93,7 @@ final class GraphRoutes {
   private void stockMarkdown(RoutingContext ctx) {
     Caller caller = Callers.required(ctx, "export a stock");
     String key = ctx.request().getParam("cotonomaKey");
-    graph.stock(caller, key == null || key.isBlank() ? null : key, depth(ctx))
+    reads.stock(caller, key == null || key.isBlank() ? null : key, depth(ctx))
         .onSuccess(stock -> ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8")
             .putHeader("Content-Disposition", "attachment; filename=\"cotoami-stock.md\"")
             .end(StockMarkdown.render(stock)))
@@ -98,7 +107,7 @@ final class GraphRoutes {
     UUID targetId = uuid(body, "targetId");
     String phrase = phrase(body);
     String clientId = clientId(body);
-    graph.connect(caller, sourceId, targetId, phrase, clientId, RequestIds.of(ctx))
+    connections.connect(caller, sourceId, targetId, phrase, clientId, RequestIds.of(ctx))
         .onSuccess(c -> ctx.response().setStatusCode(201).putHeader("Location", "/api/graph/connections/" + c.id()))
         .onSuccess(c -> ctx.json(c.toJson()))
         .onFailure(ctx::fail);
@@ -108,14 +117,14 @@ final class GraphRoutes {
     Caller caller = Callers.required(ctx, "relabel connections");
     UUID id = pathId(ctx, "connection");
     String phrase = phrase(JsonBodies.object(ctx));
-    graph.relabel(caller, id, phrase, RequestIds.of(ctx))
+    connections.relabel(caller, id, phrase, RequestIds.of(ctx))
         .onSuccess(c -> ctx.json(c.toJson()))
         .onFailure(ctx::fail);
   }
 
   private void disconnect(RoutingContext ctx) {
     Caller caller = Callers.required(ctx, "disconnect cotos");
-    graph.disconnect(caller, pathId(ctx, "connection"), RequestIds.of(ctx))
+    connections.disconnect(caller, pathId(ctx, "connection"), RequestIds.of(ctx))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }
@@ -124,28 +133,28 @@ final class GraphRoutes {
     Caller caller = Callers.required(ctx, "reorder connections");
     UUID sourceId = pathId(ctx, "coto");
     List<UUID> ids = uuids(JsonBodies.object(ctx), "connectionIds");
-    graph.reorderConnections(caller, sourceId, ids, RequestIds.of(ctx))
+    connections.reorderConnections(caller, sourceId, ids, RequestIds.of(ctx))
         .onSuccess(list -> ctx.json(new JsonObject().put("connections", connections(list))))
         .onFailure(ctx::fail);
   }
 
   private void neighbourhood(RoutingContext ctx) {
     Caller caller = Callers.required(ctx, "read the graph");
-    graph.neighbourhood(caller, pathId(ctx, "coto"))
+    reads.neighbourhood(caller, pathId(ctx, "coto"))
         .onSuccess(ctx::json)
         .onFailure(ctx::fail);
   }
 
   private void subgraph(RoutingContext ctx) {
     Caller caller = Callers.required(ctx, "read the graph");
-    graph.subgraph(caller, ctx.pathParam("key"))
+    reads.subgraph(caller, ctx.pathParam("key"))
         .onSuccess(ctx::json)
         .onFailure(ctx::fail);
   }
 
   /** {@code ?depth=}, 1 to the configured most (its default). */
   private int depth(RoutingContext ctx) {
-    int max = graph.limits().maxDepth();
+    int max = maxDepth;
     String given = ctx.request().getParam("depth");
     if (given == null || given.isBlank()) {
       return max;

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A stock (its pins, cotos and connections, as {@link io.cotoami.coto.domain.Graph} reads it) as
+ * A stock (its pins, cotos and connections, as {@link io.cotoami.coto.domain.GraphReads} reads it) as
  * the tree it is read as: each pin in order, the connections out of each coto nested under it in
  * their order. The one home of the walk, for the JSON answer and for {@link StockMarkdown}:
  * <ul>

@@ -49,4 +49,22 @@ public final class DomainProblems {
   public static ProblemException cannotRepost(String detail) {
     return new ProblemException(Problem.of(409, "cannot-repost", "Cannot repost", detail));
   }
+
+  public static ProblemException invalid(String detail) {
+    return new ProblemException(Problem.validation(detail));
+  }
+
+  /** A bound of {@code GraphConfig} reached: what {@code detail} says, and which variable sets it. */
+  public static ProblemException graphLimit(String detail) {
+    return new ProblemException(Problem.of(409, "graph-limit", "Graph limit reached", detail));
+  }
+
+  public static ProblemException alreadyPinned() {
+    return new ProblemException(Problem.of(409, "already-pinned", "Conflict", "This coto is pinned there already."));
+  }
+
+  public static ProblemException alreadyConnected() {
+    return new ProblemException(Problem.of(409, "already-connected", "Conflict",
+        "These cotos are connected that way already."));
+  }
 }
