@@ -12,7 +12,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
-import org.openqa.selenium.support.ui.Select;
 
 /**
  * Issue 20: a connection's phrase changed afterwards and a coto's connections put in a new order,
@@ -35,7 +34,7 @@ class ConnectionEditPageTest {
     a.post("its reason");
     a.coto("its reason");
     pin(a, "a claim");
-    connect(a, "a claim", "its reason", "because");
+    a.connect("a claim", "its reason", "because");
     a.until(d -> List.of("because").equals(phrases(a)) ? true : null);
     b.until(d -> List.of("because").equals(phrases(b)) ? true : null);
 
@@ -91,8 +90,8 @@ class ConnectionEditPageTest {
       a.coto(text);
     }
     pin(a, "hub");
-    connect(a, "hub", "first step", null);
-    connect(a, "hub", "second step", "then");
+    a.connect("hub", "first step", null);
+    a.connect("hub", "second step", "then");
     List<String> made = List.of("first step", "second step");
     List<String> swapped = List.of("second step", "first step");
     a.until(d -> made.equals(linkTexts(a, "hub")) ? true : null);
@@ -149,17 +148,6 @@ class ConnectionEditPageTest {
         .anyMatch(pin -> pin.getText().equals(text)) ? true : null);
   }
 
-  /** Connects two cotos on the timeline through the page's Connect dialog. */
-  private static void connect(CotoamiPage page, String from, String to, String phrase) {
-    page.cotoAction(from, "connect");
-    page.visible(By.id("connect-dialog"));
-    new Select(page.byId("connect-target")).selectByVisibleText(to);
-    if (phrase != null) {
-      page.byId("connect-phrase").sendKeys(phrase);
-    }
-    page.byId("connect-send").click();
-    page.until(d -> !Boolean.TRUE.equals(page.script("return document.getElementById('connect-dialog').open")) ? true : null);
-  }
 
   /** The phrases shown in the stock, in their order. */
   private static List<String> phrases(CotoamiPage page) {

@@ -216,6 +216,18 @@ final class CotoamiPage implements AutoCloseable {
     driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", wrap));
   }
 
+  /** Connects two cotos on the timeline through the page's Connect dialog, with a linking phrase unless null. */
+  public void connect(String from, String to, String phrase) {
+    cotoAction(from, "connect");
+    visible(By.id("connect-dialog"));
+    new org.openqa.selenium.support.ui.Select(byId("connect-target")).selectByVisibleText(to);
+    if (phrase != null) {
+      byId("connect-phrase").sendKeys(phrase);
+    }
+    byId("connect-send").click();
+    until(d -> !Boolean.TRUE.equals(script("return document.getElementById('connect-dialog').open")) ? true : null);
+  }
+
   private static String jsString(String text) {
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }

@@ -149,7 +149,7 @@ class SearchAndStockPageTest {
     page.visible(By.id("stock-empty"));
     action(page, "posted in a room", "pin").sendKeys(Keys.ENTER);
     page.until(d -> List.of("posted in a room").equals(stockTexts(page)) ? true : null);
-    connect(page, "posted in a room", "posted at home", "see also");
+    page.connect("posted in a room", "posted at home", "see also");
     assertEquals("see also", page.visible(By.cssSelector("#stock-list .stock-link .phrase")).getText());
     page.byId("graph-toggle").sendKeys(Keys.ENTER);
     page.until(d -> d.findElements(By.cssSelector("#graph-svg g.node")).size() == 2 ? true : null);
@@ -218,8 +218,8 @@ class SearchAndStockPageTest {
       page.post(text);
       page.coto(text);
     }
-    connect(page, "alpha", "beta", "leads to");
-    connect(page, "beta", "gamma", null);
+    page.connect("alpha", "beta", "leads to");
+    page.connect("beta", "gamma", null);
 
     page.visible(By.id("graph-toggle")).sendKeys(Keys.ENTER);
     page.visible(By.id("graph"));
@@ -259,7 +259,7 @@ class SearchAndStockPageTest {
     page.post("a rather long coto about small screens and how the stock must wrap its words nicely");
     page.post("short");
     page.coto("short");
-    connect(page, "short", "a rather long coto about small screens and how the stock must wrap its words nicely",
+    page.connect("short", "a rather long coto about small screens and how the stock must wrap its words nicely",
         "a phrase long enough to need wrapping on a phone");
     action(page, "short", "pin").click();
     page.resize(Chromium.PHONE);
@@ -303,15 +303,4 @@ class SearchAndStockPageTest {
         .map(WebElement::getText).toList();
   }
 
-  /** Connects two cotos on the timeline through the page's Connect dialog. */
-  private static void connect(CotoamiPage page, String from, String to, String phrase) {
-    action(page, from, "connect").click();
-    page.visible(By.id("connect-dialog"));
-    new Select(page.byId("connect-target")).selectByVisibleText(to);
-    if (phrase != null) {
-      page.byId("connect-phrase").sendKeys(phrase);
-    }
-    page.byId("connect-send").click();
-    page.until(d -> !Boolean.TRUE.equals(page.script("return document.getElementById('connect-dialog').open")) ? true : null);
-  }
 }

@@ -210,12 +210,7 @@ class ClusterFaultsTest {
     }
     assertTrue(cotoServices.get(0).process().waitFor(30, TimeUnit.SECONDS));
     assertEquals(0, cotoServices.get(0).process().exitValue());
-    // Its own account of the leave, phase by phase, so that a slow leave says which step was slow.
-    String phases = Files.readAllLines(cotoServices.get(0).stdout(), StandardCharsets.UTF_8).stream()
-        .filter(line -> line.contains("Draining") || line.contains("partitions") || line.contains("Left the cluster")
-            || line.contains("Goodbye") || line.contains("hand-over") || line.contains("Hand-over")
-            || line.contains("Stopped"))
-        .collect(Collectors.joining("\n"));
+    String phases = leavePhases(cotoServices.get(0));
     String took = "left the members' view after " + goneFromMembers + " ms, the gateway's table after "
         + goneFromGateway + " ms; its log:\n" + phases;
     System.out.println("SIGTERM: " + took);
@@ -240,17 +235,10 @@ class ClusterFaultsTest {
     await(() -> readiness(newPort) == 200, 90, "the new coto-service ready");
     long sent = System.nanoTime();
     cotoServices.get(1).process().destroy();
-    long goneFromMembers = -1;
-    while (System.nanoTime() - sent < TimeUnit.SECONDS.toNanos(15) && goneFromMembers < 0) {
-      if (!members().contains(oldNode)) {
-        goneFromMembers = (System.nanoTime() - sent) / 1_000_000;
-      }
-      TimeUnit.MILLISECONDS.sleep(20);
-    }
+    await(() -> !members().contains(oldNode), 15, "the old coto-service gone from the members' view");
+    long goneFromMembers = (System.nanoTime() - sent) / 1_000_000;
     assertTrue(cotoServices.get(1).process().waitFor(30, TimeUnit.SECONDS));
-    String phases = Files.readAllLines(cotoServices.get(1).stdout(), StandardCharsets.UTF_8).stream()
-        .filter(line -> line.contains("Hand-over") || line.contains("partitions") || line.contains("Left the cluster"))
-        .collect(Collectors.joining("\n"));
+    String phases = leavePhases(cotoServices.get(1));
     String took = "left the members' view after " + goneFromMembers + " ms; its log:\n" + phases;
     System.out.println("rolling SIGTERM: " + took);
     assertTrue(goneFromMembers >= 0 && goneFromMembers <= ClusterLeave.SEEN_WITHIN.toMillis(), took);
@@ -258,6 +246,15 @@ class ClusterFaultsTest {
     // The new one serves, the only coto-service left.
     await(() -> readyInGateway(newPort), 10, "the gateway routes to the new coto-service");
     post(null, "after the rolling update");
+  }
+
+  /** A stopped instance's own account of its leave, phase by phase, so that a slow leave says which step was slow. */
+  private static String leavePhases(ServiceProcess process) throws Exception {
+    return Files.readAllLines(process.stdout(), StandardCharsets.UTF_8).stream()
+        .filter(line -> line.contains("Draining") || line.contains("partitions") || line.contains("Left the cluster")
+            || line.contains("Goodbye") || line.contains("hand-over") || line.contains("Hand-over")
+            || line.contains("Stopped"))
+        .collect(Collectors.joining("\n"));
   }
 
   private static String token() {
