@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * token is sent) and the session; then the client subscribes to {@code home} or
  * {@code cotonoma:<key>}, optionally with the last event id it saw, and receives every event of
  * those timelines that coto-service publishes on the bus — the missed ones first (replayed from
- * coto-service), then live ones, each once and in order. Everything runs on the event loop of the
- * verticle that owns the HTTP server, so no locks are needed.
+ * coto-service), then live ones, each once and in order. Who is in each cotonoma and who types
+ * there is {@link RoomPresence}'s. Everything runs on the event loop of the verticle that owns the
+ * HTTP server, so no locks are needed.
  */
 public final class LiveSockets {
   private static final Logger LOG = LoggerFactory.getLogger(LiveSockets.class);
@@ -50,7 +51,7 @@ public final class LiveSockets {
   /** Bus timeline name → its subscriptions on this gateway. */
   private final Map<String, Set<Subscription>> byTimeline = new HashMap<>();
   private final Set<LiveClient> clients = new LinkedHashSet<>();
-  private final Presence presence;
+  private final RoomPresence rooms;
 
   public LiveSockets(Vertx vertx, SessionVerifier verifier, SameOrigin origins, LiveConfig config, Duration busTimeout) {
     this.vertx = vertx;
@@ -58,7 +59,7 @@ public final class LiveSockets {
     this.origins = origins;
     this.config = config;
     this.busTimeout = busTimeout;
-    this.presence = new Presence(vertx, config.presenceTtl());
+    this.rooms = new RoomPresence(vertx, config, byTimeline::get);
   }
 
   /** Listens to the timeline events and sign-outs; call from the verticle that serves the sockets. */
@@ -68,111 +69,21 @@ public final class LiveSockets {
       all = all.compose(v -> vertx.eventBus().<JsonObject>consumer(kind.address(), m -> dispatch(m.body()))
           .completion());
     }
-    // Renewed at a third of the time to live: a live gateway's summaries never lapse, a dead one's do.
-    vertx.setPeriodic(Math.max(100, presence.ttl().toMillis() / 3), id -> renewPresence());
     long ping = config.pingInterval().toMillis();
     vertx.setPeriodic(ping, id -> List.copyOf(clients).forEach(c -> c.ping(ping * 1_000_000)));
     // Every revocation this gateway learns, from the event or from a catch-up after a lost one.
     Context context = vertx.getOrCreateContext();
     verifier.onRevoked(revocation -> context.runOnContext(v -> signedOut(revocation)));
-    return all
-        .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.PRESENCE, m -> heard(m.body())).completion())
-        .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.TYPING, m -> typing(m.body())).completion());
-  }
-
-  /** Someone typed: tell this gateway's other viewers of that cotonoma; the indication expires by itself. */
-  private void typing(JsonObject message) {
-    Set<Subscription> subscriptions = byTimeline.get(message.getString("timeline"));
-    if (subscriptions == null) {
-      return;
-    }
-    for (Subscription subscription : Set.copyOf(subscriptions)) {
-      if (!subscription.client().id().equals(message.getString("socketId"))) {
-        subscription.client().send(new JsonObject().put("type", "typing").put("timeline", subscription.name())
-            .put("user", message.getJsonObject("user")).put("expiresInMs", LiveClient.TYPING_EXPIRES_MS));
-      }
-    }
+    return all.compose(v -> rooms.start());
   }
 
   void typed(LiveClient client, Subscription subscription) {
-    vertx.eventBus().publish(Addresses.TYPING, new JsonObject().put("timeline", subscription.busName())
-        .put("socketId", client.id()).put("user", client.viewer()));
+    rooms.typed(client, subscription);
   }
 
-  /** Another gateway's summary of its viewers: this gateway's viewers of that cotonoma are told if it changes anything. */
-  private void heard(JsonObject summary) {
-    String changed;
-    try {
-      changed = presence.heard(summary);
-    } catch (IllegalArgumentException e) {
-      LOG.warn("A presence summary was malformed and is ignored: {}", e.getMessage());
-      return;
-    }
-    if (changed != null) {
-      schedulePresence(changed);
-    }
-  }
-
-  /**
-   * Presence of one cotonoma on this gateway: the frame last sent, whether a send is scheduled,
-   * and the subscribers that have not had a frame yet.
-   */
-  private static final class Shown {
-    String lastFrame;
-    boolean scheduled;
-    final Set<Subscription> waiting = new LinkedHashSet<>();
-  }
-
-  /** Cotonoma bus name → its presence on this gateway. */
-  private final Map<String, Shown> shown = new HashMap<>();
-
-  /** A subscriber just became visible: it gets the viewers with the next send, changed or not. */
+  /** A subscriber just became visible: it gets the viewers with the next presence frame. */
   void showPresence(Subscription subscription) {
-    shown.computeIfAbsent(subscription.busName(), k -> new Shown()).waiting.add(subscription);
-    presence.join(subscription.busName(), subscription.client().id(), subscription.client().viewer());
-    schedulePresence(subscription.busName());
-  }
-
-  /**
-   * Changes within {@code presenceInterval} are sent as one frame, encoded once for every local
-   * subscriber and not sent again when nothing changed: in a room of N viewers, a burst of joins
-   * costs at most N frames an interval, not N per join.
-   */
-  private void schedulePresence(String timeline) {
-    Set<Subscription> subscriptions = timeline == null ? null : byTimeline.get(timeline);
-    if (subscriptions == null || subscriptions.isEmpty()) {
-      shown.remove(timeline);
-      return;
-    }
-    Shown state = shown.computeIfAbsent(timeline, k -> new Shown());
-    if (!state.scheduled) {
-      state.scheduled = true;
-      vertx.setTimer(config.presenceInterval().toMillis(), id -> sendViewers(timeline, state));
-    }
-  }
-
-  /** Sends the viewers, when they changed since the last frame (and to new subscribers anyway). */
-  private void sendViewers(String timeline, Shown state) {
-    state.scheduled = false;
-    Set<Subscription> now = byTimeline.get(timeline);
-    if (now == null || shown.get(timeline) != state) {
-      return;
-    }
-    String frame = new JsonObject().put("type", "presence").put("timeline", timeline)
-        .mergeIn(presence.viewers(timeline)).encode();
-    Set<Subscription> targets = frame.equals(state.lastFrame) ? Set.copyOf(state.waiting) : Set.copyOf(now);
-    state.lastFrame = frame;
-    state.waiting.clear();
-    for (Subscription subscription : targets) {
-      if (now.contains(subscription) && subscription.shown()) {
-        subscription.client().sendEncoded(frame);
-      }
-    }
-  }
-
-  /** Publishes this gateway's summaries again; the viewers of a gateway that stopped renewing lapse without an event. */
-  private void renewPresence() {
-    presence.renew().forEach(this::schedulePresence);
+    rooms.show(subscription);
   }
 
   /**
@@ -184,7 +95,7 @@ public final class LiveSockets {
     for (LiveClient client : List.copyOf(clients)) {
       client.subscriptions().forEach(Subscription::catchUp);
     }
-    renewPresence();
+    rooms.renew();
   }
 
   public int connected() {
@@ -250,22 +161,16 @@ public final class LiveSockets {
 
   void unregister(Subscription subscription) {
     subscription.cancel();
-    Shown state = shown.get(subscription.busName());
-    if (state != null) {
-      state.waiting.remove(subscription);
-    }
     Set<Subscription> set = byTimeline.get(subscription.busName());
+    boolean last = false;
     if (set != null) {
       set.remove(subscription);
       if (set.isEmpty()) {
         byTimeline.remove(subscription.busName());
-        shown.remove(subscription.busName());
+        last = true;
       }
     }
-    if (subscription.shown()) {
-      presence.leave(subscription.busName(), subscription.client().id());
-      schedulePresence(subscription.busName());
-    }
+    rooms.left(subscription, last);
   }
 
   private void dispatch(JsonObject event) {
@@ -286,11 +191,7 @@ public final class LiveSockets {
   private void renamed(JsonObject user) {
     for (LiveClient client : clients) {
       if (client.renamed(user.getString("id"), user.getString("name"))) {
-        client.subscriptions().stream().filter(Subscription::shown)
-            .forEach(subscription -> {
-              presence.join(subscription.busName(), client.id(), client.viewer());
-              schedulePresence(subscription.busName());
-            });
+        rooms.renamed(client);
       }
     }
   }
